@@ -1,0 +1,137 @@
+import type { Plan } from './plan';
+import type { Platform } from './platform';
+
+/**
+ * Everything that happens to a workspace's connections is one of these events, appended to
+ * the workspace's stream (`workspace-<id>`, see docs/decisions/0002-stream-layout.md).
+ * Tokens never appear here: they live in the token vault.
+ * Every event carries `at`, the instant the command was decided (ISO 8601), so a replay
+ * needs nothing but the events.
+ */
+export interface CopiedFrom {
+  workspaceId: string;
+  connectionId: string;
+}
+
+export interface WorkspacePlanChanged {
+  type: 'WorkspacePlanChanged';
+  data: { workspaceId: string; plan: Plan; previousPlan: Plan; at: string };
+}
+
+export interface ConnectionConnected {
+  type: 'ConnectionConnected';
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    accountId: string;
+    accountName: string;
+    accountType: string;
+    scopes: string[];
+    tokenExpiresAt: string | null;
+    copiedFrom: CopiedFrom | null;
+    at: string;
+  };
+}
+
+export interface MainAccountSet {
+  type: 'MainAccountSet';
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    previousMainConnectionId: string | null;
+    at: string;
+  };
+}
+
+export interface ConnectionReconnected {
+  type: 'ConnectionReconnected';
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    accountName: string;
+    scopes: string[];
+    tokenExpiresAt: string | null;
+    at: string;
+  };
+}
+
+export interface ConnectionExpired {
+  type: 'ConnectionExpired';
+  data: { workspaceId: string; connectionId: string; platform: Platform; reason: string; at: string };
+}
+
+export interface ConnectionErrored {
+  type: 'ConnectionErrored';
+  data: { workspaceId: string; connectionId: string; platform: Platform; reason: string; at: string };
+}
+
+export interface ConnectionRestored {
+  type: 'ConnectionRestored';
+  data: { workspaceId: string; connectionId: string; platform: Platform; reason: string; at: string };
+}
+
+export interface ConnectionDisconnected {
+  type: 'ConnectionDisconnected';
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    accountId: string;
+    reason: string;
+    wasMain: boolean;
+    at: string;
+  };
+}
+
+export type WorkspaceEvent =
+  | WorkspacePlanChanged
+  | ConnectionConnected
+  | MainAccountSet
+  | ConnectionReconnected
+  | ConnectionExpired
+  | ConnectionErrored
+  | ConnectionRestored
+  | ConnectionDisconnected;
+
+export type WorkspaceEventType = WorkspaceEvent['type'];
+
+export const WORKSPACE_EVENT_TYPES: readonly WorkspaceEventType[] = [
+  'WorkspacePlanChanged',
+  'ConnectionConnected',
+  'MainAccountSet',
+  'ConnectionReconnected',
+  'ConnectionExpired',
+  'ConnectionErrored',
+  'ConnectionRestored',
+  'ConnectionDisconnected',
+];
+
+export function isWorkspaceEvent(event: { type: string }): event is WorkspaceEvent {
+  return (WORKSPACE_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/**
+ * The connections an event changes. The projection and the decider both count a connection's
+ * version as the number of events that touched it, so the ETag a client reads is the version
+ * an `If-Match` is checked against.
+ */
+export function connectionsTouchedBy(event: WorkspaceEvent): string[] {
+  switch (event.type) {
+    case 'WorkspacePlanChanged':
+      return [];
+    case 'MainAccountSet':
+      return event.data.previousMainConnectionId
+        ? [event.data.previousMainConnectionId, event.data.connectionId]
+        : [event.data.connectionId];
+    default:
+      return [event.data.connectionId];
+  }
+}
+
+/** Stream names: one stream per workspace, one claim stream per platform account. */
+export const workspaceStream = (workspaceId: string): string => `workspace-${workspaceId}`;
+export const accountClaimStream = (platform: Platform, accountId: string): string =>
+  `account-${platform}-${accountId}`;

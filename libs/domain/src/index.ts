@@ -1,0 +1,4 @@
+export * from './platform';
+export * from './plan';
+export * from './errors';
+export * from './events';

@@ -1,0 +1,72 @@
+import type { CopiedFrom, Plan, Platform } from '@ledger/domain';
+
+/**
+ * The read model behind /integrations and /connections. The projection writes it, the query
+ * side reads it. Two adapters (SQLite, mongoose) pass one contract suite.
+ */
+export type ConnectionStatus = 'active' | 'error' | 'expired';
+
+/** A connection as API consumers read it (ARCHITECTURE.md, "A connection reads"). */
+export interface ConnectionView {
+  id: string;
+  workspaceId: string;
+  platform: Platform;
+  accountId: string;
+  accountName: string;
+  accountType: string;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  isMain: boolean;
+  connectedAt: string;
+  tokenExpiresAt: string | null;
+  copiedFrom: CopiedFrom | null;
+  /** Number of events that touched this connection; carried by the ETag. */
+  version: number;
+}
+
+/**
+ * One change the projection asks the store to make. `streamRevision` is the workspace-stream
+ * revision of the event behind it: a store applies a change to a row only if the row has not
+ * yet seen that revision, which makes replaying an event a no-op.
+ */
+export type ReadModelChange =
+  | { kind: 'connectionAdded'; streamRevision: number; connection: ConnectionView }
+  | {
+      kind: 'connectionChanged';
+      streamRevision: number;
+      workspaceId: string;
+      connectionId: string;
+      /** Fields to set; `version` is incremented by one by the store. */
+      set: Partial<
+        Pick<
+          ConnectionView,
+          'accountName' | 'status' | 'statusReason' | 'isMain' | 'tokenExpiresAt'
+        >
+      >;
+    }
+  | { kind: 'connectionRemoved'; streamRevision: number; workspaceId: string; connectionId: string; at: string }
+  | { kind: 'planChanged'; streamRevision: number; workspaceId: string; plan: Plan };
+
+export interface ConnectionFilter {
+  platform?: Platform;
+  status?: ConnectionStatus;
+  /** Only connections whose token expires before this instant (ISO 8601). */
+  tokenExpiresBefore?: string;
+}
+
+export interface ConnectionsReadModel {
+  /** Applies the changes of one or more events and records the checkpoint, in that order. */
+  apply(changes: ReadModelChange[], checkpoint: { projection: string; position: string }): Promise<void>;
+  getCheckpoint(projection: string): Promise<string | null>;
+  /** Drops everything the projection wrote, checkpoint included, for a rebuild from scratch. */
+  reset(projection: string): Promise<void>;
+
+  /** A connection still connected; null when unknown or disconnected. */
+  getConnection(workspaceId: string, connectionId: string): Promise<ConnectionView | null>;
+  /** Connections still connected, ordered by connectedAt then id. */
+  listConnections(workspaceId: string, filter?: ConnectionFilter): Promise<ConnectionView[]>;
+  /** The workspace's plan, or null when it never changed it (then it is the default plan). */
+  getPlan(workspaceId: string): Promise<Plan | null>;
+
+  close(): Promise<void>;
+}
