@@ -4,6 +4,7 @@
  */
 export type DomainErrorCode =
   | 'NOT_FOUND'
+  | 'ALREADY_CONNECTED'
   | 'PLAN_LIMIT_REACHED'
   | 'ALREADY_CONNECTED_ELSEWHERE'
   | 'CONNECTION_EXPIRED'

@@ -60,17 +60,35 @@ export interface ConnectionReconnected {
 
 export interface ConnectionExpired {
   type: 'ConnectionExpired';
-  data: { workspaceId: string; connectionId: string; platform: Platform; reason: string; at: string };
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    reason: string;
+    at: string;
+  };
 }
 
 export interface ConnectionErrored {
   type: 'ConnectionErrored';
-  data: { workspaceId: string; connectionId: string; platform: Platform; reason: string; at: string };
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    reason: string;
+    at: string;
+  };
 }
 
 export interface ConnectionRestored {
   type: 'ConnectionRestored';
-  data: { workspaceId: string; connectionId: string; platform: Platform; reason: string; at: string };
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    reason: string;
+    at: string;
+  };
 }
 
 export interface ConnectionDisconnected {

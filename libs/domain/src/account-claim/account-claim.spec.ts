@@ -1,0 +1,93 @@
+import { DomainError } from '../errors';
+import {
+  claimAccount,
+  evolveAccountClaim,
+  initialAccountClaimState,
+  releaseAccount,
+  type AccountClaimEvent,
+  type ClaimAccount,
+} from './account-claim';
+
+const T = '2026-01-01T00:00:00.000Z';
+const fold = (events: AccountClaimEvent[]) =>
+  events.reduce(evolveAccountClaim, initialAccountClaimState);
+const claim = (
+  workspaceId: string,
+  connectionId: string,
+  over: Partial<ClaimAccount> = {},
+): ClaimAccount => ({
+  type: 'ClaimAccount',
+  platform: 'x',
+  accountId: '42',
+  workspaceId,
+  connectionId,
+  via: 'oauth',
+  staleHolders: [],
+  now: T,
+  ...over,
+});
+const claimed = (
+  workspaceId: string,
+  connectionId: string,
+  via: 'oauth' | 'copy' = 'oauth',
+): AccountClaimEvent => ({
+  type: 'AccountClaimed',
+  data: { platform: 'x', accountId: '42', workspaceId, connectionId, via, at: T },
+});
+const released = (workspaceId: string, connectionId: string): AccountClaimEvent => ({
+  type: 'AccountReleased',
+  data: { platform: 'x', accountId: '42', workspaceId, connectionId, at: T },
+});
+
+describe('one workspace per platform account', () => {
+  it('claims a free account', () => {
+    expect(claimAccount(claim('ws-a', 'c1'), fold([]))).toEqual([claimed('ws-a', 'c1')]);
+  });
+
+  it('refuses an account held by another workspace through OAuth', () => {
+    const act = () => claimAccount(claim('ws-b', 'c2'), fold([claimed('ws-a', 'c1')]));
+    expect(act).toThrow(DomainError);
+    expect(act).toThrow(expect.objectContaining({ code: 'ALREADY_CONNECTED_ELSEWHERE' }));
+  });
+
+  it('lets a copy share the account with another workspace', () => {
+    expect(
+      claimAccount(claim('ws-b', 'c2', { via: 'copy' }), fold([claimed('ws-a', 'c1')])),
+    ).toEqual([claimed('ws-b', 'c2', 'copy')]);
+  });
+
+  it('frees the account once released', () => {
+    expect(
+      claimAccount(claim('ws-b', 'c2'), fold([claimed('ws-a', 'c1'), released('ws-a', 'c1')])),
+    ).toEqual([claimed('ws-b', 'c2')]);
+  });
+
+  it('ignores a holder whose connection no longer exists (a crash left the claim behind)', () => {
+    const state = fold([claimed('ws-a', 'c1')]);
+    expect(
+      claimAccount(
+        claim('ws-b', 'c2', { staleHolders: [{ workspaceId: 'ws-a', connectionId: 'c1' }] }),
+        state,
+      ),
+    ).toEqual([claimed('ws-b', 'c2')]);
+  });
+
+  it('is idempotent for the same connection', () => {
+    expect(claimAccount(claim('ws-a', 'c1'), fold([claimed('ws-a', 'c1')]))).toEqual([]);
+  });
+
+  it('releases only the holding connection', () => {
+    const state = fold([claimed('ws-a', 'c1')]);
+    const release = {
+      type: 'ReleaseAccount' as const,
+      platform: 'x' as const,
+      accountId: '42',
+      workspaceId: 'ws-a',
+      now: T,
+    };
+    expect(releaseAccount({ ...release, connectionId: 'other' }, state)).toEqual([]);
+    expect(releaseAccount({ ...release, connectionId: 'c1' }, state)).toEqual([
+      released('ws-a', 'c1'),
+    ]);
+  });
+});

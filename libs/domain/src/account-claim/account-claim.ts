@@ -1,0 +1,131 @@
+import { DomainError } from '../errors';
+import type { Platform } from '../platform';
+
+/**
+ * One platform account belongs to one workspace (copy being the deliberate exception). The
+ * workspace stream cannot see other workspaces, so each platform account has a claim stream
+ * (`account-<platform>-<accountId>`) that records who holds it; appending to it with an
+ * expected revision makes two racing workspaces serialise. See docs/decisions/0002.
+ */
+export interface AccountHolder {
+  workspaceId: string;
+  connectionId: string;
+}
+
+export interface AccountClaimed {
+  type: 'AccountClaimed';
+  data: AccountHolder & {
+    platform: Platform;
+    accountId: string;
+    via: 'oauth' | 'copy';
+    at: string;
+  };
+}
+
+export interface AccountReleased {
+  type: 'AccountReleased';
+  data: AccountHolder & { platform: Platform; accountId: string; at: string };
+}
+
+export type AccountClaimEvent = AccountClaimed | AccountReleased;
+
+export interface AccountClaimState {
+  /** Workspace id → the connection holding the account there. */
+  holders: Readonly<Record<string, AccountHolder>>;
+}
+
+export const initialAccountClaimState: AccountClaimState = { holders: {} };
+
+export function evolveAccountClaim(
+  state: AccountClaimState,
+  event: AccountClaimEvent,
+): AccountClaimState {
+  const { workspaceId, connectionId } = event.data;
+  if (event.type === 'AccountClaimed') {
+    return { holders: { ...state.holders, [workspaceId]: { workspaceId, connectionId } } };
+  }
+  if (state.holders[workspaceId]?.connectionId !== connectionId) return state;
+  const { [workspaceId]: _released, ...rest } = state.holders;
+  return { holders: rest };
+}
+
+export interface ClaimAccount {
+  type: 'ClaimAccount';
+  platform: Platform;
+  accountId: string;
+  workspaceId: string;
+  connectionId: string;
+  via: 'oauth' | 'copy';
+  /**
+   * Holders whose connection no longer exists in their workspace: left behind when a process
+   * died between claiming and connecting, or between disconnecting and releasing. They do not
+   * block anyone.
+   */
+  staleHolders: readonly AccountHolder[];
+  now: string;
+}
+
+export function claimAccount(command: ClaimAccount, state: AccountClaimState): AccountClaimed[] {
+  const isStale = (h: AccountHolder) =>
+    command.staleHolders.some(
+      (s) => s.workspaceId === h.workspaceId && s.connectionId === h.connectionId,
+    );
+  const elsewhere = Object.values(state.holders).filter(
+    (h) => h.workspaceId !== command.workspaceId && !isStale(h),
+  );
+  if (command.via === 'oauth' && elsewhere.length > 0) {
+    throw new DomainError(
+      'ALREADY_CONNECTED_ELSEWHERE',
+      `This ${command.platform} account is already connected in another workspace. Disconnect it there, or copy that connection to this workspace.`,
+      { platform: command.platform },
+    );
+  }
+  const mine = state.holders[command.workspaceId];
+  if (mine?.connectionId === command.connectionId) return [];
+  return [
+    {
+      type: 'AccountClaimed',
+      data: {
+        platform: command.platform,
+        accountId: command.accountId,
+        workspaceId: command.workspaceId,
+        connectionId: command.connectionId,
+        via: command.via,
+        at: command.now,
+      },
+    },
+  ];
+}
+
+export interface ReleaseAccount {
+  type: 'ReleaseAccount';
+  platform: Platform;
+  accountId: string;
+  workspaceId: string;
+  connectionId: string;
+  now: string;
+}
+
+export function releaseAccount(
+  command: ReleaseAccount,
+  state: AccountClaimState,
+): AccountReleased[] {
+  if (state.holders[command.workspaceId]?.connectionId !== command.connectionId) return [];
+  return [
+    {
+      type: 'AccountReleased',
+      data: {
+        platform: command.platform,
+        accountId: command.accountId,
+        workspaceId: command.workspaceId,
+        connectionId: command.connectionId,
+        at: command.now,
+      },
+    },
+  ];
+}
+
+/** Holders other than the given workspace: the ones the caller must check for staleness. */
+export function otherHolders(state: AccountClaimState, workspaceId: string): AccountHolder[] {
+  return Object.values(state.holders).filter((h) => h.workspaceId !== workspaceId);
+}

@@ -1,0 +1,90 @@
+import type { ConnectionErrored, ConnectionExpired, ConnectionRestored } from '../events';
+import { requireConnection } from '../workspace/guards';
+import type { WorkspaceState } from '../workspace/state';
+
+export interface MarkConnectionExpired {
+  type: 'MarkConnectionExpired';
+  workspaceId: string;
+  connectionId: string;
+  reason: string;
+  now: string;
+}
+
+export interface MarkConnectionErrored {
+  type: 'MarkConnectionErrored';
+  workspaceId: string;
+  connectionId: string;
+  reason: string;
+  now: string;
+}
+
+export interface RestoreConnection {
+  type: 'RestoreConnection';
+  workspaceId: string;
+  connectionId: string;
+  reason: string;
+  now: string;
+}
+
+/** A token reached end of life. Saying it twice records it once. */
+export function markConnectionExpired(
+  command: MarkConnectionExpired,
+  state: WorkspaceState,
+): ConnectionExpired[] {
+  const connection = requireConnection(state, command.connectionId);
+  if (connection.status === 'expired') return [];
+  return [
+    {
+      type: 'ConnectionExpired',
+      data: {
+        workspaceId: command.workspaceId,
+        connectionId: connection.id,
+        platform: connection.platform,
+        reason: command.reason,
+        at: command.now,
+      },
+    },
+  ];
+}
+
+/** Revoked permissions, a vanished account, a platform error: the reason is kept. */
+export function markConnectionErrored(
+  command: MarkConnectionErrored,
+  state: WorkspaceState,
+): ConnectionErrored[] {
+  const connection = requireConnection(state, command.connectionId);
+  if (connection.status === 'error' && connection.statusReason === command.reason) return [];
+  return [
+    {
+      type: 'ConnectionErrored',
+      data: {
+        workspaceId: command.workspaceId,
+        connectionId: connection.id,
+        platform: connection.platform,
+        reason: command.reason,
+        at: command.now,
+      },
+    },
+  ];
+}
+
+/** The platform answers again: back to active. */
+export function restoreConnection(
+  command: RestoreConnection,
+  state: WorkspaceState,
+): ConnectionRestored[] {
+  const connection = requireConnection(state, command.connectionId);
+  if (connection.status === 'active') return [];
+  return [
+    {
+      type: 'ConnectionRestored',
+      data: {
+        workspaceId: command.workspaceId,
+        connectionId: connection.id,
+        platform: connection.platform,
+        reason: command.reason,
+        at: command.now,
+      },
+    },
+  ];
+}

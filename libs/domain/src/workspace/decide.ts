@@ -1,0 +1,50 @@
+import { changePlan, type ChangePlan } from '../change-plan/change-plan';
+import { connectAccount, type ConnectAccount } from '../connect-account/connect-account';
+import {
+  markConnectionErrored,
+  markConnectionExpired,
+  restoreConnection,
+  type MarkConnectionErrored,
+  type MarkConnectionExpired,
+  type RestoreConnection,
+} from '../connection-health/connection-health';
+import {
+  disconnectAccount,
+  type DisconnectAccount,
+} from '../disconnect-account/disconnect-account';
+import type { WorkspaceEvent } from '../events';
+import { reconnectAccount, type ReconnectAccount } from '../reconnect-account/reconnect-account';
+import { setMainAccount, type SetMainAccount } from '../set-main-account/set-main-account';
+import type { WorkspaceState } from './state';
+
+export type WorkspaceCommand =
+  | ConnectAccount
+  | SetMainAccount
+  | ReconnectAccount
+  | MarkConnectionExpired
+  | MarkConnectionErrored
+  | RestoreConnection
+  | DisconnectAccount
+  | ChangePlan;
+
+/** decide(command, state) → events; throws DomainError when the command is refused. */
+export function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEvent[] {
+  switch (command.type) {
+    case 'ConnectAccount':
+      return connectAccount(command, state);
+    case 'SetMainAccount':
+      return setMainAccount(command, state);
+    case 'ReconnectAccount':
+      return reconnectAccount(command, state);
+    case 'MarkConnectionExpired':
+      return markConnectionExpired(command, state);
+    case 'MarkConnectionErrored':
+      return markConnectionErrored(command, state);
+    case 'RestoreConnection':
+      return restoreConnection(command, state);
+    case 'DisconnectAccount':
+      return disconnectAccount(command, state);
+    case 'ChangePlan':
+      return changePlan(command, state);
+  }
+}

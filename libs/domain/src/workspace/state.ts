@@ -1,0 +1,133 @@
+import type { CopiedFrom, WorkspaceEvent } from '../events';
+import { connectionsTouchedBy } from '../events';
+import { DEFAULT_PLAN, type Plan } from '../plan';
+import type { Platform } from '../platform';
+
+export type ConnectionStatus = 'active' | 'error' | 'expired';
+
+export interface ConnectionState {
+  id: string;
+  platform: Platform;
+  accountId: string;
+  accountName: string;
+  accountType: string;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  isMain: boolean;
+  connectedAt: string;
+  tokenExpiresAt: string | null;
+  copiedFrom: CopiedFrom | null;
+  scopes: string[];
+  /** Number of events that touched this connection (what `If-Match` is checked against). */
+  version: number;
+}
+
+/** A workspace as its decider sees it: its plan and the connections still connected. */
+export interface WorkspaceState {
+  plan: Plan;
+  connections: Readonly<Record<string, ConnectionState>>;
+}
+
+export const initialWorkspaceState: WorkspaceState = { plan: DEFAULT_PLAN, connections: {} };
+
+export function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
+  const next = apply(state, event);
+  return bumpVersions(next, connectionsTouchedBy(event));
+}
+
+function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
+  switch (event.type) {
+    case 'WorkspacePlanChanged':
+      return { ...state, plan: event.data.plan };
+    case 'ConnectionConnected': {
+      const d = event.data;
+      return withConnection(state, {
+        id: d.connectionId,
+        platform: d.platform,
+        accountId: d.accountId,
+        accountName: d.accountName,
+        accountType: d.accountType,
+        status: 'active',
+        statusReason: null,
+        isMain: false,
+        connectedAt: d.at,
+        tokenExpiresAt: d.tokenExpiresAt,
+        copiedFrom: d.copiedFrom,
+        scopes: d.scopes,
+        version: 0,
+      });
+    }
+    case 'MainAccountSet': {
+      const { previousMainConnectionId, connectionId } = event.data;
+      const demoted = previousMainConnectionId
+        ? patch(state, previousMainConnectionId, { isMain: false })
+        : state;
+      return patch(demoted, connectionId, { isMain: true });
+    }
+    case 'ConnectionReconnected': {
+      const d = event.data;
+      return patch(state, d.connectionId, {
+        status: 'active',
+        statusReason: null,
+        accountName: d.accountName,
+        scopes: d.scopes,
+        tokenExpiresAt: d.tokenExpiresAt,
+      });
+    }
+    case 'ConnectionExpired':
+      return patch(state, event.data.connectionId, {
+        status: 'expired',
+        statusReason: event.data.reason,
+      });
+    case 'ConnectionErrored':
+      return patch(state, event.data.connectionId, {
+        status: 'error',
+        statusReason: event.data.reason,
+      });
+    case 'ConnectionRestored':
+      return patch(state, event.data.connectionId, { status: 'active', statusReason: null });
+    case 'ConnectionDisconnected': {
+      const { [event.data.connectionId]: _gone, ...rest } = state.connections;
+      return { ...state, connections: rest };
+    }
+  }
+}
+
+function withConnection(state: WorkspaceState, connection: ConnectionState): WorkspaceState {
+  return { ...state, connections: { ...state.connections, [connection.id]: connection } };
+}
+
+function patch(
+  state: WorkspaceState,
+  connectionId: string,
+  changes: Partial<ConnectionState>,
+): WorkspaceState {
+  const current = state.connections[connectionId];
+  if (!current) return state;
+  return withConnection(state, { ...current, ...changes });
+}
+
+function bumpVersions(state: WorkspaceState, connectionIds: string[]): WorkspaceState {
+  return connectionIds.reduce((s, id) => {
+    const current = s.connections[id];
+    return current ? withConnection(s, { ...current, version: current.version + 1 }) : s;
+  }, state);
+}
+
+/** Folds a workspace's events, oldest first. */
+export function foldWorkspace(events: Iterable<WorkspaceEvent>): WorkspaceState {
+  let state = initialWorkspaceState;
+  for (const event of events) state = evolve(state, event);
+  return state;
+}
+
+export function connectionsOn(state: WorkspaceState, platform: Platform): ConnectionState[] {
+  return Object.values(state.connections).filter((c) => c.platform === platform);
+}
+
+export function mainConnectionOn(
+  state: WorkspaceState,
+  platform: Platform,
+): ConnectionState | undefined {
+  return connectionsOn(state, platform).find((c) => c.isMain);
+}
