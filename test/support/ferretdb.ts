@@ -43,7 +43,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    if (Date.now() > deadline) throw new Error(`FerretDB did not listen on ${port} in ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`FerretDB did not listen on ${port} in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -66,6 +67,8 @@ export async function startFerretdb(): Promise<RunningFerretdb> {
       '--telemetry=disable',
       `--state-dir=${dir}`,
       '--log-level=error',
+      // The debug listener defaults to a fixed port; two runs at once would collide.
+      '--debug-addr=-',
     ],
     { stdio: 'ignore', detached: true },
   );

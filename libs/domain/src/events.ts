@@ -141,7 +141,8 @@ export function connectionsTouchedBy(event: WorkspaceEvent): string[] {
     case 'WorkspacePlanChanged':
       return [];
     case 'MainAccountSet':
-      return event.data.previousMainConnectionId
+      return event.data.previousMainConnectionId &&
+        event.data.previousMainConnectionId !== event.data.connectionId
         ? [event.data.previousMainConnectionId, event.data.connectionId]
         : [event.data.connectionId];
     default:

@@ -34,7 +34,10 @@ export interface RecordedEvent {
   streamId: string;
   /** 0-based position of the event in its stream. */
   revision: number;
-  /** Opaque position in the global, ordered feed; pass back to readAll/subscribeToAll. */
+  /**
+   * Opaque position in the global, ordered feed; pass back to readAll/subscribeToAll.
+   * SQLite: the global sequence as a decimal string; EventStoreDB: `commit/prepare`.
+   */
   position: string;
   type: string;
   data: Record<string, unknown>;
@@ -67,7 +70,10 @@ export class WrongExpectedRevisionError extends Error {
 
 /** The store could not be reached or failed; the append may or may not have happened. */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }
@@ -90,7 +96,10 @@ export interface SubscribeToAllOptions {
 }
 
 export interface Subscription {
-  /** Stops delivery; resolves once no handler call is running. */
+  /**
+   * Stops delivery; resolves once no handler call is running (so never await it from inside
+   * the handler).
+   */
   stop(): Promise<void>;
 }
 
@@ -98,7 +107,8 @@ export interface EventStore {
   /**
    * Appends atomically. Throws WrongExpectedRevisionError on a revision mismatch, except when
    * every event id is already in the stream from an earlier identical append: then it returns
-   * that append's result (idempotent retry).
+   * that append's result (idempotent retry). Ids that only partly match an earlier append are
+   * a WrongExpectedRevisionError. Adapters differ in details: see EsdbEventStore.
    */
   append(
     streamId: string,

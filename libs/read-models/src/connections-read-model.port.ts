@@ -27,7 +27,10 @@ export interface ConnectionView {
 /**
  * One change the projection asks the store to make. `streamRevision` is the workspace-stream
  * revision of the event behind it: a store applies a change to a row only if the row has not
- * yet seen that revision, which makes replaying an event a no-op.
+ * yet seen that revision, which makes replaying an event a no-op. `connectionRemoved` keeps
+ * the row, hidden from queries, so a replayed (older) `connectionAdded` cannot resurrect it;
+ * a later one (connected again) shows it afresh. A change to an unknown or removed row is
+ * ignored.
  */
 export type ReadModelChange =
   | { kind: 'connectionAdded'; streamRevision: number; connection: ConnectionView }
@@ -44,7 +47,13 @@ export type ReadModelChange =
         >
       >;
     }
-  | { kind: 'connectionRemoved'; streamRevision: number; workspaceId: string; connectionId: string; at: string }
+  | {
+      kind: 'connectionRemoved';
+      streamRevision: number;
+      workspaceId: string;
+      connectionId: string;
+      at: string;
+    }
   | { kind: 'planChanged'; streamRevision: number; workspaceId: string; plan: Plan };
 
 export interface ConnectionFilter {
@@ -55,10 +64,19 @@ export interface ConnectionFilter {
 }
 
 export interface ConnectionsReadModel {
-  /** Applies the changes of one or more events and records the checkpoint, in that order. */
-  apply(changes: ReadModelChange[], checkpoint: { projection: string; position: string }): Promise<void>;
+  /**
+   * Applies the changes of one or more events and records the checkpoint, in that order. The
+   * checkpoint never moves backwards (a slower instance cannot undo a faster one).
+   */
+  apply(
+    changes: ReadModelChange[],
+    checkpoint: { projection: string; position: string },
+  ): Promise<void>;
   getCheckpoint(projection: string): Promise<string | null>;
-  /** Drops everything the projection wrote, checkpoint included, for a rebuild from scratch. */
+  /**
+   * Drops everything the projection wrote, checkpoint included, for a rebuild from scratch.
+   * A store holds one projection's data; other projections' checkpoints are kept.
+   */
   reset(projection: string): Promise<void>;
 
   /** A connection still connected; null when unknown or disconnected. */

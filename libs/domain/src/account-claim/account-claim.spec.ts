@@ -6,6 +6,7 @@ import {
   releaseAccount,
   type AccountClaimEvent,
   type ClaimAccount,
+  UNCONFIRMED_CLAIM_GRACE_MS,
 } from './account-claim';
 
 const T = '2026-01-01T00:00:00.000Z';
@@ -22,7 +23,7 @@ const claim = (
   workspaceId,
   connectionId,
   via: 'oauth',
-  staleHolders: [],
+  holdersWithoutConnection: [],
   now: T,
   ...over,
 });
@@ -62,14 +63,22 @@ describe('one workspace per platform account', () => {
     ).toEqual([claimed('ws-b', 'c2')]);
   });
 
-  it('ignores a holder whose connection no longer exists (a crash left the claim behind)', () => {
+  it('ignores a holder whose connection never appeared, once the grace period is over (a crash left the claim behind)', () => {
     const state = fold([claimed('ws-a', 'c1')]);
-    expect(
-      claimAccount(
-        claim('ws-b', 'c2', { staleHolders: [{ workspaceId: 'ws-a', connectionId: 'c1' }] }),
-        state,
-      ),
-    ).toEqual([claimed('ws-b', 'c2')]);
+    const orphan = { holdersWithoutConnection: [{ workspaceId: 'ws-a', connectionId: 'c1' }] };
+    const later = new Date(Date.parse(T) + UNCONFIRMED_CLAIM_GRACE_MS + 1).toISOString();
+    const expected = claimed('ws-b', 'c2');
+    expect(claimAccount(claim('ws-b', 'c2', { ...orphan, now: later }), state)).toEqual([
+      { ...expected, data: { ...expected.data, at: later } },
+    ]);
+  });
+
+  it('still respects a fresh claim whose connect is in flight', () => {
+    const state = fold([claimed('ws-a', 'c1')]);
+    const inFlight = { holdersWithoutConnection: [{ workspaceId: 'ws-a', connectionId: 'c1' }] };
+    expect(() => claimAccount(claim('ws-b', 'c2', inFlight), state)).toThrow(
+      expect.objectContaining({ code: 'ALREADY_CONNECTED_ELSEWHERE' }),
+    );
   });
 
   it('is idempotent for the same connection', () => {

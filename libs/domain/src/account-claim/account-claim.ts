@@ -12,6 +12,16 @@ export interface AccountHolder {
   connectionId: string;
 }
 
+/**
+ * How long a claim whose connection never appeared still blocks others: long enough for an
+ * in-flight connect to append its connection, short enough that a crash frees the account.
+ */
+export const UNCONFIRMED_CLAIM_GRACE_MS = 2 * 60 * 1000;
+
+interface Holding extends AccountHolder {
+  claimedAt: string;
+}
+
 export interface AccountClaimed {
   type: 'AccountClaimed';
   data: AccountHolder & {
@@ -31,7 +41,7 @@ export type AccountClaimEvent = AccountClaimed | AccountReleased;
 
 export interface AccountClaimState {
   /** Workspace id → the connection holding the account there. */
-  holders: Readonly<Record<string, AccountHolder>>;
+  holders: Readonly<Record<string, Holding>>;
 }
 
 export const initialAccountClaimState: AccountClaimState = { holders: {} };
@@ -42,7 +52,12 @@ export function evolveAccountClaim(
 ): AccountClaimState {
   const { workspaceId, connectionId } = event.data;
   if (event.type === 'AccountClaimed') {
-    return { holders: { ...state.holders, [workspaceId]: { workspaceId, connectionId } } };
+    return {
+      holders: {
+        ...state.holders,
+        [workspaceId]: { workspaceId, connectionId, claimedAt: event.data.at },
+      },
+    };
   }
   if (state.holders[workspaceId]?.connectionId !== connectionId) return state;
   const { [workspaceId]: _released, ...rest } = state.holders;
@@ -57,17 +72,19 @@ export interface ClaimAccount {
   connectionId: string;
   via: 'oauth' | 'copy';
   /**
-   * Holders whose connection no longer exists in their workspace: left behind when a process
-   * died between claiming and connecting, or between disconnecting and releasing. They do not
-   * block anyone.
+   * Other holders whose connection does not exist in their workspace. Either a connect is still
+   * in flight (the claim is fresh: it blocks), or a process died between claiming and
+   * connecting, or between disconnecting and releasing (past the grace period: it does not).
    */
-  staleHolders: readonly AccountHolder[];
+  holdersWithoutConnection: readonly AccountHolder[];
   now: string;
 }
 
 export function claimAccount(command: ClaimAccount, state: AccountClaimState): AccountClaimed[] {
-  const isStale = (h: AccountHolder) =>
-    command.staleHolders.some(
+  const now = Date.parse(command.now);
+  const isStale = (h: Holding) =>
+    now - Date.parse(h.claimedAt) > UNCONFIRMED_CLAIM_GRACE_MS &&
+    command.holdersWithoutConnection.some(
       (s) => s.workspaceId === h.workspaceId && s.connectionId === h.connectionId,
     );
   const elsewhere = Object.values(state.holders).filter(
@@ -127,5 +144,7 @@ export function releaseAccount(
 
 /** Holders other than the given workspace: the ones the caller must check for staleness. */
 export function otherHolders(state: AccountClaimState, workspaceId: string): AccountHolder[] {
-  return Object.values(state.holders).filter((h) => h.workspaceId !== workspaceId);
+  return Object.values(state.holders)
+    .filter((h) => h.workspaceId !== workspaceId)
+    .map(({ workspaceId: ws, connectionId }) => ({ workspaceId: ws, connectionId }));
 }

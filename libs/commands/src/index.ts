@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './command-context';
+export * from './workspace-commands';
+export * from './account-claims';

@@ -1,0 +1,113 @@
+import {
+  decide,
+  evolve,
+  initialWorkspaceState,
+  isWorkspaceEvent,
+  workspaceStream,
+  type WorkspaceCommand,
+  type WorkspaceEvent,
+  type WorkspaceState,
+} from '@ledger/domain';
+import {
+  deterministicEventId,
+  nameBasedUuid,
+  WrongExpectedRevisionError,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+} from '@ledger/event-store';
+import type { CommandContext } from './command-context';
+
+export interface WorkspaceCommandResult {
+  events: WorkspaceEvent[];
+  state: WorkspaceState;
+  /** Global position of the last appended event; null when the command changed nothing. */
+  position: string | null;
+}
+
+interface LoadedWorkspace {
+  state: WorkspaceState;
+  revision: ExpectedRevision;
+}
+
+const MAX_ATTEMPTS = 20;
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Runs a workspace command: load the workspace stream, decide, append with the expected
+ * revision. On a conflict (another command appended first) it reloads and decides again, so a
+ * racing loser meets the rule it broke (plan limit, main account) rather than a bare conflict.
+ * States are cached per workspace; a stale cache entry shows up as a conflict and is reloaded.
+ */
+export class WorkspaceCommands {
+  private readonly cache = new Map<string, { state: WorkspaceState; revision: number }>();
+
+  constructor(private readonly store: EventStore) {}
+
+  async load(workspaceId: string): Promise<LoadedWorkspace> {
+    const stream = workspaceStream(workspaceId);
+    const cached = this.cache.get(stream);
+    let state = cached?.state ?? initialWorkspaceState;
+    let revision: number | null = cached?.revision ?? null;
+    const from = revision === null ? 0 : revision + 1;
+    for await (const recorded of this.store.readStream(stream, { fromRevision: from })) {
+      if (isWorkspaceEvent(recorded)) state = evolve(state, recorded as unknown as WorkspaceEvent);
+      revision = recorded.revision;
+    }
+    if (revision !== null) this.remember(stream, state, revision);
+    return { state, revision: revision === null ? 'no_stream' : revision };
+  }
+
+  async execute(
+    command: WorkspaceCommand,
+    context: CommandContext,
+  ): Promise<WorkspaceCommandResult> {
+    const stream = workspaceStream(command.workspaceId);
+    for (let attempt = 1; ; attempt++) {
+      const { state, revision } = await this.load(command.workspaceId);
+      const events = decide(command, state);
+      if (events.length === 0) return { events, state, position: null };
+      try {
+        const result = await this.store.append(
+          stream,
+          events.map((event, index) => ({
+            id: deterministicEventId(context.commandId, stream, index),
+            type: event.type,
+            data: event.data as unknown as Record<string, unknown>,
+            metadata: metadataFor(context),
+          })),
+          revision,
+        );
+        const next = events.reduce(evolve, state);
+        this.remember(stream, next, result.nextExpectedRevision);
+        return { events, state: next, position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+        this.cache.delete(stream);
+        // A client that sent If-Match gets the refusal from decide() on the fresh state.
+      }
+    }
+  }
+
+  private remember(stream: string, state: WorkspaceState, revision: number): void {
+    if (this.cache.size >= CACHE_LIMIT && !this.cache.has(stream)) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(stream, { state, revision });
+  }
+}
+
+export function metadataFor(context: CommandContext): EventMetadata {
+  return {
+    actor: context.actor,
+    correlationId: context.correlationId,
+    causationId: context.causationId ?? null,
+    schemaVersion: 1,
+  };
+}
+
+/** A connection id that a retried command derives again, so a retry connects nothing twice. */
+export function connectionIdFor(commandId: string, platform: string, accountId: string): string {
+  return nameBasedUuid(`connection\u0000${commandId}\u0000${platform}\u0000${accountId}`);
+}

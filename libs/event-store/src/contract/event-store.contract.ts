@@ -1,0 +1,348 @@
+import {
+  type EventStore,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+import {
+  anEvent,
+  collect,
+  events,
+  gate,
+  metadata,
+  ref,
+  uniqueStream,
+  waitFor,
+} from './contract-helpers';
+
+export interface EventStoreUnderTest {
+  store: EventStore;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The behaviour every EventStore adapter must show. Streams get random names and global-feed
+ * assertions only look at this test's streams, so it also runs against a shared EventStoreDB.
+ */
+export function describeEventStoreContract(
+  name: string,
+  factory: () => Promise<EventStoreUnderTest>,
+): void {
+  describe(`${name}: EventStore contract`, () => {
+    let subject: EventStoreUnderTest;
+    let store: EventStore;
+
+    beforeEach(async () => {
+      subject = await factory();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    /** A position in the feed before anything this test appends. */
+    async function markFeed(): Promise<string> {
+      const marker = uniqueStream('marker');
+      await store.append(marker, [anEvent('Marker')], 'no_stream');
+      const [event] = await collect(store.readStream(marker));
+      return event.position;
+    }
+
+    async function rejection(promise: Promise<unknown>): Promise<WrongExpectedRevisionError> {
+      const error = await promise.then(
+        () => {
+          throw new Error('expected the append to be rejected');
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      return error as WrongExpectedRevisionError;
+    }
+
+    describe('append and readStream', () => {
+      it('reads back what was appended: types, data, metadata, revisions, time', async () => {
+        const stream = uniqueStream('conn');
+        const first = anEvent('ConnectionConnected', { platform: 'x', nested: { a: [1, 2] } });
+        const second = anEvent('ConnectionSetAsMain', { isMain: true });
+        second.metadata = metadata({
+          causationId: first.id,
+          schemaVersion: 2,
+          actor: { userId: 'u-2', role: 'owner', ip: null, userAgent: null },
+          idempotencyKey: 'k-1',
+        });
+        const before = Date.now();
+
+        const result = await store.append(stream, [first, second], 'no_stream');
+        const read = await collect(store.readStream(stream));
+
+        expect(result.nextExpectedRevision).toBe(1);
+        expect(typeof result.position).toBe('string');
+        expect(read.map((e) => [e.id, e.type, e.revision, e.streamId])).toEqual([
+          [first.id, 'ConnectionConnected', 0, stream],
+          [second.id, 'ConnectionSetAsMain', 1, stream],
+        ]);
+        expect(read[0].data).toEqual(first.data);
+        expect(read[0].metadata).toEqual(first.metadata);
+        expect(read[1].metadata).toEqual(second.metadata);
+        expect(new Set(read.map((e) => e.position)).size).toBe(2);
+        for (const event of read) {
+          expect(event.recordedAt).toBeInstanceOf(Date);
+          // Generous: a remote server's clock may drift from ours.
+          expect(Math.abs(event.recordedAt.getTime() - before)).toBeLessThan(60_000);
+        }
+      });
+
+      it('reads an unknown stream as empty', async () => {
+        expect(await collect(store.readStream(uniqueStream('nobody')))).toEqual([]);
+      });
+
+      it('honours fromRevision and maxCount', async () => {
+        const stream = uniqueStream('range');
+        await store.append(stream, events(10), 'no_stream');
+
+        const middle = await collect(store.readStream(stream, { fromRevision: 3, maxCount: 4 }));
+        const tail = await collect(store.readStream(stream, { fromRevision: 8 }));
+        const beyond = await collect(store.readStream(stream, { fromRevision: 10 }));
+
+        expect(middle.map((e) => e.revision)).toEqual([3, 4, 5, 6]);
+        expect(tail.map((e) => e.revision)).toEqual([8, 9]);
+        expect(beyond).toEqual([]);
+      });
+
+      it('pages through a stream of more than 1000 events, in order', async () => {
+        const stream = uniqueStream('long');
+        let expected: 'no_stream' | number = 'no_stream';
+        for (let chunk = 0; chunk < 13; chunk += 1) {
+          const result = await store.append(stream, events(100), expected);
+          expected = result.nextExpectedRevision;
+        }
+        const read = await collect(store.readStream(stream));
+        expect(read).toHaveLength(1300);
+        expect(read.every((e, i) => e.revision === i)).toBe(true);
+      });
+    });
+
+    describe('expected revision', () => {
+      it('no_stream: succeeds on a new stream, conflicts on an existing one', async () => {
+        const stream = uniqueStream('ns');
+        await store.append(stream, events(2), 'no_stream');
+        const error = await rejection(store.append(stream, events(1), 'no_stream'));
+        expect(error.streamId).toBe(stream);
+        expect(error.expected).toBe('no_stream');
+        expect(error.actual).toBe(1);
+      });
+
+      it('a number: succeeds at that revision, conflicts when stale or absent', async () => {
+        const stream = uniqueStream('num');
+        await store.append(stream, events(2), 'no_stream');
+
+        const next = await store.append(stream, events(1), 1);
+        const stale = await rejection(store.append(stream, events(1), 1));
+        const absent = await rejection(store.append(uniqueStream('num'), events(1), 0));
+
+        expect(next.nextExpectedRevision).toBe(2);
+        expect(stale.actual).toBe(2);
+        expect(stale.expected).toBe(1);
+        expect(absent.actual).toBe('no_stream');
+      });
+
+      it('any: appends whatever the stream state', async () => {
+        const stream = uniqueStream('any');
+        expect((await store.append(stream, events(1), 'any')).nextExpectedRevision).toBe(0);
+        expect((await store.append(stream, events(2), 'any')).nextExpectedRevision).toBe(2);
+      });
+
+      it('stream_exists: conflicts on a new stream, appends to an existing one', async () => {
+        const stream = uniqueStream('exists');
+        const missing = await rejection(store.append(stream, events(1), 'stream_exists'));
+        await store.append(stream, events(1), 'no_stream');
+        const result = await store.append(stream, events(1), 'stream_exists');
+
+        expect(missing.actual).toBe('no_stream');
+        expect(result.nextExpectedRevision).toBe(1);
+      });
+    });
+
+    describe('idempotent retry', () => {
+      it('returns the first result and writes nothing twice', async () => {
+        const stream = uniqueStream('retry');
+        const batch = events(3);
+        const first = await store.append(stream, batch, 'no_stream');
+        const retry = await store.append(stream, batch, 'no_stream');
+
+        expect(retry).toEqual(first);
+        expect((await collect(store.readStream(stream))).map((e) => e.id)).toEqual(
+          batch.map((e) => e.id),
+        );
+      });
+
+      it('is still recognised after the stream moved on', async () => {
+        const stream = uniqueStream('retry-later');
+        const batch = events(2);
+        const first = await store.append(stream, batch, 'no_stream');
+        await store.append(stream, events(1), 1);
+
+        expect(await store.append(stream, batch, 'no_stream')).toEqual(first);
+        expect(await collect(store.readStream(stream))).toHaveLength(3);
+      });
+
+      it('treats a partial overlap with an earlier append as a conflict', async () => {
+        const stream = uniqueStream('overlap');
+        const [a, b] = events(2);
+        await store.append(stream, [a, b], 'no_stream');
+        await rejection(store.append(stream, [b, anEvent()], 'no_stream'));
+        expect(await collect(store.readStream(stream))).toHaveLength(2);
+      });
+    });
+
+    it('lets exactly one of 20 racing appends at the same revision win', async () => {
+      const stream = uniqueStream('race');
+      await store.append(stream, events(1), 'no_stream');
+
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, () => store.append(stream, events(1), 0)),
+      );
+
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(19);
+      for (const error of lost) expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await collect(store.readStream(stream))).toHaveLength(2);
+    });
+
+    describe('readAll', () => {
+      it('returns the global order across streams, paged by `after`', async () => {
+        const start = await markFeed();
+        const streams = [uniqueStream('a'), uniqueStream('b'), uniqueStream('c')];
+        const appended: string[] = [];
+        for (let round = 0; round < 3; round += 1) {
+          for (const stream of streams) {
+            await store.append(stream, [anEvent()], round === 0 ? 'no_stream' : round - 1);
+            appended.push(`${stream}@${round}`);
+          }
+        }
+
+        const ours: RecordedEvent[] = [];
+        let after = start;
+        for (;;) {
+          const page = await store.readAll({ after, maxCount: 2 });
+          expect(page.length).toBeLessThanOrEqual(2);
+          if (page.length === 0) break;
+          ours.push(...page.filter((e) => streams.includes(e.streamId)));
+          after = page[page.length - 1].position;
+        }
+
+        expect(ours.map(ref)).toEqual(appended);
+        const afterLast = await store.readAll({
+          after: ours[ours.length - 1].position,
+          maxCount: 10,
+        });
+        expect(afterLast.filter((e) => streams.includes(e.streamId))).toEqual([]);
+      });
+    });
+
+    describe('subscribeToAll', () => {
+      it('catches up, then delivers live appends in order, once each', async () => {
+        const start = await markFeed();
+        const stream = uniqueStream('sub');
+        await store.append(stream, events(3), 'no_stream');
+        const seen: RecordedEvent[] = [];
+
+        const subscription = store.subscribeToAll({ after: start }, async (event) => {
+          if (event.streamId === stream) seen.push(event);
+        });
+        try {
+          await waitFor('catch-up', () => seen.length === 3);
+          await store.append(stream, events(2), 2);
+          await waitFor('live events', () => seen.length >= 5);
+        } finally {
+          await subscription.stop();
+        }
+
+        expect(seen.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+      });
+
+      it('resumes from a checkpoint with exactly the events after it', async () => {
+        const start = await markFeed();
+        const stream = uniqueStream('resume');
+        await store.append(stream, events(5), 'no_stream');
+        const firstRun: RecordedEvent[] = [];
+        const first = store.subscribeToAll({ after: start }, async (event) => {
+          if (event.streamId === stream) firstRun.push(event);
+        });
+        await waitFor('first run', () => firstRun.length === 5);
+        await first.stop();
+
+        const checkpoint = firstRun[1].position;
+        const resumed: number[] = [];
+        const second = store.subscribeToAll({ after: checkpoint }, async (event) => {
+          if (event.streamId === stream) resumed.push(event.revision);
+        });
+        try {
+          await store.append(stream, events(1), 4);
+          // The live event arrives after everything older, so duplicates would show by now.
+          await waitFor('resumed run', () => resumed.includes(5));
+        } finally {
+          await second.stop();
+        }
+
+        expect(resumed).toEqual([2, 3, 4, 5]);
+      });
+
+      it('calls the handler one event at a time, and stop() waits for it', async () => {
+        const start = await markFeed();
+        const stream = uniqueStream('serial');
+        await store.append(stream, events(3), 'no_stream');
+        let running = 0;
+        let maxRunning = 0;
+        let handled = 0;
+        const hold = gate();
+        const subscription = store.subscribeToAll({ after: start }, async (event) => {
+          if (event.streamId !== stream) return;
+          running += 1;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          if (event.revision === 2) await hold.promise;
+          running -= 1;
+          handled += 1;
+        });
+
+        await waitFor('the held handler', () => running === 1 && handled === 2);
+        let stopped = false;
+        const stopping = subscription.stop().then(() => (stopped = true));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(stopped).toBe(false);
+        hold.open();
+        await stopping;
+
+        expect(handled).toBe(3);
+        expect(maxRunning).toBe(1);
+      });
+
+      it('stops and reports when the handler throws', async () => {
+        const start = await markFeed();
+        const stream = uniqueStream('boom');
+        await store.append(stream, events(3), 'no_stream');
+        const seen: number[] = [];
+        const errors: unknown[] = [];
+        const failure = new Error('projection failed');
+
+        const subscription = store.subscribeToAll(
+          { after: start },
+          async (event) => {
+            if (event.streamId !== stream) return;
+            seen.push(event.revision);
+            if (event.revision === 1) throw failure;
+          },
+          (error) => errors.push(error),
+        );
+        await waitFor('the error report', () => errors.length === 1);
+        await store.append(stream, events(1), 2);
+        await subscription.stop();
+
+        expect(errors).toEqual([failure]);
+        expect(seen).toEqual([0, 1]);
+      });
+    });
+  });
+}

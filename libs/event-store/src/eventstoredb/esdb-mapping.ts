@@ -1,0 +1,142 @@
+/**
+ * Pure translations between the port and @eventstore/db-client: no I/O, unit-tested on every
+ * run (esdb-mapping.spec.ts) since CI has no EventStoreDB.
+ */
+import {
+  ANY,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  ErrorType,
+  type EventData,
+  isCommandError,
+  jsonEvent,
+  NO_STREAM,
+  type Position,
+  type ResolvedEvent,
+  STREAM_EXISTS,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  type EventMetadata,
+  EventStoreUnavailableError,
+  type EventToAppend,
+  type ExpectedRevision,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+
+export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return BigInt(expected);
+  }
+}
+
+export function toEventData(event: EventToAppend): EventData {
+  return jsonEvent({
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata as Record<string, unknown>,
+  });
+}
+
+/** Errors after which the call may succeed if retried: the node is down, busy or not leader. */
+const TRANSIENT: ReadonlySet<ErrorType> = new Set([
+  ErrorType.UNAVAILABLE,
+  ErrorType.DEADLINE_EXCEEDED,
+  ErrorType.TIMEOUT,
+  ErrorType.NOT_LEADER,
+  ErrorType.CANCELLED,
+]);
+
+export function isTransientEsdbError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (isCommandError(error)) return TRANSIENT.has(error.type);
+  // Cluster discovery gives up with a plain Error (Client/discovery.js).
+  return error.message.startsWith('Failed to discover');
+}
+
+/** Translates a client error into the port's errors; anything else passes through unchanged. */
+export function fromEsdbError(
+  error: unknown,
+  context: { streamId?: string; expected?: ExpectedRevision } = {},
+): unknown {
+  if (error instanceof WrongExpectedVersionError) {
+    const actual = error.actualVersion === NO_STREAM ? 'no_stream' : Number(error.actualVersion);
+    return new WrongExpectedRevisionError(
+      context.streamId ?? error.streamName,
+      context.expected ?? fromEsdbExpectedRevision(error.expectedVersion),
+      actual,
+    );
+  }
+  if (isTransientEsdbError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new EventStoreUnavailableError(`EventStoreDB unavailable: ${message}`, error);
+  }
+  return error;
+}
+
+function fromEsdbExpectedRevision(expected: AppendExpectedRevision): ExpectedRevision {
+  return typeof expected === 'bigint' ? Number(expected) : expected;
+}
+
+/** `commit/prepare`, both needed to order and resume in $all. */
+export function formatPosition(position: Position): string {
+  return `${position.commit}/${position.prepare}`;
+}
+
+export function parsePosition(position: string): Position {
+  const match = /^(\d+)\/(\d+)$/.exec(position);
+  if (!match) throw new TypeError(`Not an EventStoreDB position: ${position}`);
+  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+export function isSystemEventType(type: string): boolean {
+  return type.startsWith('$');
+}
+
+/**
+ * A resolved event as the port's RecordedEvent, or null when it is not an application event
+ * (system events, `$`-typed; links whose target is gone). Stream reads on servers before
+ * 22.6 carry no position: it is then ''.
+ */
+export function toRecordedEvent(
+  resolved: ResolvedEvent | AllStreamResolvedEvent,
+): RecordedEvent | null {
+  const event = resolved.event;
+  if (!event || isSystemEventType(event.type)) return null;
+  const where = `${event.streamId}@${event.revision}`;
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    position: event.position ? formatPosition(event.position) : '',
+    type: event.type,
+    data: jsonObject(event.data, `data of ${where}`),
+    metadata: jsonObject(event.metadata, `metadata of ${where}`) as EventMetadata,
+    recordedAt: event.created,
+  };
+}
+
+/** The client parses JSON events itself; a binary one is parsed here, anything else refused. */
+function jsonObject(value: unknown, what: string): Record<string, unknown> {
+  const parsed: unknown =
+    value instanceof Uint8Array ? JSON.parse(Buffer.from(value).toString('utf8')) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TypeError(`EventStoreDB: ${what} is not a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,212 @@
+import type { Request } from 'express';
+import type { Platform } from '@ledger/domain';
+import {
+  OAuthAuthorizationError,
+  OAuthCallbackError,
+  PlatformError,
+  PlatformNotConfiguredError,
+} from '../errors';
+import type { OAuthPlatform, PlatformAccount } from '../platform-definition';
+import { PendingAuthorizationStateStore, type FlowBinding } from './passport-state-store';
+import {
+  withoutVerifier,
+  type ActorMetadata,
+  type AuthorizationBinding,
+  type OAuthIntent,
+  type PendingAuthorization,
+  type PendingAuthorizationStore,
+} from './pending-authorization';
+import { PlatformOAuth2Strategy, type StrategyResult } from './platform-strategy';
+import { takePendingAuthorization } from './state-verification';
+import { classifyTokenFailure } from './token-errors';
+
+export interface StartOAuthInput {
+  platform: Platform;
+  userId: string;
+  workspaceId: string;
+  intent: OAuthIntent;
+  actor: ActorMetadata;
+}
+
+export interface StartedOAuth {
+  /** Where to send the user's browser. */
+  authorizationUrl: string;
+  state: string;
+}
+
+/** The callback's query string as received; anything not a single string is treated as absent. */
+export interface OAuthCallbackQuery {
+  code?: unknown;
+  state?: unknown;
+  error?: unknown;
+  error_description?: unknown;
+}
+
+export interface OAuthTokens {
+  accessToken: string;
+  refreshToken: string | null;
+  /** Seconds, as the platform returned it (X: 7200); null when it gave none. */
+  expiresIn: number | null;
+  /** `now + expiresIn` on the flows' clock. */
+  expiresAt: Date | null;
+  /** Granted scopes (may be fewer than requested). */
+  scope: string[];
+  tokenType: string | null;
+}
+
+export interface CompletedOAuth {
+  /** Who started the flow and why. The caller must still check it against the request's caller and workspace. */
+  pending: AuthorizationBinding;
+  tokens: OAuthTokens;
+  identities: PlatformAccount[];
+}
+
+export interface OAuthFlowsOptions {
+  store: PendingAuthorizationStore;
+  platforms: OAuthPlatform[];
+  now?: () => Date;
+}
+
+type Outcome =
+  | { kind: 'success'; user: unknown; info: unknown }
+  | { kind: 'fail'; challenge: unknown; status?: number }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'redirect'; url: string }
+  | { kind: 'pass' };
+
+/**
+ * Starts and completes OAuth authorization-code flows through passport-oauth2, without
+ * a session: state and PKCE verifier live in the PendingAuthorizationStore, so the
+ * callback may land on any process.
+ */
+export class OAuthFlows {
+  private readonly strategies = new Map<Platform, PlatformOAuth2Strategy>();
+  private readonly store: PendingAuthorizationStore;
+  private readonly now: () => Date;
+
+  constructor(options: OAuthFlowsOptions) {
+    this.store = options.store;
+    this.now = options.now ?? (() => new Date());
+    for (const oauthPlatform of options.platforms) {
+      const platform = oauthPlatform.definition.platform;
+      const stateStore = new PendingAuthorizationStateStore(platform, this.store, this.now);
+      this.strategies.set(platform, new PlatformOAuth2Strategy(oauthPlatform, stateStore));
+    }
+  }
+
+  /** The platforms a user can connect with this configuration. */
+  get platforms(): Platform[] {
+    return [...this.strategies.keys()];
+  }
+
+  async start(input: StartOAuthInput): Promise<StartedOAuth> {
+    const strategy = this.strategyFor(input.platform);
+    const binding: FlowBinding = {
+      userId: input.userId,
+      workspaceId: input.workspaceId,
+      intent: input.intent,
+      actor: input.actor,
+    };
+    // An object `state` makes passport-oauth2 hand it to our store instead of using it verbatim.
+    const outcome = await run(strategy, { query: {}, body: {} }, { state: binding });
+    if (outcome.kind === 'error') throw outcome.error;
+    if (outcome.kind !== 'redirect')
+      throw new Error(`Unexpected ${outcome.kind} while starting OAuth`);
+    const state = new URL(outcome.url).searchParams.get('state');
+    if (!state) throw new Error('passport-oauth2 produced an authorization URL without state');
+    return { authorizationUrl: outcome.url, state };
+  }
+
+  async complete(input: {
+    platform: Platform;
+    query: OAuthCallbackQuery;
+  }): Promise<CompletedOAuth> {
+    const { platform } = input;
+    const strategy = this.strategyFor(platform);
+    const code = single(input.query.code);
+    const state = single(input.query.state);
+    const error = single(input.query.error);
+
+    if (error !== undefined) {
+      // passport-oauth2 reports error responses before looking at state, which would
+      // leave the state reusable and the refusal unattributed: consume it first.
+      const pending = await takePendingAuthorization(this.store, platform, state, this.now());
+      throw new OAuthAuthorizationError(platform, error, withoutVerifier(pending));
+    }
+    // Without a code passport-oauth2 would start a new flow instead of completing one.
+    if (code === undefined) throw new OAuthCallbackError(platform, 'no authorization code');
+
+    const outcome = await run(strategy, { query: { code, state }, body: {} });
+    switch (outcome.kind) {
+      case 'success':
+        return this.completed(outcome.user as StrategyResult, outcome.info);
+      case 'error':
+        throw this.translate(platform, outcome.error);
+      default:
+        throw new OAuthCallbackError(platform, `unexpected ${outcome.kind}`);
+    }
+  }
+
+  private completed(result: StrategyResult, info: unknown): CompletedOAuth {
+    const pending = (info as { state: PendingAuthorization }).state;
+    const params = result.params;
+    const expiresIn = toNumber(params.expires_in);
+    return {
+      pending: withoutVerifier(pending),
+      tokens: {
+        accessToken: result.accessToken,
+        refreshToken: result.refreshToken ?? null,
+        expiresIn,
+        expiresAt: expiresIn === null ? null : new Date(this.now().getTime() + expiresIn * 1000),
+        scope: typeof params.scope === 'string' ? params.scope.split(/[\s,]+/).filter(Boolean) : [],
+        tokenType: typeof params.token_type === 'string' ? params.token_type : null,
+      },
+      identities: result.identities,
+    };
+  }
+
+  private translate(platform: Platform, error: unknown): unknown {
+    if (error instanceof PlatformError) return error;
+    return classifyTokenFailure(platform, error) ?? error;
+  }
+
+  private strategyFor(platform: Platform): PlatformOAuth2Strategy {
+    const strategy = this.strategies.get(platform);
+    if (!strategy) throw new PlatformNotConfiguredError(platform);
+    return strategy;
+  }
+}
+
+/**
+ * Drives a strategy the way passport's middleware does: a per-request object whose
+ * success/fail/error/redirect/pass report the outcome.
+ */
+function run(
+  strategy: PlatformOAuth2Strategy,
+  req: { query: Record<string, string | undefined>; body: Record<string, never> },
+  options?: { state: FlowBinding },
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const attempt = Object.create(strategy) as PlatformOAuth2Strategy;
+    attempt.success = (user: unknown, info: unknown) => resolve({ kind: 'success', user, info });
+    attempt.fail = (challenge?: unknown, status?: number) =>
+      resolve({ kind: 'fail', challenge, status });
+    attempt.error = (error: unknown) => resolve({ kind: 'error', error });
+    attempt.redirect = (url: string) => resolve({ kind: 'redirect', url });
+    attempt.pass = () => resolve({ kind: 'pass' });
+    try {
+      attempt.authenticate(req as unknown as Request, options);
+    } catch (error) {
+      resolve({ kind: 'error', error });
+    }
+  });
+}
+
+function single(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function toNumber(value: unknown): number | null {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}

@@ -1,0 +1,195 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Plan } from '@ledger/domain';
+import type {
+  ConnectionFilter,
+  ConnectionsReadModel,
+  ConnectionView,
+  ReadModelChange,
+} from '../connections-read-model.port';
+import { toEpochMs } from '../instants';
+import { isAtOrAfter } from '../positions';
+import { connectionKey, readModelModels, toView, type ReadModelModels } from './models';
+
+export type MongoConnectionsReadModelOptions =
+  { connection: Connection } | { uri: string; dbName: string };
+
+type Checkpoint = { projection: string; position: string };
+
+/**
+ * The connections read model in MongoDB (used when MONGODB_URI is set). No multi-document
+ * transactions (FerretDB has none, and they would cost a replica set): every write is guarded
+ * by the row's last applied `streamRevision`, so applying an event twice is a no-op, and the
+ * checkpoint is written last. A crash between the two only replays events, harmlessly.
+ */
+export class MongoConnectionsReadModel implements ConnectionsReadModel {
+  private constructor(
+    private readonly connection: Connection,
+    private readonly ownsConnection: boolean,
+    private readonly models: ReadModelModels,
+  ) {}
+
+  /** Connects (or adopts a connection, which the caller keeps and closes) and ensures indexes. */
+  static async open(options: MongoConnectionsReadModelOptions): Promise<MongoConnectionsReadModel> {
+    const owns = !('connection' in options);
+    const connection =
+      'connection' in options
+        ? options.connection
+        : await mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise();
+    try {
+      const models = readModelModels(connection);
+      await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+      return new MongoConnectionsReadModel(connection, owns, models);
+    } catch (error) {
+      if (owns) await connection.close();
+      throw error;
+    }
+  }
+
+  async apply(changes: ReadModelChange[], checkpoint: Checkpoint): Promise<void> {
+    // In order: two changes of one event may touch one row only through distinct revisions.
+    for (const change of changes) await this.applyOne(change);
+    await this.advanceCheckpoint(checkpoint);
+  }
+
+  private async applyOne(change: ReadModelChange): Promise<void> {
+    const { connections, plans } = this.models;
+    const rev = change.streamRevision;
+    switch (change.kind) {
+      case 'connectionAdded': {
+        const c = change.connection;
+        const _id = connectionKey(c.workspaceId, c.id);
+        await upsertUnlessSeen(() =>
+          connections.updateOne(
+            { _id, streamRevision: { $lt: rev } },
+            {
+              $set: {
+                ...c,
+                connectedAtMs: toEpochMs(c.connectedAt),
+                tokenExpiresAtMs: c.tokenExpiresAt === null ? null : toEpochMs(c.tokenExpiresAt),
+                streamRevision: rev,
+                disconnectedAt: null,
+              },
+            },
+            { upsert: true },
+          ),
+        );
+        return;
+      }
+      case 'connectionChanged': {
+        const set: Record<string, unknown> = { ...change.set, streamRevision: rev };
+        if (change.set.tokenExpiresAt !== undefined) {
+          set.tokenExpiresAtMs =
+            change.set.tokenExpiresAt === null ? null : toEpochMs(change.set.tokenExpiresAt);
+        }
+        await connections.updateOne(
+          {
+            _id: connectionKey(change.workspaceId, change.connectionId),
+            streamRevision: { $lt: rev },
+            disconnectedAt: null,
+          },
+          { $set: set, $inc: { version: 1 } },
+        );
+        return;
+      }
+      case 'connectionRemoved':
+        await connections.updateOne(
+          {
+            _id: connectionKey(change.workspaceId, change.connectionId),
+            streamRevision: { $lt: rev },
+            disconnectedAt: null,
+          },
+          { $set: { disconnectedAt: change.at, streamRevision: rev }, $inc: { version: 1 } },
+        );
+        return;
+      case 'planChanged':
+        await upsertUnlessSeen(() =>
+          plans.updateOne(
+            { _id: change.workspaceId, streamRevision: { $lt: rev } },
+            { $set: { plan: change.plan, streamRevision: rev } },
+            { upsert: true },
+          ),
+        );
+        return;
+    }
+  }
+
+  /** Compare-and-set so that a slower instance never moves the checkpoint backwards. */
+  private async advanceCheckpoint({ projection, position }: Checkpoint): Promise<void> {
+    const { checkpoints } = this.models;
+    for (;;) {
+      const current = await checkpoints.findById(projection).lean();
+      if (current && isAtOrAfter(current.position, position)) return;
+      if (!current) {
+        const inserted = await upsertUnlessSeen(() =>
+          checkpoints.create({ _id: projection, position }),
+        );
+        if (inserted) return;
+      } else {
+        const result = await checkpoints.updateOne(
+          { _id: projection, position: current.position },
+          { $set: { position } },
+        );
+        if (result.matchedCount === 1) return;
+      }
+      // Another instance moved it in between: look again.
+    }
+  }
+
+  async getCheckpoint(projection: string): Promise<string | null> {
+    const doc = await this.models.checkpoints.findById(projection).lean();
+    return doc?.position ?? null;
+  }
+
+  async reset(projection: string): Promise<void> {
+    // Checkpoint first: a crash midway then rebuilds from scratch, instead of resuming from a
+    // checkpoint over half-deleted data.
+    await this.models.checkpoints.deleteOne({ _id: projection });
+    await this.models.connections.deleteMany({});
+    await this.models.plans.deleteMany({});
+  }
+
+  async getConnection(workspaceId: string, connectionId: string): Promise<ConnectionView | null> {
+    const doc = await this.models.connections
+      .findOne({ _id: connectionKey(workspaceId, connectionId), disconnectedAt: null })
+      .lean();
+    return doc ? toView(doc) : null;
+  }
+
+  async listConnections(
+    workspaceId: string,
+    filter: ConnectionFilter = {},
+  ): Promise<ConnectionView[]> {
+    const query: Record<string, unknown> = { workspaceId, disconnectedAt: null };
+    if (filter.platform) query.platform = filter.platform;
+    if (filter.status) query.status = filter.status;
+    if (filter.tokenExpiresBefore) {
+      query.tokenExpiresAtMs = { $ne: null, $lt: toEpochMs(filter.tokenExpiresBefore) };
+    }
+    const docs = await this.models.connections.find(query).sort({ connectedAtMs: 1, id: 1 }).lean();
+    return docs.map(toView);
+  }
+
+  async getPlan(workspaceId: string): Promise<Plan | null> {
+    const doc = await this.models.plans.findById(workspaceId).lean();
+    return doc?.plan ?? null;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.connection.close();
+  }
+}
+
+/**
+ * Runs a guarded upsert or insert. When the row exists but already saw this revision, the
+ * guard does not match and the insert collides on `_id`: that is the replay, not an error.
+ * Returns false in that case.
+ */
+async function upsertUnlessSeen(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 11000) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,169 @@
+import type { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
+import type { ConnectionsReadModel, ReadModelChange } from './connections-read-model.port';
+import { projectConnectionsEvent } from './connections/connections.projection';
+import { waitForCheckpoint, type WaitOptions } from './wait-for-checkpoint';
+
+export interface ProjectionRunnerOptions {
+  /** The checkpoint's name, e.g. "connections". */
+  projection: string;
+  /** Events read and applied at once while catching up (one transaction each on SQLite). */
+  batchSize?: number;
+  /** First delay before retrying after a failure; doubles up to 10 s. */
+  retryDelayMs?: number;
+  /** Told of every failure; the runner retries from the checkpoint on its own. */
+  onError?: (error: unknown) => void;
+  /** Maps an event to changes; the connections projection by default. */
+  project?: (event: RecordedEvent) => ReadModelChange[];
+}
+
+const MAX_RETRY_DELAY_MS = 10_000;
+
+/** Set when its run must end: stop() and rebuild() flip it, loops check it between awaits. */
+interface RunSignal {
+  stopped: boolean;
+  wake?: () => void;
+}
+
+/**
+ * Drives a read model from the event store's ordered feed. It resumes from the read model's
+ * checkpoint, catches up in pages (one apply per page), then follows a live subscription (one
+ * apply per event). Changes and checkpoint go in one apply; the stores' revision guards make
+ * any replay (crash, retry, second instance) harmless. On failure it waits and starts again
+ * from the checkpoint.
+ */
+export class ProjectionRunner {
+  private readonly projection: string;
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly onError: (error: unknown) => void;
+  private readonly project: (event: RecordedEvent) => ReadModelChange[];
+  private signal: RunSignal | null = null;
+  private loop: Promise<void> | null = null;
+  private subscription: Subscription | null = null;
+  private lastErrorValue: unknown = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: ConnectionsReadModel,
+    options: ProjectionRunnerOptions,
+  ) {
+    this.projection = options.projection;
+    this.batchSize = options.batchSize ?? 500;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.onError =
+      options.onError ??
+      ((error) => console.error(`Projection ${this.projection} failed, retrying`, error));
+    this.project = options.project ?? projectConnectionsEvent;
+  }
+
+  get running(): boolean {
+    return this.signal !== null;
+  }
+
+  /** The last failure, until the next successful apply; for health checks. */
+  get lastError(): unknown {
+    return this.lastErrorValue;
+  }
+
+  /** Starts following the feed in the background; returns at once. */
+  start(): void {
+    if (this.signal) return;
+    const signal: RunSignal = { stopped: false };
+    this.signal = signal;
+    this.loop = this.run(signal);
+  }
+
+  /** Stops; resolves once no apply is running. */
+  async stop(): Promise<void> {
+    const signal = this.signal;
+    if (!signal) return;
+    signal.stopped = true;
+    signal.wake?.();
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.stop();
+    await this.loop;
+    this.signal = null;
+    this.loop = null;
+  }
+
+  /** Resolves once the read model's checkpoint is at or after `position` (see waitForCheckpoint). */
+  waitUntilCaughtUp(position: string, options?: WaitOptions): Promise<void> {
+    return waitForCheckpoint(this.readModel, this.projection, position, options);
+  }
+
+  /**
+   * Drops the read model and replays the whole feed as it stands, resolving when done; a
+   * runner that was started then follows the feed again.
+   */
+  async rebuild(): Promise<void> {
+    const resume = this.running;
+    await this.stop();
+    await this.readModel.reset(this.projection);
+    await this.catchUp(null, { stopped: false });
+    if (resume) this.start();
+  }
+
+  private async run(signal: RunSignal): Promise<void> {
+    let delay = this.retryDelayMs;
+    while (!signal.stopped) {
+      try {
+        const checkpoint = await this.readModel.getCheckpoint(this.projection);
+        const caughtUp = await this.catchUp(checkpoint, signal);
+        await this.follow(caughtUp, signal);
+      } catch (error) {
+        if (signal.stopped) return;
+        this.lastErrorValue = error;
+        this.onError(error);
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+      }
+    }
+  }
+
+  /** Applies the feed page by page from `after`; returns the position it reached. */
+  private async catchUp(after: string | null, signal: RunSignal): Promise<string | null> {
+    let position = after;
+    while (!signal.stopped) {
+      const page = await this.store.readAll({ after: position, maxCount: this.batchSize });
+      if (page.length === 0 || signal.stopped) break;
+      await this.applyEvents(page);
+      position = page[page.length - 1].position;
+      if (page.length < this.batchSize) break;
+    }
+    return position;
+  }
+
+  /** Follows the live feed until stopped (resolves) or the subscription fails (rejects). */
+  private follow(after: string | null, signal: RunSignal): Promise<void> {
+    if (signal.stopped) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      signal.wake = resolve;
+      this.subscription = this.store.subscribeToAll(
+        { after },
+        (event) => this.applyEvents([event]),
+        (error) => {
+          this.subscription = null;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private async applyEvents(events: RecordedEvent[]): Promise<void> {
+    const changes = events.flatMap((event) => this.project(event));
+    const position = events[events.length - 1].position;
+    await this.readModel.apply(changes, { projection: this.projection, position });
+    this.lastErrorValue = null;
+  }
+}
+
+function sleep(ms: number, signal: RunSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+}

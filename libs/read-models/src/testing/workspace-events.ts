@@ -1,0 +1,108 @@
+import type { CopiedFrom, Plan, Platform, WorkspaceEvent } from '@ledger/domain';
+
+/**
+ * Builders of domain events for the read-model tests, with defaults for what a test does not
+ * care about. `at` is always given: versions and ordering must not depend on the clock.
+ */
+export function connected(
+  workspaceId: string,
+  connectionId: string,
+  at: string,
+  over: Partial<{
+    platform: Platform;
+    accountId: string;
+    accountName: string;
+    accountType: string;
+    tokenExpiresAt: string | null;
+    copiedFrom: CopiedFrom | null;
+  }> = {},
+): WorkspaceEvent {
+  return {
+    type: 'ConnectionConnected',
+    data: {
+      workspaceId,
+      connectionId,
+      platform: over.platform ?? 'facebook',
+      accountId: over.accountId ?? `acct-${connectionId}`,
+      accountName: over.accountName ?? `Account ${connectionId}`,
+      accountType: over.accountType ?? 'page',
+      scopes: ['pages_manage_posts'],
+      tokenExpiresAt: over.tokenExpiresAt === undefined ? null : over.tokenExpiresAt,
+      copiedFrom: over.copiedFrom ?? null,
+      at,
+    },
+  };
+}
+
+export function mainSet(
+  workspaceId: string,
+  connectionId: string,
+  previousMainConnectionId: string | null,
+  at: string,
+  platform: Platform = 'facebook',
+): WorkspaceEvent {
+  return {
+    type: 'MainAccountSet',
+    data: { workspaceId, connectionId, platform, previousMainConnectionId, at },
+  };
+}
+
+export function reconnected(
+  workspaceId: string,
+  connectionId: string,
+  at: string,
+  accountName: string,
+  tokenExpiresAt: string | null,
+): WorkspaceEvent {
+  return {
+    type: 'ConnectionReconnected',
+    data: {
+      workspaceId,
+      connectionId,
+      platform: 'facebook',
+      accountName,
+      scopes: ['pages_manage_posts'],
+      tokenExpiresAt,
+      at,
+    },
+  };
+}
+
+export function health(
+  type: 'ConnectionExpired' | 'ConnectionErrored' | 'ConnectionRestored',
+  workspaceId: string,
+  connectionId: string,
+  reason: string,
+  at: string,
+): WorkspaceEvent {
+  return { type, data: { workspaceId, connectionId, platform: 'facebook', reason, at } };
+}
+
+export function disconnected(
+  workspaceId: string,
+  connectionId: string,
+  at: string,
+  wasMain = false,
+): WorkspaceEvent {
+  return {
+    type: 'ConnectionDisconnected',
+    data: {
+      workspaceId,
+      connectionId,
+      platform: 'facebook',
+      accountId: `acct-${connectionId}`,
+      reason: 'user request',
+      wasMain,
+      at,
+    },
+  };
+}
+
+export function planChanged(
+  workspaceId: string,
+  plan: Plan,
+  previousPlan: Plan,
+  at: string,
+): WorkspaceEvent {
+  return { type: 'WorkspacePlanChanged', data: { workspaceId, plan, previousPlan, at } };
+}
