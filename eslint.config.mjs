@@ -8,7 +8,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
@@ -18,7 +21,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@nestjs/*', 'mongoose', 'better-sqlite3', '@eventstore/*', 'node:*', 'fs', 'crypto', 'passport*'] },
+        {
+          patterns: [
+            '@nestjs/*',
+            'mongoose',
+            'better-sqlite3',
+            '@eventstore/*',
+            'node:*',
+            'fs',
+            'crypto',
+            'passport*',
+          ],
+        },
       ],
     },
   },

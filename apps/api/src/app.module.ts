@@ -1,0 +1,62 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ChangePlanController } from './change-plan/change-plan.controller';
+import { ChangePlanHandler } from './change-plan/change-plan.handler';
+import { AppConfigModule } from './config/app-config.module';
+import type { AppConfig } from './config/app-config';
+import { ConnectAccountHandler } from './connect-account/connect-account.handler';
+import { OAuthCallbackController } from './connect-account/oauth-callback.controller';
+import { oauthProviders } from './connect-account/oauth.providers';
+import { StartOAuthController } from './connect-account/start-oauth.controller';
+import { ConnectionHistoryController } from './connection-history/connection-history.controller';
+import { ConnectionHistoryQuery } from './connection-history/connection-history.query';
+import { DisconnectAccountController } from './disconnect-account/disconnect-account.controller';
+import { DisconnectAccountHandler } from './disconnect-account/disconnect-account.handler';
+import { ConnectionResponder } from './get-connection/connection-responder';
+import { GetConnectionController } from './get-connection/get-connection.controller';
+import { HealthController } from './http/health.controller';
+import { httpEdgeProviders } from './http/http-edge';
+import { IntegrationsController } from './integrations/integrations.controller';
+import { IntegrationsQuery } from './integrations/integrations.query';
+import { ConnectionQueries } from './list-connections/connection-queries';
+import { ListConnectionsController } from './list-connections/list-connections.controller';
+import { SetMainAccountController } from './set-main-account/set-main-account.controller';
+import { SetMainAccountHandler } from './set-main-account/set-main-account.handler';
+import { healthProviders } from './storage/health-checks';
+import { StorageModule } from './storage/storage.module';
+
+/** The HTTP API: one controller and handler per capability, over the storage ports. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AppConfigModule.forRoot(config), StorageModule, CqrsModule.forRoot()],
+      controllers: [
+        HealthController,
+        IntegrationsController,
+        ListConnectionsController,
+        GetConnectionController,
+        ConnectionHistoryController,
+        StartOAuthController,
+        OAuthCallbackController,
+        SetMainAccountController,
+        DisconnectAccountController,
+        ChangePlanController,
+      ],
+      providers: [
+        ...httpEdgeProviders(),
+        ...healthProviders,
+        ...oauthProviders,
+        ConnectionResponder,
+        ConnectionQueries,
+        IntegrationsQuery,
+        ConnectionHistoryQuery,
+        ConnectAccountHandler,
+        SetMainAccountHandler,
+        DisconnectAccountHandler,
+        ChangePlanHandler,
+      ],
+    };
+  }
+}

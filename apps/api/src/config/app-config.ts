@@ -1,0 +1,223 @@
+import { PLATFORMS, type Platform } from '@ledger/domain';
+
+/**
+ * The API's configuration, parsed once from the environment (ARCHITECTURE.md, "Configuration").
+ * Every variable has a safe default for a local run; production refuses to start without its
+ * secrets (see missingProductionSecrets). Secret values never appear in errors or warnings:
+ * only variable names do.
+ */
+export interface PlatformConfig {
+  clientId?: string;
+  clientSecret?: string;
+  /** Overrides of the real platform URLs (tests point these at local servers). */
+  authUrl?: string;
+  tokenUrl?: string;
+  apiUrl?: string;
+}
+
+export interface TokenEncryptionKey {
+  id: string;
+  /** 32 bytes (AES-256). */
+  key: Buffer;
+}
+
+export interface AppConfig {
+  port: number;
+  dataDir: string;
+  nodeEnv: string;
+  isProduction: boolean;
+  jwtSecret: string;
+  /** True when JWT_SECRET was not set and the local default is in use. */
+  jwtSecretIsDefault: boolean;
+  /** Newest first; undefined when unset (a local run creates a key in DATA_DIR). */
+  tokenEncryptionKeys?: TokenEncryptionKey[];
+  publicBaseUrl: string;
+  eventStoreConnectionString?: string;
+  mongodbUri?: string;
+  connectionAttemptsPerHour: number;
+  /** Exact URLs the API may redirect to after OAuth; empty: never redirect. */
+  oauthSuccessRedirectUrls: string[];
+  platforms: Record<Platform, PlatformConfig>;
+  /** Run the projections in this process (a local run); false when a worker runs them. */
+  runProjections: boolean;
+  /** Non-fatal notes for the operator (names of variables only, never values). */
+  warnings: string[];
+}
+
+/** Injection token for the AppConfig value. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Known and public on purpose: only for local runs; production refuses to start with it. */
+export const LOCAL_DEFAULT_JWT_SECRET = 'connection-ledger-local-development-secret';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadAppConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+
+  const port = parseInteger(value('PORT'), 3000, 'PORT', 1, 65535, problems);
+  const nodeEnv = value('NODE_ENV') ?? 'development';
+  const isProduction = nodeEnv === 'production';
+
+  const jwtSecret = value('JWT_SECRET');
+  if (!jwtSecret) {
+    warnings.push(
+      'JWT_SECRET is not set: using the local development secret (never in production)',
+    );
+  } else if (jwtSecret.length < 32) {
+    warnings.push('JWT_SECRET is shorter than 32 characters: use a longer random secret');
+  }
+
+  const publicBaseUrl = parseUrl(
+    value('PUBLIC_BASE_URL') ?? `http://localhost:${port}`,
+    'PUBLIC_BASE_URL',
+    problems,
+  ).replace(/\/+$/, '');
+
+  const platforms = {} as Record<Platform, PlatformConfig>;
+  for (const platform of PLATFORMS) {
+    const prefix = platform.toUpperCase();
+    const url = (name: string): string | undefined => {
+      const raw = value(`${prefix}_${name}`);
+      return raw === undefined ? undefined : parseUrl(raw, `${prefix}_${name}`, problems);
+    };
+    platforms[platform] = {
+      clientId: value(`${prefix}_CLIENT_ID`),
+      clientSecret: value(`${prefix}_CLIENT_SECRET`),
+      authUrl: url('AUTH_URL'),
+      tokenUrl: url('TOKEN_URL'),
+      apiUrl: url('API_URL'),
+    };
+  }
+
+  const config: AppConfig = {
+    port,
+    dataDir: value('DATA_DIR') ?? './data',
+    nodeEnv,
+    isProduction,
+    jwtSecret: jwtSecret ?? LOCAL_DEFAULT_JWT_SECRET,
+    jwtSecretIsDefault: !jwtSecret,
+    tokenEncryptionKeys: parseEncryptionKeys(value('TOKEN_ENCRYPTION_KEYS'), problems),
+    publicBaseUrl,
+    eventStoreConnectionString: value('EVENTSTORE_CONNECTION_STRING'),
+    mongodbUri: value('MONGODB_URI'),
+    connectionAttemptsPerHour: parseInteger(
+      value('CONNECTION_ATTEMPTS_PER_HOUR'),
+      10,
+      'CONNECTION_ATTEMPTS_PER_HOUR',
+      1,
+      1_000_000,
+      problems,
+    ),
+    oauthSuccessRedirectUrls: (value('OAUTH_SUCCESS_REDIRECT_URLS') ?? '')
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url.length > 0)
+      .map((url) => parseUrl(url, 'OAUTH_SUCCESS_REDIRECT_URLS', problems)),
+    platforms,
+    runProjections: value('LEDGER_RUN_WORKER_IN_API') !== 'false',
+    warnings,
+  };
+  if (!config.tokenEncryptionKeys) {
+    warnings.push('TOKEN_ENCRYPTION_KEYS is not set: a local key is created in DATA_DIR');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * Names of the secrets production needs but lacks (empty: good to start). main.ts refuses to
+ * start when NODE_ENV=production and this is not empty.
+ */
+export function missingProductionSecrets(config: AppConfig): string[] {
+  const missing: string[] = [];
+  if (config.jwtSecretIsDefault || config.jwtSecret === LOCAL_DEFAULT_JWT_SECRET) {
+    missing.push('JWT_SECRET');
+  }
+  if (!config.tokenEncryptionKeys) missing.push('TOKEN_ENCRYPTION_KEYS');
+  for (const platform of PLATFORMS) {
+    const prefix = platform.toUpperCase();
+    if (!config.platforms[platform].clientId) missing.push(`${prefix}_CLIENT_ID`);
+    if (!config.platforms[platform].clientSecret) missing.push(`${prefix}_CLIENT_SECRET`);
+  }
+  return missing;
+}
+
+/** Exact match against the allow-list, after URL normalisation: never an open redirect. */
+export function isAllowedRedirectUrl(config: AppConfig, candidate: string): boolean {
+  let normalised: string;
+  try {
+    normalised = new URL(candidate).href;
+  } catch {
+    return false;
+  }
+  return config.oauthSuccessRedirectUrls.includes(normalised);
+}
+
+function parseInteger(
+  raw: string | undefined,
+  fallback: number,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    problems.push(`${name} must be an integer between ${min} and ${max}`);
+    return fallback;
+  }
+  return parsed;
+}
+
+function parseUrl(raw: string, name: string, problems: string[]): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    return url.href;
+  } catch {
+    // The value itself is not echoed: a URL may carry credentials.
+    problems.push(`${name} must be an absolute http(s) URL`);
+    return raw;
+  }
+}
+
+/** `id:base64key` pairs, comma-separated, newest first; each key exactly 32 bytes. */
+function parseEncryptionKeys(
+  raw: string | undefined,
+  problems: string[],
+): TokenEncryptionKey[] | undefined {
+  if (raw === undefined) return undefined;
+  const keys: TokenEncryptionKey[] = [];
+  const seen = new Set<string>();
+  raw.split(',').forEach((pair, index) => {
+    const separator = pair.indexOf(':');
+    const id = pair.slice(0, separator).trim();
+    const encoded = pair.slice(separator + 1).trim();
+    const key = Buffer.from(encoded, 'base64');
+    if (separator <= 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+      problems.push(`TOKEN_ENCRYPTION_KEYS entry ${index + 1} must be id:base64key`);
+    } else if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
+      problems.push(`TOKEN_ENCRYPTION_KEYS key "${id}" must be 32 bytes in base64`);
+    } else if (seen.has(id)) {
+      problems.push(`TOKEN_ENCRYPTION_KEYS key id "${id}" appears twice`);
+    } else {
+      seen.add(id);
+      keys.push({ id, key });
+    }
+  });
+  return keys;
+}

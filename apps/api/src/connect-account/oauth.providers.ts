@@ -1,0 +1,54 @@
+import type { Provider } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import {
+  configuredPlatforms,
+  loadPlatformsConfig,
+  MongoPendingAuthorizationStore,
+  OAuthFlows,
+  SqlitePendingAuthorizationStore,
+  type PendingAuthorizationStore,
+} from '@ledger/platforms';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MONGO_CONNECTION } from '../storage/injection-tokens';
+import { sqliteFile } from '../storage/token-vault.factory';
+
+/**
+ * OAuth flows whose state and PKCE verifier live in the service's own store (no cookie
+ * session), so any API process completes a flow another began (docs/decisions/0003).
+ */
+export const oauthProviders: Provider[] = [
+  {
+    provide: OAuthFlows,
+    inject: [APP_CONFIG, MONGO_CONNECTION],
+    useFactory: async (config: AppConfig, mongo: Connection | null) => {
+      let store: PendingAuthorizationStore;
+      if (mongo) {
+        const mongoStore = new MongoPendingAuthorizationStore(mongo);
+        await mongoStore.ensureIndexes();
+        store = mongoStore;
+      } else {
+        store = SqlitePendingAuthorizationStore.open(sqliteFile(config, 'oauth.sqlite'));
+      }
+      const platforms = loadPlatformsConfig({
+        ...process.env,
+        PUBLIC_BASE_URL: config.publicBaseUrl,
+        ...platformEnv(config),
+      });
+      return new OAuthFlows({ store, platforms: configuredPlatforms(platforms) });
+    },
+  },
+];
+
+/** The platform settings of the app config, as the platforms library reads them. */
+function platformEnv(config: AppConfig): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const [platform, settings] of Object.entries(config.platforms)) {
+    const prefix = platform.toUpperCase();
+    env[`${prefix}_CLIENT_ID`] = settings.clientId;
+    env[`${prefix}_CLIENT_SECRET`] = settings.clientSecret;
+    env[`${prefix}_AUTH_URL`] = settings.authUrl;
+    env[`${prefix}_TOKEN_URL`] = settings.tokenUrl;
+    env[`${prefix}_API_URL`] = settings.apiUrl;
+  }
+  return env;
+}

@@ -1,0 +1,59 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { WorkspaceCommands } from '@ledger/commands';
+import { DomainError, PLATFORMS, type Platform } from '@ledger/domain';
+import { OAuthFlows } from '@ledger/platforms';
+import { Roles } from '../http/auth/auth.decorators';
+import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
+import { PlatformPipe } from './platform.pipe';
+import { StartOAuthDto } from './start-oauth.dto';
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/connections/oauth/:platform')
+export class StartOAuthController {
+  constructor(
+    private readonly flows: OAuthFlows,
+    private readonly workspaces: WorkspaceCommands,
+  ) {}
+
+  @Post()
+  @Roles('owner', 'admin')
+  @ApiParam({ name: 'platform', enum: PLATFORMS })
+  @ApiOperation({
+    summary:
+      'Start OAuth: {} to connect, {reconnectConnectionId} to reconnect; answers the URL to send the user to',
+  })
+  async start(
+    @Param('ws') workspaceId: string,
+    @Param('platform', PlatformPipe) platform: Platform,
+    @Body() body: StartOAuthDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ authorizationUrl: string }> {
+    if (body.reconnectConnectionId) {
+      const { state } = await this.workspaces.load(workspaceId);
+      const connection = state.connections[body.reconnectConnectionId];
+      if (!connection || connection.platform !== platform) {
+        throw new DomainError(
+          'NOT_FOUND',
+          `No ${platform} connection ${body.reconnectConnectionId} in this workspace.`,
+          { connectionId: body.reconnectConnectionId },
+        );
+      }
+    }
+    const { authorizationUrl } = await this.flows.start({
+      platform,
+      userId: actor.userId,
+      workspaceId,
+      intent: body.reconnectConnectionId
+        ? { kind: 'reconnect', connectionId: body.reconnectConnectionId }
+        : { kind: 'connect' },
+      actor: {
+        role: actor.role ?? 'none',
+        ip: actor.ip ?? null,
+        userAgent: actor.userAgent ?? null,
+      },
+    });
+    return { authorizationUrl };
+  }
+}

@@ -1,0 +1,24 @@
+import type { CommandContext } from '@ledger/commands';
+
+export class DisconnectAccountCommand {
+  constructor(
+    readonly workspaceId: string,
+    readonly connectionId: string,
+    readonly expectedVersion: number | null,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** What a disconnect affected, as the API answers it. */
+export interface DisconnectReport {
+  connectionId: string;
+  platform: string;
+  accountName: string;
+  disconnectedAt: string;
+  wasMain: boolean;
+  tokensDestroyed: boolean;
+  /** Filled in once scheduled posts and campaigns exist (publishing). */
+  scheduledPostsFailed: number;
+  campaignsFlagged: number;
+}

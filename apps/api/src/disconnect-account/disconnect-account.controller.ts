@@ -1,0 +1,50 @@
+import { Controller, Delete, Param } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CommandContextFrom,
+  type RequestCommandContext,
+} from '../command-context/command-context.decorator';
+import { Roles } from '../http/auth/auth.decorators';
+import { IfMatchVersion } from '../http/etag';
+import { ReadYourWrites } from '../storage/read-your-writes';
+import { DisconnectAccountCommand, type DisconnectReport } from './disconnect-account.command';
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/connections/:id')
+export class DisconnectAccountController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  @Delete()
+  @Roles('owner', 'admin')
+  @ApiOperation({
+    summary:
+      'Disconnect: leaves the list at once, tokens destroyed, history kept; answers a report',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  async disconnect(
+    @Param('ws') workspaceId: string,
+    @Param('id') connectionId: string,
+    @IfMatchVersion() expectedVersion: number | undefined,
+    @CommandContextFrom() context: RequestCommandContext,
+  ): Promise<DisconnectReport> {
+    const { report, position } = await this.commands.execute<
+      DisconnectAccountCommand,
+      { report: DisconnectReport; position: string | null }
+    >(
+      new DisconnectAccountCommand(
+        workspaceId,
+        connectionId,
+        expectedVersion ?? null,
+        'disconnected by user',
+        context,
+      ),
+    );
+    await this.readYourWrites.waitFor(position);
+    return report;
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../http/auth/auth.decorators';
+import { ConnectionResponder } from './connection-responder';
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/connections/:id')
+export class GetConnectionController {
+  constructor(private readonly responder: ConnectionResponder) {}
+
+  @Get()
+  @Roles('owner', 'admin', 'editor', 'auditor')
+  @ApiOperation({ summary: 'One connection; the ETag carries its version' })
+  get(
+    @Param('ws') workspaceId: string,
+    @Param('id') connectionId: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.responder.respond(workspaceId, connectionId, null, response);
+  }
+}

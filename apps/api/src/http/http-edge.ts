@@ -1,0 +1,32 @@
+import type { INestApplication, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { setupOpenApi } from './openapi';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { correlationId } from './request-context';
+import { createValidationPipe } from './validation';
+
+/**
+ * The global pieces of the HTTP edge, for the app module's `providers`. They need APP_CONFIG
+ * (AppConfigModule.forRoot) and IDEMPOTENCY_STORE provided in the app.
+ */
+export function httpEdgeProviders(): Provider[] {
+  return [
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ];
+}
+
+/**
+ * What main.ts (and e2e tests) do to the app before `listen()`/`init()`: correlation ids on
+ * every request (also 404s and body-parser errors), no framework banner, and /docs.
+ */
+export function configureHttpApp(app: INestApplication, options: { openApi?: boolean } = {}): void {
+  app.use(correlationId);
+  const instance = app.getHttpAdapter().getInstance() as { disable?: (name: string) => void };
+  instance.disable?.('x-powered-by');
+  if (options.openApi !== false) setupOpenApi(app);
+}

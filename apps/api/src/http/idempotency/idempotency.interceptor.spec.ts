@@ -1,0 +1,342 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { IsOptional, IsString } from 'class-validator';
+import type { Response } from 'express';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { DomainError } from '@ledger/domain';
+import { signTestToken } from '@ledger/testing/jwt';
+import { testMongoUri, uniqueDatabaseName } from '@ledger/testing/mongo';
+import { makeTempDir } from '@ledger/testing/temp-dir';
+import { Public, Roles } from '../auth/auth.decorators';
+import { setEtag } from '../etag';
+import { RateLimitExceededError } from '../rate-limit-exceeded.error';
+import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../testing/test-app';
+import type { IdempotencyStore } from './idempotency-store.port';
+import { IDEMPOTENCY_OPTIONS, IdempotencyKey } from './idempotency.interceptor';
+import { MongoIdempotencyStore } from './mongo-idempotency.store';
+import { SqliteIdempotencyStore } from './sqlite-idempotency.store';
+
+class CreateDto {
+  @IsString()
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  mode?: string;
+}
+
+/** What the handlers did, so tests can count real executions. */
+const calls = { create: 0, flaky: 0, refuse: 0, limited: 0, slow: 0, public: 0 };
+/** Holds the slow handler until the test releases it. */
+function makeGate() {
+  let release!: () => void;
+  let markStarted!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  return { release, started, markStarted, gate };
+}
+let gate = makeGate();
+
+@Controller('v1/workspaces/:ws/things')
+@Roles('owner', 'admin')
+class ThingsController {
+  @Post()
+  create(
+    @Param('ws') ws: string,
+    @Body() body: CreateDto,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): { id: string; name: string; key: string | null; call: number } {
+    calls.create += 1;
+    const id = `thing-${calls.create}`;
+    res.setHeader('Location', `/v1/workspaces/${ws}/things/${id}`);
+    setEtag(res, 1);
+    res.setHeader('X-Not-Replayed', 'yes');
+    return { id, name: body.name, key: key ?? null, call: calls.create };
+  }
+
+  @Post('flaky')
+  flaky(): { ok: true; call: number } {
+    calls.flaky += 1;
+    if (calls.flaky === 1) throw new Error('database hiccup');
+    return { ok: true, call: calls.flaky };
+  }
+
+  @Post('refuse')
+  refuse(): never {
+    calls.refuse += 1;
+    throw new DomainError('PLAN_LIMIT_REACHED', 'Plan limit reached', {
+      plan: 'free',
+      limit: 1,
+      platform: 'x',
+    });
+  }
+
+  @Post('limited')
+  limited(): { ok: true } {
+    calls.limited += 1;
+    if (calls.limited === 1) throw new RateLimitExceededError(30);
+    return { ok: true };
+  }
+
+  @Post('slow')
+  async slow(): Promise<{ ok: true }> {
+    calls.slow += 1;
+    gate.markStarted();
+    await gate.gate;
+    return { ok: true };
+  }
+
+  @Get()
+  list(): { call: number } {
+    calls.create += 1;
+    return { call: calls.create };
+  }
+}
+
+@Controller('open')
+class OpenController {
+  @Public()
+  @Post()
+  open(): { call: number } {
+    calls.public += 1;
+    return { call: calls.public };
+  }
+}
+
+const clock = { now: new Date('2030-01-01T00:00:00Z') };
+
+const STORES: Array<[string, () => Promise<{ store: IdempotencyStore; close(): Promise<void> }>]> =
+  [
+    [
+      'SQLite',
+      async () => {
+        const dir = makeTempDir('ledger-idem-http-');
+        const store = SqliteIdempotencyStore.inDataDir(dir.path);
+        return { store, close: async () => (store.close(), dir.remove()) };
+      },
+    ],
+    [
+      'MongoDB (FerretDB)',
+      async () => {
+        const connection = await mongoose
+          .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('idem_http') })
+          .asPromise();
+        const store = new MongoIdempotencyStore(connection);
+        await store.init();
+        return {
+          store,
+          close: async () => {
+            await connection.dropDatabase();
+            await connection.close();
+          },
+        };
+      },
+    ],
+  ];
+
+describe.each(STORES)('Idempotency-Key over HTTP with the %s store', (_name, openStore) => {
+  let t: TestApp;
+  let closeStore: () => Promise<void>;
+  let n = 0;
+  const key = () => `key-${++n}-${Math.random().toString(36).slice(2)}`;
+  const alice = signTestToken({ sub: 'alice', workspaces: { w1: 'owner' } }, TEST_JWT_SECRET);
+  const bob = signTestToken({ sub: 'bob', workspaces: { w1: 'admin' } }, TEST_JWT_SECRET);
+  const post = (path: string, token = alice) =>
+    request(t.server)
+      .post(`/v1/workspaces/w1/things${path}`)
+      .set('Authorization', `Bearer ${token}`);
+
+  beforeAll(async () => {
+    const { store, close } = await openStore();
+    closeStore = close;
+    t = await createTestApp({
+      controllers: [ThingsController, OpenController],
+      idempotencyStore: store,
+      providers: [{ provide: IDEMPOTENCY_OPTIONS, useValue: { now: () => clock.now } }],
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await closeStore();
+  });
+  beforeEach(() => {
+    for (const name of Object.keys(calls) as Array<keyof typeof calls>) calls[name] = 0;
+    gate = makeGate();
+    clock.now = new Date('2030-01-01T00:00:00Z');
+  });
+
+  it('replays the first response without running the handler again', async () => {
+    const k = key();
+    const first = await post('').set('Idempotency-Key', k).send({ name: 'a', mode: 'x' });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ id: 'thing-1', name: 'a', key: k, call: 1 });
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+
+    // same body with its keys in another order is the same request
+    const second = await post('').set('Idempotency-Key', k).send({ mode: 'x', name: 'a' });
+    expect(calls.create).toBe(1);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.location).toBe('/v1/workspaces/w1/things/thing-1');
+    expect(second.headers.etag).toBe('W/"1"');
+    expect(second.headers['content-type']).toMatch(/^application\/json/);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.headers['x-not-replayed']).toBeUndefined();
+  });
+
+  it('runs the handler each time without a key', async () => {
+    await post('').send({ name: 'a' });
+    await post('').send({ name: 'a' });
+    expect(calls.create).toBe(2);
+  });
+
+  it('refuses the same key with a different body: 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const k = key();
+    await post('').set('Idempotency-Key', k).send({ name: 'a' });
+    const res = await post('').set('Idempotency-Key', k).send({ name: 'b' });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(calls.create).toBe(1);
+  });
+
+  it('refuses the same key on another path: 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const k = key();
+    await post('').set('Idempotency-Key', k).send({ name: 'a' });
+    const res = await post('/refuse').set('Idempotency-Key', k).send({ name: 'a' });
+    expect(res.status).toBe(422);
+    expect(calls.refuse).toBe(0);
+  });
+
+  it('scopes keys per user: the same key from another user runs on its own', async () => {
+    const k = key();
+    const a = await post('', alice).set('Idempotency-Key', k).send({ name: 'a' });
+    const b = await post('', bob).set('Idempotency-Key', k).send({ name: 'a' });
+    expect(calls.create).toBe(2);
+    expect(b.body.id).not.toBe(a.body.id);
+  });
+
+  it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request runs', async () => {
+    const k = key();
+    const first = post('/slow')
+      .set('Idempotency-Key', k)
+      .send({})
+      .then((r) => r);
+    await gate.started;
+    const concurrent = await post('/slow').set('Idempotency-Key', k).send({});
+    expect(concurrent.status).toBe(409);
+    expect(concurrent.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    expect(concurrent.headers['retry-after']).toBe('1');
+    gate.release();
+    expect((await first).status).toBe(201);
+    const after = await post('/slow').set('Idempotency-Key', k).send({});
+    expect(after.status).toBe(201);
+    expect(calls.slow).toBe(1);
+  });
+
+  it('does not store a 5xx: the retry runs and succeeds', async () => {
+    const k = key();
+    const first = await post('/flaky').set('Idempotency-Key', k).send({});
+    expect(first.status).toBe(500);
+    const retry = await post('/flaky').set('Idempotency-Key', k).send({});
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual({ ok: true, call: 2 });
+    const replay = await post('/flaky').set('Idempotency-Key', k).send({});
+    expect(replay.body).toEqual({ ok: true, call: 2 });
+    expect(calls.flaky).toBe(2);
+  });
+
+  it('stores a domain refusal and replays it as problem+json', async () => {
+    const k = key();
+    const first = await post('/refuse')
+      .set('Idempotency-Key', k)
+      .set('X-Correlation-Id', 'c-1')
+      .send({});
+    const second = await post('/refuse')
+      .set('Idempotency-Key', k)
+      .set('X-Correlation-Id', 'c-2')
+      .send({});
+    expect(calls.refuse).toBe(1);
+    for (const res of [first, second]) {
+      expect(res.status).toBe(402);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'PLAN_LIMIT_REACHED', plan: 'free', limit: 1 });
+    }
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.headers['x-correlation-id']).toBe('c-2');
+    expect(second.body.correlationId).toBeUndefined();
+  });
+
+  it('does not store a rate-limit refusal: the retry runs', async () => {
+    const k = key();
+    const first = await post('/limited').set('Idempotency-Key', k).send({});
+    expect(first.status).toBe(429);
+    expect(first.headers['retry-after']).toBe('30');
+    expect((await post('/limited').set('Idempotency-Key', k).send({})).status).toBe(201);
+    expect(calls.limited).toBe(2);
+  });
+
+  it('does not store a validation failure: the fixed body may reuse the key', async () => {
+    const k = key();
+    const bad = await post('').set('Idempotency-Key', k).send({ name: 5 });
+    expect(bad.status).toBe(400);
+    const good = await post('').set('Idempotency-Key', k).send({ name: 'fixed' });
+    expect(good.status).toBe(201);
+    expect(calls.create).toBe(1);
+  });
+
+  it('forgets a key after 24 hours', async () => {
+    const k = key();
+    await post('').set('Idempotency-Key', k).send({ name: 'a' });
+    clock.now = new Date(clock.now.getTime() + 24 * 3600 * 1000 - 1);
+    await post('').set('Idempotency-Key', k).send({ name: 'a' });
+    expect(calls.create).toBe(1);
+    clock.now = new Date(clock.now.getTime() + 1);
+    const later = await post('').set('Idempotency-Key', k).send({ name: 'a' });
+    expect(later.body.call).toBe(2);
+  });
+
+  it.each([
+    ['too long', 'k'.repeat(256)],
+    ['empty', ''],
+    ['non-ASCII', 'clé'],
+  ])('refuses a malformed key (%s) with 400 VALIDATION_FAILED', async (_label, bad) => {
+    const res = await post('').set('Idempotency-Key', bad).send({ name: 'a' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', messages: [expect.any(String)] }]);
+    expect(calls.create).toBe(0);
+  });
+
+  it('accepts a 255-character key', async () => {
+    const res = await post('').set('Idempotency-Key', 'k'.repeat(255)).send({ name: 'a' });
+    expect(res.status).toBe(201);
+  });
+
+  it('leaves GETs and public routes alone', async () => {
+    const k = key();
+    await request(t.server)
+      .get('/v1/workspaces/w1/things')
+      .set('Authorization', `Bearer ${alice}`)
+      .set('Idempotency-Key', k);
+    await request(t.server)
+      .get('/v1/workspaces/w1/things')
+      .set('Authorization', `Bearer ${alice}`)
+      .set('Idempotency-Key', k);
+    expect(calls.create).toBe(2);
+    await request(t.server).post('/open').set('Idempotency-Key', k);
+    await request(t.server).post('/open').set('Idempotency-Key', k);
+    expect(calls.public).toBe(2);
+  });
+
+  it('checks auth before the key: no token, 401, nothing stored', async () => {
+    const k = key();
+    const res = await request(t.server)
+      .post('/v1/workspaces/w1/things')
+      .set('Idempotency-Key', k)
+      .send({ name: 'a' });
+    expect(res.status).toBe(401);
+    expect((await post('').set('Idempotency-Key', k).send({ name: 'a' })).status).toBe(201);
+  });
+});

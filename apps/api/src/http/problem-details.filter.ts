@@ -1,0 +1,71 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { requestPath, type LedgerRequest } from './ledger-request';
+import { PROBLEM_CONTENT_TYPE, problemType, type ProblemBody } from './problem';
+import { mapToProblem, type MappedProblem } from './problem-mapping';
+import { redactSecrets } from './redact';
+
+/**
+ * Answers every error as `application/problem+json` (RFC 9457) with a stable `code`.
+ * Register globally: `{ provide: APP_FILTER, useClass: ProblemDetailsFilter }`, or
+ * `app.useGlobalFilters(new ProblemDetailsFilter())`.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const request = http.getRequest<LedgerRequest>();
+    const response = http.getResponse<Response>();
+    const problem = mapToProblem(exception);
+    if (problem.internal) this.logInternal(exception, request, problem);
+    if (response.headersSent) {
+      // Part of a response is out already: all that is left is to cut it short.
+      response.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(problem.headers ?? {})) {
+      response.setHeader(name, value);
+    }
+    sendProblem(response, renderProblem(problem, request));
+  }
+
+  private logInternal(exception: unknown, request: LedgerRequest, problem: MappedProblem): void {
+    const description =
+      exception instanceof Error ? (exception.stack ?? exception.message) : safeString(exception);
+    this.logger.error(
+      redactSecrets(
+        `${request.method} ${requestPath(request)} -> ${problem.status} ` +
+          `[correlationId=${request.correlationId ?? '-'}] ${description}`,
+      ),
+    );
+  }
+}
+
+/** The body for a mapped problem, with `instance` and the correlation id of this request. */
+export function renderProblem(problem: MappedProblem, request: LedgerRequest): ProblemBody {
+  return {
+    type: problemType(problem.code),
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    instance: requestPath(request),
+    code: problem.code,
+    ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+    ...problem.extensions,
+  };
+}
+
+export function sendProblem(response: Response, body: ProblemBody): void {
+  response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

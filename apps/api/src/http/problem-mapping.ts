@@ -1,0 +1,168 @@
+import { HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { DomainError, PLANS, type DomainErrorCode, type Plan } from '@ledger/domain';
+import { WrongExpectedRevisionError } from '@ledger/event-store';
+import { PlatformError } from '@ledger/platforms';
+import { fromPlatformError } from './platform-problem';
+import { ProblemException, type ProblemInit } from './problem';
+import { RateLimitExceededError } from './rate-limit-exceeded.error';
+
+/** HTTP status and title for each domain refusal (ARCHITECTURE.md, "Errors"). */
+export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  ALREADY_CONNECTED: { status: 409, title: 'Account already connected' },
+  PLAN_LIMIT_REACHED: { status: 402, title: 'Plan limit reached' },
+  ALREADY_CONNECTED_ELSEWHERE: { status: 409, title: 'Account connected in another workspace' },
+  CONNECTION_EXPIRED: { status: 409, title: 'Connection expired' },
+  PRECONDITION_FAILED: { status: 412, title: 'Precondition failed' },
+  INSUFFICIENT_PERMISSIONS: { status: 403, title: 'Insufficient platform permissions' },
+  ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found at the platform' },
+  ACCOUNT_TYPE_NOT_SUPPORTED: { status: 422, title: 'Account type not supported' },
+  RECONNECT_ACCOUNT_MISMATCH: { status: 409, title: 'Reconnected a different account' },
+  INVALID_STATE_TRANSITION: { status: 409, title: 'Invalid state transition' },
+};
+
+/** Codes for HTTP statuses that do not come from the domain. */
+const STATUS_CODE_NAMES: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  412: 'PRECONDITION_FAILED',
+  429: 'RATE_LIMIT_EXCEEDED',
+};
+
+/** Member names of RFC 9457 that details must never overwrite. */
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code']);
+
+export interface MappedProblem extends ProblemInit {
+  /** The cause must be logged server-side (5xx): the consumer only sees a generic detail. */
+  internal: boolean;
+  /** The outcome is a decision of the domain (safe to replay for an idempotent retry). */
+  domainOutcome: boolean;
+}
+
+/** Turns anything thrown while handling a request into the problem the consumer sees. */
+export function mapToProblem(exception: unknown): MappedProblem {
+  if (exception instanceof ProblemException) {
+    return { ...exception.problem, internal: false, domainOutcome: false };
+  }
+  if (exception instanceof DomainError) return fromDomainError(exception);
+  if (exception instanceof PlatformError) return fromPlatformError(exception);
+  if (exception instanceof RateLimitExceededError) {
+    return {
+      status: 429,
+      code: 'RATE_LIMIT_EXCEEDED',
+      title: 'Too many requests',
+      detail: exception.message,
+      extensions: {
+        ...safeExtensions(exception.details),
+        retryAfterSeconds: exception.retryAfterSeconds,
+      },
+      headers: { 'Retry-After': String(exception.retryAfterSeconds) },
+      internal: false,
+      domainOutcome: false,
+    };
+  }
+  if (exception instanceof WrongExpectedRevisionError) {
+    // A racing write changed the resource between read and append: same answer as a stale If-Match.
+    return {
+      status: 412,
+      code: 'PRECONDITION_FAILED',
+      title: DOMAIN_ERROR_STATUS.PRECONDITION_FAILED.title,
+      detail: 'The resource was changed by another request; reload it and retry',
+      internal: false,
+      // A lost race, not a decision: a retry with the same Idempotency-Key must run again.
+      domainOutcome: false,
+    };
+  }
+  if (exception instanceof HttpException) {
+    return fromStatus(exception.getStatus(), exception.message);
+  }
+  const httpError = asClientHttpError(exception);
+  if (httpError) return fromStatus(httpError.status, httpError.message);
+  return internalError();
+}
+
+function fromDomainError(error: DomainError): MappedProblem {
+  const { status, title } = DOMAIN_ERROR_STATUS[error.code] ?? { status: 409, title: 'Conflict' };
+  const extensions = safeExtensions(error.details);
+  if (error.code === 'PLAN_LIMIT_REACHED') {
+    const plan = error.details.plan as Plan | undefined;
+    const higher = plan ? PLANS.slice(PLANS.indexOf(plan) + 1) : [...PLANS];
+    extensions.upgrade = {
+      hint: 'Upgrade the workspace plan to connect more accounts on this platform',
+      plans: higher,
+    };
+  }
+  return {
+    status,
+    code: error.code,
+    title,
+    detail: error.message,
+    extensions,
+    internal: false,
+    domainOutcome: true,
+  };
+}
+
+function fromStatus(status: number, message: string): MappedProblem {
+  if (status >= 500) return { ...internalError(), status };
+  const code =
+    STATUS_CODE_NAMES[status] ??
+    (STATUS_CODES[status] ?? 'Error').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return {
+    status,
+    code,
+    title: STATUS_CODES[status] ?? 'Error',
+    detail: safeClientMessage(status, message),
+    extensions: status === 400 ? { errors: [] } : undefined,
+    headers: status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined,
+    internal: false,
+    domainOutcome: false,
+  };
+}
+
+/**
+ * Express's body parser reports bad JSON with a snippet of the body in the message (which may
+ * hold a secret), so that message is replaced.
+ */
+function safeClientMessage(status: number, message: string): string {
+  if (status === 400 && /JSON/i.test(message)) return 'The request body is not valid JSON';
+  if (status === 403 && message === 'Forbidden resource') return 'You are not allowed to do this';
+  return message;
+}
+
+function internalError(): MappedProblem {
+  return {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    title: 'Internal server error',
+    detail:
+      'An unexpected error occurred; it has been logged. Retry later or report the correlation id.',
+    internal: true,
+    domainOutcome: false,
+  };
+}
+
+function safeExtensions(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).filter(([key]) => !RESERVED.has(key)));
+}
+
+/**
+ * Errors from Express middleware (http-errors, as body-parser throws: entity.too.large,
+ * charset.unsupported...) carry a 4xx `status` and `expose: true` when their message is safe.
+ */
+function asClientHttpError(exception: unknown): { status: number; message: string } | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const candidate = exception as { status?: unknown; expose?: unknown; message?: unknown };
+  if (
+    typeof candidate.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500 &&
+    candidate.expose === true
+  ) {
+    return { status: candidate.status, message: String(candidate.message ?? '') };
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { LedgerRequest } from './ledger-request';
+
+export const CORRELATION_ID_HEADER = 'X-Correlation-Id';
+
+/**
+ * Letters, digits and `._:-`, up to 128: enough for UUIDs and trace ids, and safe to put in
+ * logs and headers (no newlines, no markup).
+ */
+const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface RequestContext {
+  correlationId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** The context of the request being handled, from anywhere below the controller. */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/**
+ * Express middleware: adopts a valid incoming `X-Correlation-Id` (an invalid one is replaced,
+ * not refused: a tracing header should never fail a request), echoes it on the response and
+ * runs the rest of the request inside its context. Register first: `app.use(correlationId)`.
+ */
+export function correlationId(request: Request, response: Response, next: NextFunction): void {
+  const incoming = request.headers['x-correlation-id'];
+  const id =
+    typeof incoming === 'string' && VALID_CORRELATION_ID.test(incoming) ? incoming : randomUUID();
+  (request as LedgerRequest).correlationId = id;
+  response.setHeader(CORRELATION_ID_HEADER, id);
+  storage.run({ correlationId: id }, next);
+}
+
+/** `@CorrelationId() correlationId: string` in a controller method. */
+export const CorrelationId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) =>
+    context.switchToHttp().getRequest<LedgerRequest>().correlationId,
+);

@@ -1,0 +1,21 @@
+import type { ConnectionState } from '@ledger/domain';
+import type { ConnectionView } from '@ledger/read-models';
+
+/** The public shape of a connection, from the decider's state (used for as-of replays). */
+export function viewOf(workspaceId: string, c: ConnectionState): ConnectionView {
+  return {
+    id: c.id,
+    workspaceId,
+    platform: c.platform,
+    accountId: c.accountId,
+    accountName: c.accountName,
+    accountType: c.accountType,
+    status: c.status,
+    statusReason: c.statusReason,
+    isMain: c.isMain,
+    connectedAt: c.connectedAt,
+    tokenExpiresAt: c.tokenExpiresAt,
+    copiedFrom: c.copiedFrom,
+    version: c.version,
+  };
+}

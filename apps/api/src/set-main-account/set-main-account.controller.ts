@@ -1,0 +1,47 @@
+import { Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { WorkspaceCommandResult } from '@ledger/commands';
+import {
+  CommandContextFrom,
+  type RequestCommandContext,
+} from '../command-context/command-context.decorator';
+import { Roles } from '../http/auth/auth.decorators';
+import { IfMatchVersion } from '../http/etag';
+import { ConnectionResponder } from '../get-connection/connection-responder';
+import { SetMainAccountCommand } from './set-main-account.command';
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/connections/:id/main')
+export class SetMainAccountController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly responder: ConnectionResponder,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('owner', 'admin')
+  @ApiOperation({
+    summary: 'Make this connection its platform’s main account (demotes the previous main)',
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag you read; 412 if it changed since',
+  })
+  async setMain(
+    @Param('ws') workspaceId: string,
+    @Param('id') connectionId: string,
+    @IfMatchVersion() expectedVersion: number | undefined,
+    @CommandContextFrom() context: RequestCommandContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result: WorkspaceCommandResult = await this.commands.execute(
+      new SetMainAccountCommand(workspaceId, connectionId, expectedVersion ?? null, context),
+    );
+    return this.responder.respond(workspaceId, connectionId, result.position, response);
+  }
+}

@@ -1,0 +1,21 @@
+import type { Provider } from '@nestjs/common';
+import type { EventStore } from '@ledger/event-store';
+import type { ConnectionsReadModel } from '@ledger/read-models';
+import { READINESS_PROBES, type ReadinessProbe } from '../http/health.controller';
+import { CONNECTIONS_READ_MODEL, EVENT_STORE } from './injection-tokens';
+import { CONNECTIONS_PROJECTION } from './read-your-writes';
+
+/** Readiness: the event store and the read model answer. */
+export const healthProviders: Provider[] = [
+  {
+    provide: READINESS_PROBES,
+    inject: [EVENT_STORE, CONNECTIONS_READ_MODEL],
+    useFactory: (store: EventStore, readModel: ConnectionsReadModel): ReadinessProbe[] => [
+      { name: 'eventStore', check: async () => void (await store.readAll({ maxCount: 1 })) },
+      {
+        name: 'readModel',
+        check: async () => void (await readModel.getCheckpoint(CONNECTIONS_PROJECTION)),
+      },
+    ],
+  },
+];

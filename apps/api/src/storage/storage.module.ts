@@ -1,0 +1,153 @@
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { AccountClaims, systemClock, WorkspaceCommands, type Clock } from '@ledger/commands';
+import { createEventStore, type EventStore } from '@ledger/event-store';
+import {
+  openConnectionsReadModel,
+  ProjectionRunner,
+  type ConnectionsReadModel,
+} from '@ledger/read-models';
+import type { TokenVault } from '@ledger/token-vault';
+import mongoose, { type Connection } from 'mongoose';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { IdempotencyStore } from '../http/idempotency/idempotency-store.port';
+import { IDEMPOTENCY_STORE } from '../http/idempotency/idempotency-store.port';
+import { MongoIdempotencyStore } from '../http/idempotency/mongo-idempotency.store';
+import { SqliteIdempotencyStore } from '../http/idempotency/sqlite-idempotency.store';
+import {
+  CLOCK,
+  CONNECTIONS_READ_MODEL,
+  EVENT_STORE,
+  MONGO_CONNECTION,
+  TOKEN_VAULT,
+} from './injection-tokens';
+import { CONNECTIONS_PROJECTION, ReadYourWrites } from './read-your-writes';
+import { createTokenVault, mongoDbName, sqliteFile } from './token-vault.factory';
+
+/**
+ * Binds every port to the adapter the configuration asks for: SQLite files under DATA_DIR by
+ * default, EventStoreDB and MongoDB when their connection strings are set.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    {
+      provide: EVENT_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        createEventStore({
+          connectionString: config.eventStoreConnectionString,
+          dataDir: config.dataDir,
+        }),
+    },
+    {
+      provide: CONNECTIONS_READ_MODEL,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        openConnectionsReadModel({
+          mongodbUri: config.mongodbUri,
+          mongodbDbName: mongoDbName(config),
+          dataDir: config.dataDir,
+        }),
+    },
+    {
+      // One shared mongoose connection for the service's own records (vault, OAuth, idempotency).
+      provide: MONGO_CONNECTION,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig): Promise<Connection | null> =>
+        config.mongodbUri
+          ? mongoose
+              .createConnection(config.mongodbUri, { dbName: mongoDbName(config) })
+              .asPromise()
+          : null,
+    },
+    {
+      provide: TOKEN_VAULT,
+      inject: [APP_CONFIG, MONGO_CONNECTION],
+      useFactory: createTokenVault,
+    },
+    {
+      provide: IDEMPOTENCY_STORE,
+      inject: [APP_CONFIG, MONGO_CONNECTION],
+      useFactory: async (
+        config: AppConfig,
+        mongo: Connection | null,
+      ): Promise<IdempotencyStore> => {
+        if (!mongo) return new SqliteIdempotencyStore(sqliteFile(config, 'idempotency.sqlite'));
+        const store = new MongoIdempotencyStore(mongo);
+        await store.init();
+        return store;
+      },
+    },
+    {
+      provide: WorkspaceCommands,
+      inject: [EVENT_STORE],
+      useFactory: (store: EventStore) => new WorkspaceCommands(store),
+    },
+    {
+      provide: AccountClaims,
+      inject: [EVENT_STORE, WorkspaceCommands, CLOCK],
+      useFactory: (store: EventStore, workspaces: WorkspaceCommands, clock: Clock) =>
+        new AccountClaims(store, workspaces, clock),
+    },
+    {
+      provide: ProjectionRunner,
+      inject: [EVENT_STORE, CONNECTIONS_READ_MODEL],
+      useFactory: (store: EventStore, readModel: ConnectionsReadModel) => {
+        const logger = new Logger('Projection');
+        return new ProjectionRunner(store, readModel, {
+          projection: CONNECTIONS_PROJECTION,
+          onError: (error) =>
+            logger.error(`connections projection failed, retrying: ${String(error)}`),
+        });
+      },
+    },
+    {
+      provide: ReadYourWrites,
+      inject: [CONNECTIONS_READ_MODEL],
+      useFactory: (readModel: ConnectionsReadModel) => new ReadYourWrites(readModel),
+    },
+  ],
+  exports: [
+    CLOCK,
+    MONGO_CONNECTION,
+    IDEMPOTENCY_STORE,
+    EVENT_STORE,
+    CONNECTIONS_READ_MODEL,
+    TOKEN_VAULT,
+    WorkspaceCommands,
+    AccountClaims,
+    ProjectionRunner,
+    ReadYourWrites,
+  ],
+})
+export class StorageModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly projections: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
+    @Inject(MONGO_CONNECTION) private readonly mongo: Connection | null,
+  ) {}
+
+  onModuleInit(): void {
+    // A local run is one process; in production the worker runs the projections.
+    if (this.config.runProjections) this.projections.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projections.stop();
+    await this.vault.close();
+    await this.readModel.close();
+    await this.store.close();
+    await this.mongo?.close();
+  }
+}

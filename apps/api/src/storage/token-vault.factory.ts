@@ -1,0 +1,48 @@
+import { Logger } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  KeyRing,
+  loadOrCreateLocalKeyRing,
+  MongoSealedTokenStore,
+  SqliteSealedTokenStore,
+  TokenVault,
+} from '@ledger/token-vault';
+import type { Connection } from 'mongoose';
+import type { AppConfig } from '../config/app-config';
+
+/** The vault over the configured store, with TOKEN_ENCRYPTION_KEYS or a local key ring. */
+export async function createTokenVault(
+  config: AppConfig,
+  mongo: Connection | null,
+): Promise<TokenVault> {
+  const records = mongo
+    ? await MongoSealedTokenStore.create(mongo)
+    : new SqliteSealedTokenStore(sqliteFile(config, 'tokens.sqlite'));
+  return new TokenVault(records, keyRingFor(config));
+}
+
+function keyRingFor(config: AppConfig): KeyRing {
+  if (config.tokenEncryptionKeys) {
+    return KeyRing.parse(
+      config.tokenEncryptionKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
+    );
+  }
+  const local = loadOrCreateLocalKeyRing(config.dataDir);
+  new Logger('TokenVault').warn(
+    `TOKEN_ENCRYPTION_KEYS is not set: ${local.created ? 'created' : 'using'} a local key ring at ${local.path}. Set TOKEN_ENCRYPTION_KEYS outside local runs.`,
+  );
+  return local.keyRing;
+}
+
+export function sqliteFile(config: AppConfig, name: string): string {
+  mkdirSync(config.dataDir, { recursive: true });
+  return join(config.dataDir, name);
+}
+
+export function mongoDbName(config: AppConfig): string | undefined {
+  const uri = config.mongodbUri;
+  if (!uri) return undefined;
+  const path = new URL(uri.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.replace(/^\//, '');
+  return path || 'connection_ledger';
+}
