@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 
