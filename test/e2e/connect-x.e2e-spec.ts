@@ -172,9 +172,17 @@ describe.each(BACKENDS)(
       expect(replay.body.code).toBe('OAUTH_STATE_INVALID');
     });
 
-    it('never shows a token or a client secret in responses or logs', async () => {
-      const everything = [ledger.logs.text].join('\n');
-      for (const secret of ledger.secrets) expect(everything).not.toContain(secret);
+    it('never writes a token, the client secret or the encryption key to logs or any store file', async () => {
+      // Every SQLite file under DATA_DIR (events, read models, vault, OAuth state, idempotency),
+      // write-ahead logs included; the vault holds ciphertext only.
+      const files = readdirSync(ledger.dataDir).map((name) => join(ledger.dataDir, name));
+      const stored = files.map((f) => readFileSync(f).toString('latin1')).join('\n');
+      expect(stored).toContain('ConnectionConnected');
+      expect(ledger.secrets.length).toBeGreaterThan(3);
+      for (const secret of ledger.secrets) {
+        expect(ledger.logs.text).not.toContain(secret);
+        expect(stored).not.toContain(secret);
+      }
     });
   },
 );
