@@ -1,6 +1,7 @@
 import {
   accountClaimStream,
   claimAccount,
+  DomainError,
   evolveAccountClaim,
   initialAccountClaimState,
   otherHolders,
@@ -9,6 +10,7 @@ import {
   type AccountClaimState,
   type AccountHolder,
   type Platform,
+  UNCONFIRMED_CLAIM_GRACE_MS,
 } from '@ledger/domain';
 import {
   deterministicEventId,
@@ -43,6 +45,7 @@ export class AccountClaims {
 
   async claim(ref: AccountRef, via: 'oauth' | 'copy', context: CommandContext): Promise<void> {
     await this.run(ref, context, 'claim', async (state) => {
+      await this.refuseIfHeldHereByAnother(state, ref);
       const holdersWithoutConnection = await this.holdersWithoutConnection(
         otherHolders(state, ref.workspaceId),
       );
@@ -74,7 +77,15 @@ export class AccountClaims {
         await this.store.append(
           stream,
           events.map((event, index) => ({
-            id: deterministicEventId(`${context.commandId}:${purpose}`, stream, index),
+            // The revision is part of the key: a request retried with the same command id
+            // after its claim was released (a refusal) must claim again, not be taken for a
+            // retry of the first claim. Concurrent duplicates load the same revision, so the
+            // store still recognises them.
+            id: deterministicEventId(
+              `${context.commandId}:${purpose}:${String(revision)}`,
+              stream,
+              index,
+            ),
             type: event.type,
             data: event.data as unknown as Record<string, unknown>,
             metadata: metadataFor(context),
@@ -98,6 +109,33 @@ export class AccountClaims {
       revision = recorded.revision;
     }
     return { state, revision };
+  }
+
+  /**
+   * The claim stream keeps one holding per workspace, so a second connect of the same account in
+   * the same workspace would overwrite the first one's holding, and its release (after the
+   * workspace refuses it as ALREADY_CONNECTED) would leave the live connection unclaimed. It is
+   * refused here instead, unless the other holding is a leftover: its connection does not exist
+   * and it is past the grace period.
+   */
+  private async refuseIfHeldHereByAnother(
+    state: AccountClaimState,
+    ref: AccountRef,
+  ): Promise<void> {
+    const mine = state.holders[ref.workspaceId];
+    if (!mine || mine.connectionId === ref.connectionId) return;
+    const { state: workspace } = await this.workspaces.load(ref.workspaceId);
+    const exists = workspace.connections[mine.connectionId] !== undefined;
+    const fresh =
+      this.clock.now().getTime() - Date.parse(mine.claimedAt) <= UNCONFIRMED_CLAIM_GRACE_MS;
+    if (!exists && !fresh) return;
+    throw new DomainError(
+      'ALREADY_CONNECTED',
+      exists
+        ? `This ${ref.platform} account is already connected in this workspace; reconnect it instead.`
+        : `This ${ref.platform} account is being connected in this workspace already.`,
+      { platform: ref.platform, connectionId: mine.connectionId },
+    );
   }
 
   private async holdersWithoutConnection(holders: AccountHolder[]): Promise<AccountHolder[]> {

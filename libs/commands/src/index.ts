@@ -2,3 +2,4 @@ export * from './clock';
 export * from './command-context';
 export * from './workspace-commands';
 export * from './account-claims';
+export * from './connect-with-claim';

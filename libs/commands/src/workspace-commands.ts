@@ -71,7 +71,7 @@ export class WorkspaceCommands {
         const result = await this.store.append(
           stream,
           events.map((event, index) => ({
-            id: deterministicEventId(context.commandId, stream, index),
+            id: deterministicEventId(idempotencyKeyOf(command, context), stream, index),
             type: event.type,
             data: event.data as unknown as Record<string, unknown>,
             metadata: metadataFor(context),
@@ -96,6 +96,18 @@ export class WorkspaceCommands {
     }
     this.cache.set(stream, { state, revision });
   }
+}
+
+/**
+ * What a retried command must repeat to be recognised as a retry: the command id AND what the
+ * command is about. One request may run several commands under one command id (an OAuth
+ * callback connecting several accounts): keyed by the command id alone, the second connect
+ * would reuse the first one's event ids and the store would take it for a retry of the first,
+ * silently dropping it.
+ */
+function idempotencyKeyOf(command: WorkspaceCommand, context: CommandContext): string {
+  const subject = command.type === 'ChangePlan' ? command.plan : command.connectionId;
+  return `${context.commandId}\u0000${command.type}\u0000${subject}`;
 }
 
 export function metadataFor(context: CommandContext): EventMetadata {

@@ -1,15 +1,21 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountClaims, connectionIdFor, WorkspaceCommands, type Clock } from '@ledger/commands';
+import {
+  AccountClaims,
+  connectionIdFor,
+  connectWithClaim,
+  WorkspaceCommands,
+  type Clock,
+} from '@ledger/commands';
 import type { TokenVault } from '@ledger/token-vault';
 import { CLOCK, TOKEN_VAULT } from '../storage/injection-tokens';
 import { ConnectAccountCommand, type ConnectAccountResult } from './connect-account.command';
 
 /**
  * Claim the platform account (one workspace per account), keep the tokens in the vault, then
- * record the connection. Tokens are stored before the event so that an acknowledged connection
- * always has its tokens; if the workspace refuses (plan limit), the tokens are shredded and the
- * claim released.
+ * record the connection (connectWithClaim). Tokens are stored before the event so that an
+ * acknowledged connection always has its tokens; if the workspace refuses (plan limit), the
+ * tokens are shredded and the claim released.
  */
 @CommandHandler(ConnectAccountCommand)
 export class ConnectAccountHandler implements ICommandHandler<ConnectAccountCommand> {
@@ -28,32 +34,27 @@ export class ConnectAccountHandler implements ICommandHandler<ConnectAccountComm
   private async connect(command: ConnectAccountCommand): Promise<ConnectAccountResult> {
     const { workspaceId, platform, account, tokens, context } = command;
     const connectionId = connectionIdFor(context.commandId, platform, account.accountId);
-    const ref = { platform, accountId: account.accountId, workspaceId, connectionId };
-    const copiedFrom = command.options.copiedFrom ?? null;
-
-    await this.claims.claim(ref, copiedFrom ? 'copy' : 'oauth', context);
-    try {
-      await this.vault.store({ workspaceId, connectionId }, tokens);
-      const result = await this.workspaces.execute(
-        {
-          type: 'ConnectAccount',
-          workspaceId,
-          connectionId,
-          platform,
-          account,
-          scopes: tokens.scopes,
-          tokenExpiresAt: tokens.expiresAt,
-          copiedFrom,
-          now: this.clock.now().toISOString(),
-        },
-        context,
-      );
-      return { connectionId, position: result.position };
-    } catch (error) {
-      await this.vault.destroy({ workspaceId, connectionId });
-      await this.claims.release(ref, context);
-      throw error;
-    }
+    const vaultRef = { workspaceId, connectionId };
+    const result = await connectWithClaim(
+      { workspaces: this.workspaces, claims: this.claims },
+      {
+        type: 'ConnectAccount',
+        workspaceId,
+        connectionId,
+        platform,
+        account,
+        scopes: tokens.scopes,
+        tokenExpiresAt: tokens.expiresAt,
+        copiedFrom: command.options.copiedFrom ?? null,
+        now: this.clock.now().toISOString(),
+      },
+      context,
+      {
+        afterClaim: () => this.vault.store(vaultRef, tokens),
+        onAbandon: async () => void (await this.vault.destroy(vaultRef)),
+      },
+    );
+    return { connectionId, position: result.position };
   }
 
   private async reconnect(
