@@ -6,7 +6,12 @@ import {
   PlatformError,
   PlatformNotConfiguredError,
 } from '../errors';
-import type { OAuthPlatform, PlatformAccount } from '../platform-definition';
+import type {
+  OAuthPlatform,
+  OAuthTokens,
+  PlatformAccount,
+  PlatformIdentityClient,
+} from '../platform-definition';
 import { PendingAuthorizationStateStore, type FlowBinding } from './passport-state-store';
 import {
   withoutVerifier,
@@ -42,17 +47,7 @@ export interface OAuthCallbackQuery {
   error_description?: unknown;
 }
 
-export interface OAuthTokens {
-  accessToken: string;
-  refreshToken: string | null;
-  /** Seconds, as the platform returned it (X: 7200); null when it gave none. */
-  expiresIn: number | null;
-  /** `now + expiresIn` on the flows' clock. */
-  expiresAt: Date | null;
-  /** Granted scopes (may be fewer than requested). */
-  scope: string[];
-  tokenType: string | null;
-}
+export type { OAuthTokens };
 
 export interface CompletedOAuth {
   /** Who started the flow and why. The caller must still check it against the request's caller and workspace. */
@@ -81,6 +76,7 @@ type Outcome =
  */
 export class OAuthFlows {
   private readonly strategies = new Map<Platform, PlatformOAuth2Strategy>();
+  private readonly identityClients = new Map<Platform, PlatformIdentityClient>();
   private readonly store: PendingAuthorizationStore;
   private readonly now: () => Date;
 
@@ -91,6 +87,7 @@ export class OAuthFlows {
       const platform = oauthPlatform.definition.platform;
       const stateStore = new PendingAuthorizationStateStore(platform, this.store, this.now);
       this.strategies.set(platform, new PlatformOAuth2Strategy(oauthPlatform, stateStore));
+      this.identityClients.set(platform, oauthPlatform.identityClient);
     }
   }
 
@@ -139,7 +136,7 @@ export class OAuthFlows {
     const outcome = await run(strategy, { query: { code, state }, body: {} });
     switch (outcome.kind) {
       case 'success':
-        return this.completed(outcome.user as StrategyResult, outcome.info);
+        return this.completed(platform, outcome.user as StrategyResult, outcome.info);
       case 'error':
         throw this.translate(platform, outcome.error);
       default:
@@ -147,27 +144,46 @@ export class OAuthFlows {
     }
   }
 
-  private completed(result: StrategyResult, info: unknown): CompletedOAuth {
+  private async completed(
+    platform: Platform,
+    result: StrategyResult,
+    info: unknown,
+  ): Promise<CompletedOAuth> {
     const pending = (info as { state: PendingAuthorization }).state;
     const params = result.params;
     const expiresIn = toNumber(params.expires_in);
-    return {
-      pending: withoutVerifier(pending),
-      tokens: {
-        accessToken: result.accessToken,
-        refreshToken: result.refreshToken ?? null,
-        expiresIn,
-        expiresAt: expiresIn === null ? null : new Date(this.now().getTime() + expiresIn * 1000),
-        scope: typeof params.scope === 'string' ? params.scope.split(/[\s,]+/).filter(Boolean) : [],
-        tokenType: typeof params.token_type === 'string' ? params.token_type : null,
-      },
-      identities: result.identities,
+    const refreshExpiresIn = toNumber(params.refresh_expires_in);
+    const now = this.now();
+    const received: OAuthTokens = {
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken ?? null,
+      expiresIn,
+      expiresAt: expiresIn === null ? null : new Date(now.getTime() + expiresIn * 1000),
+      refreshExpiresAt:
+        refreshExpiresIn === null ? null : new Date(now.getTime() + refreshExpiresIn * 1000),
+      scope: typeof params.scope === 'string' ? params.scope.split(/[\s,]+/).filter(Boolean) : [],
+      tokenType: typeof params.token_type === 'string' ? params.token_type : null,
+      ...(typeof params.open_id === 'string' ? { extra: { open_id: params.open_id } } : {}),
     };
+    const client = this.identityClientFor(platform);
+    try {
+      const tokens = client.exchangeToken ? await client.exchangeToken(received, now) : received;
+      const identities = await client.fetchIdentities(tokens.accessToken, tokens);
+      return { pending: withoutVerifier(pending), tokens, identities };
+    } catch (error) {
+      throw this.translate(platform, error);
+    }
   }
 
   private translate(platform: Platform, error: unknown): unknown {
     if (error instanceof PlatformError) return error;
     return classifyTokenFailure(platform, error) ?? error;
+  }
+
+  private identityClientFor(platform: Platform): PlatformIdentityClient {
+    const client = this.identityClients.get(platform);
+    if (!client) throw new PlatformNotConfiguredError(platform);
+    return client;
   }
 
   private strategyFor(platform: Platform): PlatformOAuth2Strategy {

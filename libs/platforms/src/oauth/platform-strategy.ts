@@ -1,6 +1,6 @@
 import OAuth2Strategy from 'passport-oauth2';
 import type { OAuth2 } from 'oauth';
-import type { OAuthPlatform, PlatformAccount } from '../platform-definition';
+import type { OAuthPlatform } from '../platform-definition';
 import type { PendingAuthorizationStateStore } from './passport-state-store';
 
 /** What the strategy's verify step yields for one successful callback. */
@@ -8,7 +8,6 @@ export interface StrategyResult {
   accessToken: string;
   refreshToken: string | undefined;
   params: Record<string, unknown>;
-  identities: PlatformAccount[];
 }
 
 /**
@@ -34,15 +33,18 @@ export class PlatformOAuth2Strategy extends OAuth2Strategy {
         pkce: d.pkce,
         // The typings only know the 2/3-argument store; passport also accepts the PKCE form.
         store: stateStore as unknown as OAuth2Strategy.StateStore,
+        // Identities are fetched by OAuthFlows after any long-lived token exchange: a Page
+        // token fetched with a short-lived user token would expire with it.
+        skipUserProfile: true,
       },
       (
         accessToken: string,
         refreshToken: string | undefined,
         params: Record<string, unknown>,
-        identities: PlatformAccount[],
+        _profile: unknown,
         done: OAuth2Strategy.VerifyCallback,
       ) => {
-        const result: StrategyResult = { accessToken, refreshToken, params, identities };
+        const result: StrategyResult = { accessToken, refreshToken, params };
         done(null, result);
       },
     );
@@ -50,16 +52,6 @@ export class PlatformOAuth2Strategy extends OAuth2Strategy {
     if (d.tokenEndpointAuth === 'client_secret_basic') {
       useClientSecretBasic(this._oauth2, d.clientId, d.clientSecret);
     }
-  }
-
-  override userProfile(
-    accessToken: string,
-    done: (err?: unknown, profile?: unknown) => void,
-  ): void {
-    this.oauthPlatform.identityClient.fetchIdentities(accessToken).then(
-      (identities) => done(null, identities),
-      (err: unknown) => done(err),
-    );
   }
 
   /** As the default, but keeps the HTTP status so a 5xx can be told from a refused code. */

@@ -11,4 +11,5 @@ export const X_OAUTH: PlatformOAuthTraits = {
   scopeSeparator: ' ',
   pkce: true,
   tokenEndpointAuth: 'client_secret_basic',
+  selection: false,
 };
