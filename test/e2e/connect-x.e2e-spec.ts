@@ -24,7 +24,7 @@ describe.each(BACKENDS)(
         .send({})
         .expect(201);
       const url = new URL(started.body.authorizationUrl);
-      expect(url.origin + url.pathname).toBe(ledger.xOAuth.authorizationUrl);
+      expect(url.origin + url.pathname).toBe(ledger.platforms.x.oauth.authorizationUrl);
       expect(url.searchParams.get('redirect_uri')).toBe(
         'http://127.0.0.1:3999/v1/oauth/x/callback',
       );
@@ -164,7 +164,11 @@ describe.each(BACKENDS)(
       const consent = await consentInBrowser(started.body.authorizationUrl, {
         accessToken: 'x-replayed',
       });
-      ledger.xApi.registerToken('x-replayed', { id: '1003', name: 'Third', username: 'third' });
+      ledger.platforms.x.api.registerToken('x-replayed', {
+        id: '1003',
+        name: 'Third',
+        username: 'third',
+      });
       await request(ledger.server).get('/v1/oauth/x/callback').query(consent.query);
       const replay = await request(ledger.server).get('/v1/oauth/x/callback').query(consent.query);
       expect(replay.status).toBe(400);

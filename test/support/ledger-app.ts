@@ -3,27 +3,22 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import type { Platform } from '@ledger/domain';
 import { AppModule } from '../../apps/api/src/app.module';
 import { loadAppConfig, type AppConfig } from '../../apps/api/src/config/app-config';
 import { configureHttpApp } from '../../apps/api/src/http/http-edge';
 import { CapturingLogger } from '../../apps/api/src/http/testing/test-app';
 import { signTestToken, type TestRole } from './jwt';
 import { testMongoUri, uniqueDatabaseName } from './mongo';
-import {
-  consentInBrowser,
-  startXApiServer,
-  startXOAuthServer,
-  type XApiServer,
-  type XApiUser,
-  type XOAuthServer,
-} from './platform-servers';
+import { startPlatformFakes, type PlatformFakes, type PlatformIdentity } from './platform-fakes';
+import { consentInBrowser } from './platform-servers/browser-consent';
+import type { XApiUser } from './platform-servers/x-api-server';
 import { makeTempDir } from './temp-dir';
 
 export type ReadModelBackend = 'sqlite' | 'ferretdb';
 
-export const X_CLIENT_ID = 'ledger-x-client';
-export const X_CLIENT_SECRET = 'x-client-secret-never-to-be-seen';
 export const JWT_SECRET = 'e2e-jwt-secret-0123456789abcdef0123456789';
+export const PUBLIC_BASE_URL = 'http://127.0.0.1:3999';
 
 export interface LedgerTestApp {
   app: INestApplication;
@@ -31,11 +26,22 @@ export interface LedgerTestApp {
   config: AppConfig;
   logs: CapturingLogger;
   dataDir: string;
-  xOAuth: XOAuthServer;
-  xApi: XApiServer;
+  platforms: PlatformFakes;
   /** A bearer token for `sub` with these workspace roles. */
   token(workspaces: Record<string, TestRole>, sub?: string): string;
-  /** Runs the whole X OAuth flow over HTTP: start, the user's consent, the callback. */
+  /**
+   * The whole OAuth flow over HTTP: POST `startPath` (or the connect route), the user's consent
+   * at the platform as `identity`, then the callback. Answers the callback's response, or the
+   * start's when the start was refused.
+   */
+  connect<P extends Platform>(
+    platform: P,
+    workspaceId: string,
+    bearer: string,
+    identity: PlatformIdentity[P],
+    body?: Record<string, unknown>,
+    startPath?: string,
+  ): Promise<request.Response>;
   connectX(
     workspaceId: string,
     bearer: string,
@@ -49,31 +55,21 @@ export interface LedgerTestApp {
 
 /**
  * The real API (AppModule) on an ephemeral port, on SQLite files in a temporary DATA_DIR,
- * with read models in SQLite or in FerretDB over the MongoDB wire, and X's OAuth server and
- * API answering locally.
+ * with read models in SQLite or in FerretDB over the MongoDB wire, and the six platforms'
+ * OAuth servers and APIs answering locally.
  */
 export async function startLedgerApp(
   options: { readModels?: ReadModelBackend; env?: Record<string, string> } = {},
 ): Promise<LedgerTestApp> {
   const dir = makeTempDir('ledger-e2e-');
-  const xApi = await startXApiServer();
-  const publicBaseUrl = 'http://127.0.0.1:3999';
-  const xOAuth = await startXOAuthServer({
-    clientId: X_CLIENT_ID,
-    clientSecret: X_CLIENT_SECRET,
-    redirectUris: [`${publicBaseUrl}/v1/oauth/x/callback`],
-  });
+  const platforms = await startPlatformFakes(PUBLIC_BASE_URL);
   const encryptionKey = randomBytes(32).toString('base64');
   const env: Record<string, string> = {
     DATA_DIR: dir.path,
     JWT_SECRET,
     TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKey}`,
-    PUBLIC_BASE_URL: publicBaseUrl,
-    X_CLIENT_ID,
-    X_CLIENT_SECRET,
-    X_AUTH_URL: xOAuth.authorizationUrl,
-    X_TOKEN_URL: xOAuth.tokenUrl,
-    X_API_URL: xApi.baseUrl,
+    PUBLIC_BASE_URL,
+    ...platforms.env,
     ...(options.readModels === 'ferretdb'
       ? { MONGODB_URI: `${testMongoUri()}${uniqueDatabaseName('e2e')}` }
       : {}),
@@ -81,11 +77,13 @@ export async function startLedgerApp(
   };
   const config = loadAppConfig(env);
   const logs = new CapturingLogger();
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: logs });
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: logs,
+    abortOnError: false,
+  });
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
-  const issuedAccessTokens: string[] = [];
 
   const ledger: LedgerTestApp = {
     app,
@@ -93,27 +91,26 @@ export async function startLedgerApp(
     config,
     logs,
     dataDir: dir.path,
-    xOAuth,
-    xApi,
-    secrets: [X_CLIENT_SECRET, encryptionKey, JWT_SECRET],
+    platforms,
+    secrets: [...platforms.clientSecrets, encryptionKey, JWT_SECRET],
     token: (workspaces, sub = 'user-1') => signTestToken({ sub, workspaces }, JWT_SECRET),
-    async connectX(workspaceId, bearer, user, body = {}) {
+    async connect(platform, workspaceId, bearer, identity, body = {}, startPath) {
       const started = await request(server)
-        .post(`/v1/workspaces/${workspaceId}/connections/oauth/x`)
+        .post(startPath ?? `/v1/workspaces/${workspaceId}/connections/oauth/${platform}`)
         .set('Authorization', `Bearer ${bearer}`)
         .send(body);
       if (started.status !== 201) return started;
-      const accessToken = `x-access-${randomUUID()}`;
-      issuedAccessTokens.push(accessToken);
+      const accessToken = `${platform}-access-${randomUUID()}`;
       ledger.secrets.push(accessToken);
-      xApi.registerToken(accessToken, user);
+      platforms.register(platform, accessToken, identity);
       const consent = await consentInBrowser(started.body.authorizationUrl, { accessToken });
-      return request(server).get('/v1/oauth/x/callback').query(consent.query);
+      return request(server).get(`/v1/oauth/${platform}/callback`).query(consent.query);
     },
+    connectX: (workspaceId, bearer, user, body) =>
+      ledger.connect('x', workspaceId, bearer, user, body),
     async close() {
       await app.close();
-      await xOAuth.stop();
-      await xApi.stop();
+      await platforms.stop();
       dir.remove();
     },
   };

@@ -6,6 +6,8 @@ import { AppConfigModule } from './config/app-config.module';
 import type { AppConfig } from './config/app-config';
 import { ConnectAccountHandler } from './connect-account/connect-account.handler';
 import { OAuthCallbackController } from './connect-account/oauth-callback.controller';
+import { OAuthCallbackService } from './connect-account/oauth-callback.service';
+import { ChooseAccountsController } from './choose-accounts/choose-accounts.controller';
 import { oauthProviders } from './connect-account/oauth.providers';
 import { StartOAuthController } from './connect-account/start-oauth.controller';
 import { ConnectionHistoryController } from './connection-history/connection-history.controller';
@@ -24,6 +26,8 @@ import { SetMainAccountController } from './set-main-account/set-main-account.co
 import { SetMainAccountHandler } from './set-main-account/set-main-account.handler';
 import { healthProviders } from './storage/health-checks';
 import { StorageModule } from './storage/storage.module';
+import { connectionAttemptProviders } from './connection-attempts/connection-attempts.providers';
+import { CopyConnectionController } from './copy-connection/copy-connection.controller';
 
 /** The HTTP API: one controller and handler per capability, over the storage ports. */
 @Module({})
@@ -40,6 +44,8 @@ export class AppModule {
         ConnectionHistoryController,
         StartOAuthController,
         OAuthCallbackController,
+        ChooseAccountsController,
+        CopyConnectionController,
         SetMainAccountController,
         DisconnectAccountController,
         ChangePlanController,
@@ -48,7 +54,9 @@ export class AppModule {
         ...httpEdgeProviders(),
         ...healthProviders,
         ...oauthProviders,
+        ...connectionAttemptProviders(),
         ConnectionResponder,
+        OAuthCallbackService,
         ConnectionQueries,
         IntegrationsQuery,
         ConnectionHistoryQuery,

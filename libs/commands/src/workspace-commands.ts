@@ -13,6 +13,7 @@ import {
   nameBasedUuid,
   WrongExpectedRevisionError,
   type EventMetadata,
+  type EventToAppend,
   type EventStore,
   type ExpectedRevision,
 } from '@ledger/event-store';
@@ -70,12 +71,7 @@ export class WorkspaceCommands {
       try {
         const result = await this.store.append(
           stream,
-          events.map((event, index) => ({
-            id: deterministicEventId(idempotencyKeyOf(command, context), stream, index),
-            type: event.type,
-            data: event.data as unknown as Record<string, unknown>,
-            metadata: metadataFor(context),
-          })),
+          toAppend(events, idempotencyKeyOf(command, context), stream, context),
           revision,
         );
         const next = events.reduce(evolve, state);
@@ -108,6 +104,26 @@ export class WorkspaceCommands {
 function idempotencyKeyOf(command: WorkspaceCommand, context: CommandContext): string {
   const subject = command.type === 'ChangePlan' ? command.plan : command.connectionId;
   return `${context.commandId}\u0000${command.type}\u0000${subject}`;
+}
+
+/**
+ * The first event of a command is caused by what caused the command; the ones after it follow
+ * from the first (the main account set by a connect, a Threads disconnected with its Instagram).
+ */
+function toAppend(
+  events: WorkspaceEvent[],
+  commandKey: string,
+  stream: string,
+  context: CommandContext,
+): EventToAppend[] {
+  const firstId = deterministicEventId(commandKey, stream, 0);
+  return events.map((event, index) => ({
+    id: deterministicEventId(commandKey, stream, index),
+    type: event.type,
+    data: event.data as unknown as Record<string, unknown>,
+    metadata:
+      index === 0 ? metadataFor(context) : metadataFor({ ...context, causationId: firstId }),
+  }));
 }
 
 export function metadataFor(context: CommandContext): EventMetadata {

@@ -30,6 +30,8 @@ export interface ConnectionConnected {
     scopes: string[];
     tokenExpiresAt: string | null;
     copiedFrom: CopiedFrom | null;
+    /** The connection this one depends on (Threads: its Instagram connection). */
+    linkedConnectionId?: string | null;
     at: string;
   };
 }
@@ -100,6 +102,8 @@ export interface ConnectionDisconnected {
     accountId: string;
     reason: string;
     wasMain: boolean;
+    /** Set when this disconnect follows from another's (Threads after its Instagram). */
+    causedByConnectionId?: string | null;
     at: string;
   };
 }

@@ -6,6 +6,7 @@ export * from './workspace/state';
 export * from './workspace/guards';
 export * from './workspace/decide';
 export * from './connect-account/connect-account';
+export * from './connect-account/linked-account';
 export * from './set-main-account/set-main-account';
 export * from './reconnect-account/reconnect-account';
 export * from './connection-health/connection-health';

@@ -89,7 +89,8 @@ export class OAuthAuthorizationError extends PlatformError {
   ) {
     // The code arrives in a query string: keep arbitrary text out of messages and logs.
     const code = /^[\w.-]{1,64}$/.test(oauthError) ? oauthError : 'unrecognized_error';
-    const denied = code === 'access_denied';
+    // LinkedIn says user_cancelled_authorize (or _login) where others say access_denied.
+    const denied = code === 'access_denied' || code.startsWith('user_cancelled');
     super(
       denied ? 'OAUTH_ACCESS_DENIED' : 'OAUTH_AUTHORIZATION_FAILED',
       denied

@@ -8,3 +8,8 @@ export * from './oauth/mongo-pending-authorization-store';
 export * from './oauth/oauth-flows';
 export * from './x/x-platform';
 export * from './x/x-identity-client';
+export * from './facebook/facebook-platform';
+export * from './instagram/instagram-platform';
+export * from './threads/threads-platform';
+export * from './tiktok';
+export * from './linkedin';

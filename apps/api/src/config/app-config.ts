@@ -38,6 +38,8 @@ export interface AppConfig {
   /** Exact URLs the API may redirect to after OAuth; empty: never redirect. */
   oauthSuccessRedirectUrls: string[];
   platforms: Record<Platform, PlatformConfig>;
+  /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
+  platformExtras: Record<string, string | undefined>;
   /** Run the projections in this process (a local run); false when a worker runs them. */
   runProjections: boolean;
   /** Non-fatal notes for the operator (names of variables only, never values). */
@@ -128,6 +130,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       .map((url) => parseUrl(url, 'OAUTH_SUCCESS_REDIRECT_URLS', problems)),
     platforms,
     runProjections: value('LEDGER_RUN_WORKER_IN_API') !== 'false',
+    platformExtras: {
+      TIKTOK_RESTRICTED_REGIONS: value('TIKTOK_RESTRICTED_REGIONS'),
+      TIKTOK_BUSINESS_API_URL: value('TIKTOK_BUSINESS_API_URL'),
+    },
     warnings,
   };
   if (!config.tokenEncryptionKeys) {

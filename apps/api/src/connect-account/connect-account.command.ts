@@ -1,5 +1,5 @@
 import type { CommandContext } from '@ledger/commands';
-import type { CopiedFrom, Platform, PlatformAccount } from '@ledger/domain';
+import type { CopiedFrom, LinkedAccount, Platform, PlatformAccount } from '@ledger/domain';
 import type { ConnectionTokens } from '@ledger/token-vault';
 
 /** Connect (or, with reconnectConnectionId, reconnect) an account that completed OAuth. */
@@ -10,7 +10,11 @@ export class ConnectAccountCommand {
     readonly account: PlatformAccount,
     readonly tokens: ConnectionTokens,
     readonly context: CommandContext,
-    readonly options: { reconnectConnectionId?: string; copiedFrom?: CopiedFrom } = {},
+    readonly options: {
+      reconnectConnectionId?: string;
+      copiedFrom?: CopiedFrom;
+      linkedAccount?: LinkedAccount | null;
+    } = {},
   ) {}
 }
 

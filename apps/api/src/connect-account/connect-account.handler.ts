@@ -46,6 +46,7 @@ export class ConnectAccountHandler implements ICommandHandler<ConnectAccountComm
         scopes: tokens.scopes,
         tokenExpiresAt: tokens.expiresAt,
         copiedFrom: command.options.copiedFrom ?? null,
+        linkedAccount: command.options.linkedAccount ?? null,
         now: this.clock.now().toISOString(),
       },
       context,

@@ -29,12 +29,12 @@ export const oauthProviders: Provider[] = [
       } else {
         store = SqlitePendingAuthorizationStore.open(sqliteFile(config, 'oauth.sqlite'));
       }
-      const platforms = loadPlatformsConfig({
-        ...process.env,
-        PUBLIC_BASE_URL: config.publicBaseUrl,
-        ...platformEnv(config),
+      const env = { ...process.env, PUBLIC_BASE_URL: config.publicBaseUrl, ...platformEnv(config) };
+      const platforms = configuredPlatforms(loadPlatformsConfig(env), {
+        ...env,
+        ...config.platformExtras,
       });
-      return new OAuthFlows({ store, platforms: configuredPlatforms(platforms) });
+      return new OAuthFlows({ store, platforms });
     },
   },
 ];

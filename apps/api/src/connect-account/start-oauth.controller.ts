@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError, PLATFORMS, type Platform } from '@ledger/domain';
@@ -7,6 +7,9 @@ import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
+import { checkReturnTo } from './return-to';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -15,6 +18,8 @@ export class StartOAuthController {
   constructor(
     private readonly flows: OAuthFlows,
     private readonly workspaces: WorkspaceCommands,
+    private readonly attempts: ConnectionAttemptLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -41,13 +46,18 @@ export class StartOAuthController {
         );
       }
     }
+    const returnTo = checkReturnTo(this.config, body.returnTo);
+    await this.attempts.check({ userId: actor.userId }, workspaceId);
     const { authorizationUrl } = await this.flows.start({
       platform,
       userId: actor.userId,
       workspaceId,
-      intent: body.reconnectConnectionId
-        ? { kind: 'reconnect', connectionId: body.reconnectConnectionId }
-        : { kind: 'connect' },
+      intent: {
+        ...(body.reconnectConnectionId
+          ? { kind: 'reconnect' as const, connectionId: body.reconnectConnectionId }
+          : { kind: 'connect' as const }),
+        ...(returnTo ? { returnTo } : {}),
+      },
       actor: {
         role: actor.role ?? 'none',
         ip: actor.ip ?? null,

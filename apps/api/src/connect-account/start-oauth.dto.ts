@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Length } from 'class-validator';
 
 /** `{}` to connect a new account, `{reconnectConnectionId}` to reconnect an existing one. */
 export class StartOAuthDto {
@@ -10,4 +10,12 @@ export class StartOAuthDto {
   @IsString()
   @Length(1, 128)
   reconnectConnectionId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Where to send the browser after OAuth; must be one of OAUTH_SUCCESS_REDIRECT_URLS',
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  returnTo?: string;
 }

@@ -21,4 +21,6 @@ export interface DisconnectReport {
   /** Filled in once scheduled posts and campaigns exist (publishing). */
   scheduledPostsFailed: number;
   campaignsFlagged: number;
+  /** Connections that existed only through this one (Threads through its Instagram). */
+  alsoDisconnected: { connectionId: string; platform: string; reason: string }[];
 }

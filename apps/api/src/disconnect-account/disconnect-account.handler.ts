@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AccountClaims, WorkspaceCommands, type Clock } from '@ledger/commands';
+import type { ConnectionDisconnected } from '@ledger/domain';
 import type { TokenVault } from '@ledger/token-vault';
 import { CLOCK, TOKEN_VAULT } from '../storage/injection-tokens';
 import { DisconnectAccountCommand, type DisconnectReport } from './disconnect-account.command';
@@ -36,15 +37,22 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
       },
       command.context,
     );
-    const [event] = result.events;
-    if (event?.type !== 'ConnectionDisconnected' || !before) {
-      throw new Error('disconnect decided no event'); // decide() refuses instead; never reached
-    }
-    await this.vault.destroy({ workspaceId, connectionId });
-    await this.claims.release(
-      { platform: event.data.platform, accountId: event.data.accountId, workspaceId, connectionId },
-      command.context,
+    const [event, ...dependents] = result.events.filter(
+      (e): e is ConnectionDisconnected => e.type === 'ConnectionDisconnected',
     );
+    if (!event || !before) throw new Error('disconnect decided no event'); // decide() refuses instead
+    for (const gone of [event, ...dependents]) {
+      await this.vault.destroy({ workspaceId, connectionId: gone.data.connectionId });
+      await this.claims.release(
+        {
+          platform: gone.data.platform,
+          accountId: gone.data.accountId,
+          workspaceId,
+          connectionId: gone.data.connectionId,
+        },
+        command.context,
+      );
+    }
     return {
       position: result.position,
       report: {
@@ -56,6 +64,11 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
         tokensDestroyed: true,
         scheduledPostsFailed: 0,
         campaignsFlagged: 0,
+        alsoDisconnected: dependents.map((d) => ({
+          connectionId: d.data.connectionId,
+          platform: d.data.platform,
+          reason: d.data.reason,
+        })),
       },
     };
   }

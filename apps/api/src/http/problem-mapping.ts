@@ -11,6 +11,7 @@ import { RateLimitExceededError } from './rate-limit-exceeded.error';
 export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   ALREADY_CONNECTED: { status: 409, title: 'Account already connected' },
+  LINKED_ACCOUNT_REQUIRED: { status: 409, title: 'Linked account not connected' },
   PLAN_LIMIT_REACHED: { status: 402, title: 'Plan limit reached' },
   ALREADY_CONNECTED_ELSEWHERE: { status: 409, title: 'Account connected in another workspace' },
   CONNECTION_EXPIRED: { status: 409, title: 'Connection expired' },
@@ -19,6 +20,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, { status: number; titl
   ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found at the platform' },
   ACCOUNT_TYPE_NOT_SUPPORTED: { status: 422, title: 'Account type not supported' },
   RECONNECT_ACCOUNT_MISMATCH: { status: 409, title: 'Reconnected a different account' },
+  COPY_ACCOUNT_MISMATCH: { status: 409, title: 'Signed in without the account being copied' },
   INVALID_STATE_TRANSITION: { status: 409, title: 'Invalid state transition' },
 };
 

@@ -4,3 +4,4 @@ export const CONNECTIONS_READ_MODEL = Symbol('ConnectionsReadModel');
 export const TOKEN_VAULT = Symbol('TokenVault');
 export const CLOCK = Symbol('Clock');
 export const MONGO_CONNECTION = Symbol('MongoConnection');
+export const PENDING_SELECTIONS = Symbol('PendingSelectionStore');

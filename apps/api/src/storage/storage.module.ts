@@ -25,8 +25,12 @@ import {
   CONNECTIONS_READ_MODEL,
   EVENT_STORE,
   MONGO_CONNECTION,
+  PENDING_SELECTIONS,
   TOKEN_VAULT,
 } from './injection-tokens';
+import type { PendingSelectionStore } from '../choose-accounts/pending-selection';
+import { MongoPendingSelectionStore } from '../choose-accounts/mongo-pending-selection.store';
+import { SqlitePendingSelectionStore } from '../choose-accounts/sqlite-pending-selection.store';
 import { CONNECTIONS_PROJECTION, ReadYourWrites } from './read-your-writes';
 import { createTokenVault, mongoDbName, sqliteFile } from './token-vault.factory';
 
@@ -74,6 +78,19 @@ import { createTokenVault, mongoDbName, sqliteFile } from './token-vault.factory
       useFactory: createTokenVault,
     },
     {
+      provide: PENDING_SELECTIONS,
+      inject: [APP_CONFIG, MONGO_CONNECTION],
+      useFactory: async (
+        config: AppConfig,
+        mongo: Connection | null,
+      ): Promise<PendingSelectionStore> => {
+        if (!mongo) return new SqlitePendingSelectionStore(sqliteFile(config, 'selections.sqlite'));
+        const store = new MongoPendingSelectionStore(mongo);
+        await store.init();
+        return store;
+      },
+    },
+    {
       provide: IDEMPOTENCY_STORE,
       inject: [APP_CONFIG, MONGO_CONNECTION],
       useFactory: async (
@@ -119,6 +136,7 @@ import { createTokenVault, mongoDbName, sqliteFile } from './token-vault.factory
     CLOCK,
     MONGO_CONNECTION,
     IDEMPOTENCY_STORE,
+    PENDING_SELECTIONS,
     EVENT_STORE,
     CONNECTIONS_READ_MODEL,
     TOKEN_VAULT,

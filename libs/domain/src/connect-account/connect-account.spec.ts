@@ -25,6 +25,7 @@ const connectedNew = {
     scopes: ['tweet.read', 'offline.access'],
     tokenExpiresAt: '2026-01-02T02:00:00.000Z',
     copiedFrom: null,
+    linkedConnectionId: null,
     at: T1,
   },
 };

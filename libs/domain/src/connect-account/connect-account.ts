@@ -1,6 +1,7 @@
 import { DomainError } from '../errors';
 import type { ConnectionConnected, CopiedFrom, MainAccountSet } from '../events';
 import { accountLimit } from '../plan';
+import { linkedConnectionFor, type LinkedAccount } from './linked-account';
 import type { Platform } from '../platform';
 import { connectionsOn, mainConnectionOn, type WorkspaceState } from '../workspace/state';
 
@@ -19,6 +20,8 @@ export interface ConnectAccount {
   scopes: string[];
   tokenExpiresAt: string | null;
   copiedFrom?: CopiedFrom | null;
+  /** The account this one belongs to (Threads: its Instagram account). */
+  linkedAccount?: LinkedAccount | null;
   now: string;
 }
 
@@ -57,6 +60,8 @@ export function connectAccount(
     );
   }
 
+  const linked = linkedConnectionFor(platform, command.linkedAccount, state);
+
   const connected: ConnectionConnected = {
     type: 'ConnectionConnected',
     data: {
@@ -69,6 +74,7 @@ export function connectAccount(
       scopes: [...command.scopes],
       tokenExpiresAt: command.tokenExpiresAt,
       copiedFrom: command.copiedFrom ?? null,
+      linkedConnectionId: linked?.id ?? null,
       at: now,
     },
   };

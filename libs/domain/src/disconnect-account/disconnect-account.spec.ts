@@ -19,6 +19,7 @@ const disconnected = {
     accountId: 'acct-a',
     reason: 'user request',
     wasMain: true,
+    causedByConnectionId: null,
     at: T1,
   },
 };

@@ -17,6 +17,8 @@ export interface ConnectionState {
   connectedAt: string;
   tokenExpiresAt: string | null;
   copiedFrom: CopiedFrom | null;
+  /** The connection this one depends on (Threads: its Instagram connection). */
+  linkedConnectionId: string | null;
   scopes: string[];
   /** Number of events that touched this connection (what `If-Match` is checked against). */
   version: number;
@@ -53,6 +55,7 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
         connectedAt: d.at,
         tokenExpiresAt: d.tokenExpiresAt,
         copiedFrom: d.copiedFrom,
+        linkedConnectionId: d.linkedConnectionId ?? null,
         scopes: d.scopes,
         version: 0,
       });

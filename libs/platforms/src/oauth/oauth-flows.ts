@@ -77,6 +77,7 @@ type Outcome =
 export class OAuthFlows {
   private readonly strategies = new Map<Platform, PlatformOAuth2Strategy>();
   private readonly identityClients = new Map<Platform, PlatformIdentityClient>();
+  private readonly choosing = new Set<Platform>();
   private readonly store: PendingAuthorizationStore;
   private readonly now: () => Date;
 
@@ -88,7 +89,13 @@ export class OAuthFlows {
       const stateStore = new PendingAuthorizationStateStore(platform, this.store, this.now);
       this.strategies.set(platform, new PlatformOAuth2Strategy(oauthPlatform, stateStore));
       this.identityClients.set(platform, oauthPlatform.identityClient);
+      if (oauthPlatform.definition.selection) this.choosing.add(platform);
     }
+  }
+
+  /** The user chooses among the accounts this platform returns (Pages, company pages). */
+  requiresSelection(platform: Platform): boolean {
+    return this.choosing.has(platform);
   }
 
   /** The platforms a user can connect with this configuration. */
@@ -152,7 +159,8 @@ export class OAuthFlows {
     const pending = (info as { state: PendingAuthorization }).state;
     const params = result.params;
     const expiresIn = toNumber(params.expires_in);
-    const refreshExpiresIn = toNumber(params.refresh_expires_in);
+    // TikTok says refresh_expires_in, LinkedIn refresh_token_expires_in.
+    const refreshExpiresIn = toNumber(params.refresh_expires_in ?? params.refresh_token_expires_in);
     const now = this.now();
     const received: OAuthTokens = {
       accessToken: result.accessToken,

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Platform } from '@ledger/domain';
 
-/** What the user meant to do when they left for the platform's consent screen. */
-export type OAuthIntent =
+/**
+ * What the user meant to do when they left for the platform's consent screen, and where the
+ * browser goes afterwards (`returnTo`, one of the configured redirect URLs; absent: JSON).
+ */
+export type OAuthIntent = (
   | { kind: 'connect' }
   | { kind: 'reconnect'; connectionId: string }
-  | { kind: 'copy'; sourceWorkspaceId: string; sourceConnectionId: string };
+  | { kind: 'copy'; sourceWorkspaceId: string; sourceConnectionId: string }
+) & { returnTo?: string };
 
 /** Who started the flow, for the event metadata of the command the callback runs. */
 export interface ActorMetadata {

@@ -1,6 +1,8 @@
+import type { Request } from 'express';
 import OAuth2Strategy from 'passport-oauth2';
 import type { OAuth2 } from 'oauth';
-import type { OAuthPlatform } from '../platform-definition';
+import type { OAuthPlatform, TokenEndpointAuth } from '../platform-definition';
+import { unwrapMetaTokenResponse } from '../meta/token-response';
 import type { PendingAuthorizationStateStore } from './passport-state-store';
 
 /** What the strategy's verify step yields for one successful callback. */
@@ -16,6 +18,9 @@ export interface StrategyResult {
  * exchange (with the PKCE verifier), identity fetch.
  */
 export class PlatformOAuth2Strategy extends OAuth2Strategy {
+  /** `client_id`, or what the platform calls it (TikTok: `client_key`). */
+  private readonly clientIdParameter: string;
+
   constructor(
     private readonly oauthPlatform: OAuthPlatform,
     stateStore: PendingAuthorizationStateStore,
@@ -49,9 +54,30 @@ export class PlatformOAuth2Strategy extends OAuth2Strategy {
       },
     );
     this.name = `oauth2-${d.platform}`;
-    if (d.tokenEndpointAuth === 'client_secret_basic') {
-      useClientSecretBasic(this._oauth2, d.clientId, d.clientSecret);
+    this.clientIdParameter = d.clientIdParameter ?? 'client_id';
+    replaceTokenRequest(this._oauth2, {
+      auth: d.tokenEndpointAuth,
+      clientIdParameter: this.clientIdParameter,
+      clientId: d.clientId,
+      clientSecret: d.clientSecret,
+    });
+  }
+
+  /**
+   * passport-oauth2 writes `client_id` into the authorization URL itself; a platform that
+   * names it otherwise (TikTok: `client_key`) gets the URL with the parameter renamed.
+   * `this` is passport's per-request object, so wrapping its `redirect` touches no other request.
+   */
+  override authenticate(req: Request, options?: unknown): void {
+    // Only on a per-request object (passport's and OAuthFlows' own `redirect`), never on
+    // the shared strategy, which would wrap once more on every call.
+    if (this.clientIdParameter !== 'client_id' && Object.hasOwn(this, 'redirect')) {
+      const redirect = this.redirect.bind(this);
+      const name = this.clientIdParameter;
+      this.redirect = (url: string, status?: number) =>
+        redirect(renameQueryParameter(url, 'client_id', name), status);
     }
+    super.authenticate(req, options);
   }
 
   /** As the default, but keeps the HTTP status so a 5xx can be told from a refused code. */
@@ -94,21 +120,38 @@ interface OAuth2Internals {
   getOAuthAccessToken(code: string, params: Record<string, string>, callback: TokenCallback): void;
 }
 
+interface TokenRequestOptions {
+  auth: TokenEndpointAuth;
+  clientIdParameter: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 /**
- * The `oauth` library always posts `client_secret` in the body. X's confidential clients
- * authenticate with HTTP Basic instead (RFC 6749 §2.3.1), and a client must not use two
- * methods at once, so this replaces the token request on this one instance.
+ * The `oauth` library always posts `client_id` and `client_secret` in the body. This replaces
+ * the token request on one instance where a platform wants otherwise:
+ * - X's confidential clients authenticate with HTTP Basic instead (RFC 6749 §2.3.1), and a
+ *   client must not use two methods at once, so the secret leaves the body;
+ * - TikTok names the client id `client_key` (with `client_secret` in the body), and may
+ *   answer a refused code with a 2xx carrying `{error, error_description, log_id}`: that is
+ *   reported as the error it is, not as a missing access token.
  */
-function useClientSecretBasic(oauth2: OAuth2, clientId: string, clientSecret: string): void {
+function replaceTokenRequest(oauth2: OAuth2, options: TokenRequestOptions): void {
   const client = oauth2 as unknown as OAuth2Internals;
+  const { auth, clientIdParameter, clientId, clientSecret } = options;
   const credentials = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
   const authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
   client.getOAuthAccessToken = function (code, params, callback) {
     const grant = params.grant_type === 'refresh_token' ? 'refresh_token' : 'code';
-    const body = new URLSearchParams({ ...params, client_id: clientId, [grant]: code }).toString();
-    const headers = {
+    const body = new URLSearchParams({
+      ...params,
+      [clientIdParameter]: clientId,
+      ...(auth === 'client_secret_post' ? { client_secret: clientSecret } : {}),
+      [grant]: code,
+    }).toString();
+    const headers: Record<string, string> = {
       'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: authorization,
+      ...(auth === 'client_secret_basic' ? { Authorization: authorization } : {}),
     };
     client._request('POST', client._getAccessTokenUrl(), headers, body, null, (err, data) => {
       if (err) return callback(err);
@@ -119,7 +162,13 @@ function useClientSecretBasic(oauth2: OAuth2, clientId: string, clientSecret: st
       } catch {
         results = Object.fromEntries(new URLSearchParams(text));
       }
+      // Instagram's Business Login may wrap the answer in data[] and name scopes `permissions`.
+      results = unwrapMetaTokenResponse(results);
       const { access_token, refresh_token, ...rest } = results;
+      if (typeof access_token !== 'string' && typeof rest.error === 'string') {
+        // passport-oauth2 hands {statusCode, data} to parseErrorResponse: a TokenError.
+        return callback({ statusCode: 200, data: text });
+      }
       callback(
         null,
         typeof access_token === 'string' ? access_token : undefined,
@@ -128,6 +177,16 @@ function useClientSecretBasic(oauth2: OAuth2, clientId: string, clientSecret: st
       );
     });
   };
+}
+
+/** Renames one query parameter of an absolute URL, keeping its value and the others. */
+function renameQueryParameter(url: string, from: string, to: string): string {
+  const parsed = new URL(url);
+  const value = parsed.searchParams.get(from);
+  if (value === null) return url;
+  parsed.searchParams.delete(from);
+  parsed.searchParams.set(to, value);
+  return parsed.toString();
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding. */

@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsString,
+  Length,
+} from 'class-validator';
+
+export class ChooseAccountsDto {
+  @ApiProperty({ type: [String], description: 'The accounts of the selection to connect' })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  accountIds!: string[];
+}

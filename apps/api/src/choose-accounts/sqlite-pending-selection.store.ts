@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+import type { PendingSelection, PendingSelectionStore } from './pending-selection';
+
+interface Row {
+  body: string;
+  expires_at: number;
+}
+
+/** Pending selections in a SQLite file; DELETE ... RETURNING makes `take` single use. */
+export class SqlitePendingSelectionStore implements PendingSelectionStore {
+  private readonly db: Database.Database;
+
+  constructor(filePath: string) {
+    this.db = new Database(filePath);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS pending_selections (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS pending_selections_expiry ON pending_selections (expires_at);
+    `);
+  }
+
+  async save(selection: PendingSelection): Promise<void> {
+    this.db
+      .prepare('INSERT INTO pending_selections (id, body, expires_at) VALUES (?, ?, ?)')
+      .run(selection.id, JSON.stringify(selection), selection.expiresAt.getTime());
+  }
+
+  async take(id: string, now: Date): Promise<PendingSelection | null> {
+    const row = this.db
+      .prepare<[string], Row>(
+        'DELETE FROM pending_selections WHERE id = ? RETURNING body, expires_at',
+      )
+      .get(id);
+    if (!row || row.expires_at <= now.getTime()) return null;
+    return revive(JSON.parse(row.body) as PendingSelection);
+  }
+
+  async purgeExpired(now: Date): Promise<PendingSelection[]> {
+    return this.db
+      .prepare<[number], Row>(
+        'DELETE FROM pending_selections WHERE expires_at <= ? RETURNING body, expires_at',
+      )
+      .all(now.getTime())
+      .map((row) => revive(JSON.parse(row.body) as PendingSelection));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+export function revive(selection: PendingSelection): PendingSelection {
+  return {
+    ...selection,
+    createdAt: new Date(selection.createdAt),
+    expiresAt: new Date(selection.expiresAt),
+  };
+}

@@ -1,0 +1,74 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { WorkspaceCommands } from '@ledger/commands';
+import { DomainError } from '@ledger/domain';
+import { OAuthFlows } from '@ledger/platforms';
+import { Roles } from '../http/auth/auth.decorators';
+import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
+import { ProblemException, validationFailed } from '../http/problem';
+import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
+import { CopyConnectionDto } from './copy-connection.dto';
+
+const MANAGERS = ['owner', 'admin'];
+
+/**
+ * Copy to workspace: the user signs in to the platform again, so the copy has its own token and
+ * the two connections are independent from then on. Completing the OAuth creates the copy.
+ */
+@ApiTags('connections')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/connections/:id/copy')
+export class CopyConnectionController {
+  constructor(
+    private readonly flows: OAuthFlows,
+    private readonly workspaces: WorkspaceCommands,
+    private readonly attempts: ConnectionAttemptLimiter,
+  ) {}
+
+  @Post()
+  @Roles('owner', 'admin')
+  @ApiOperation({
+    summary: 'Copy to another workspace you manage: answers the URL to send the user to',
+  })
+  async copy(
+    @Param('ws') workspaceId: string,
+    @Param('id') connectionId: string,
+    @Body() body: CopyConnectionDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ authorizationUrl: string }> {
+    const target = body.targetWorkspaceId;
+    if (target === workspaceId) {
+      throw validationFailed('A connection cannot be copied into its own workspace', [
+        { field: 'targetWorkspaceId', messages: ['must be another workspace'] },
+      ]);
+    }
+    if (!MANAGERS.includes(actor.workspaces[target] ?? '')) {
+      throw new ProblemException({
+        status: 403,
+        code: 'FORBIDDEN',
+        title: 'Forbidden',
+        detail: 'Copying needs the owner or admin role in both workspaces.',
+      });
+    }
+    const { state } = await this.workspaces.load(workspaceId);
+    const source = state.connections[connectionId];
+    if (!source) {
+      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
+        connectionId,
+      });
+    }
+    await this.attempts.check({ userId: actor.userId }, target);
+    const { authorizationUrl } = await this.flows.start({
+      platform: source.platform,
+      userId: actor.userId,
+      workspaceId: target,
+      intent: { kind: 'copy', sourceWorkspaceId: workspaceId, sourceConnectionId: connectionId },
+      actor: {
+        role: actor.workspaces[target],
+        ip: actor.ip ?? null,
+        userAgent: actor.userAgent ?? null,
+      },
+    });
+    return { authorizationUrl };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './linkedin-platform';
+export * from './linkedin-identity-client';

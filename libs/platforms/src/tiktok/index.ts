@@ -1,0 +1,2 @@
+export * from './tiktok-platform';
+export * from './tiktok-identity-client';

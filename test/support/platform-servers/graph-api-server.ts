@@ -1,0 +1,445 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { graphError } from './meta-oauth-server';
+
+/** A Page as the fake lists it under `GET /me/accounts`. */
+export interface GraphFakePage {
+  id: string;
+  name: string;
+  category?: string;
+  /** e.g. ['MANAGE','CREATE_CONTENT','MODERATE','ADVERTISE','ANALYZE'] for an admin. */
+  tasks: string[];
+  /** The Page token /me/accounts hands out for this Page. */
+  access_token: string;
+}
+
+export interface GraphFakeFacebookUser {
+  id: string;
+  name: string;
+  pages: GraphFakePage[];
+  /** Granted permissions; default: the four the ledger asks for, plus public_profile. */
+  granted?: string[];
+  /** Shown as declined by /me/permissions. */
+  declined?: string[];
+}
+
+export interface GraphFakeInstagramUser {
+  /** The professional account id (`user_id`). */
+  user_id: string;
+  username: string;
+  account_type: 'BUSINESS' | 'MEDIA_CREATOR' | 'PERSONAL' | string;
+  name?: string;
+  profile_picture_url?: string;
+  /** App-scoped id (`id`); generated when absent. */
+  id?: string;
+}
+
+export interface ScriptedGraphResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** JSON-encoded unless a string. */
+  body?: unknown;
+}
+
+export interface GraphRequestRecord {
+  /** Path without the version prefix, e.g. `me/accounts`. */
+  path: string;
+  /** How the caller sent its token: header (Authorization: Bearer/OAuth), query, or none. */
+  tokenIn: 'header' | 'query' | null;
+  /** What the token was when the request came: a registered short- or long-lived user token. */
+  tokenKind: 'short-lived' | 'long-lived' | 'unknown' | null;
+  fields: string | null;
+  after: string | null;
+  status: number;
+}
+
+export interface GraphExchangeRecord {
+  grantType: string | null;
+  clientId: string | null;
+  clientSecretValid: boolean;
+  /** The exchanged token was a registered, live user token. */
+  tokenKnown: boolean;
+  status: number;
+}
+
+export interface GraphApiServerOptions {
+  /** The Meta app id (Facebook's fb_exchange_token checks it; Instagram's grant has none). */
+  clientId?: string;
+  clientSecret: string;
+  /** The version prefix the API is served under; default v26.0. */
+  version?: string;
+  /** Long-lived token lifetime the exchange announces; default 5183944 s (about 60 days). */
+  longLivedExpiresIn?: number;
+  /**
+   * The grant the exchange endpoint accepts; default fb_exchange_token (Facebook) or
+   * ig_exchange_token (Instagram). The Instagram-style server with `th_exchange_token`
+   * serves Threads' `GET /access_token` the same way.
+   */
+  exchangeGrant?: string;
+  /** Most items per edge page whatever `limit` asks (Graph's cap); default 25. */
+  maxPageSize?: number;
+}
+
+interface GraphApiServerBase {
+  /** Origin, e.g. http://127.0.0.1:1234. */
+  baseUrl: string;
+  /** Versioned API base, the `<PLATFORM>_API_URL` to configure: `${baseUrl}/v26.0`. */
+  apiUrl: string;
+  /** Requests with this token (header, query or being exchanged) answer `response` instead. */
+  scriptResponse(
+    accessToken: string,
+    response: ScriptedGraphResponse,
+    options?: { path?: string },
+  ): void;
+  /**
+   * Requests with any token of this user (short- or long-lived, so also tokens the exchange
+   * has yet to issue) answer `response` instead; the exchange itself is not affected.
+   */
+  scriptUserResponse(
+    userId: string,
+    response: ScriptedGraphResponse,
+    options?: { path?: string },
+  ): void;
+  /** The token stops working: Graph error 190 with this subcode (463 expired, 460 password changed...). */
+  invalidateToken(accessToken: string, subcode?: number): void;
+  readonly requests: GraphRequestRecord[];
+  readonly exchanges: GraphExchangeRecord[];
+  /** Every long-lived token the exchange issued, for leak checks. */
+  readonly longLivedTokens: string[];
+  stop(): Promise<void>;
+}
+
+export interface FacebookGraphServer extends GraphApiServerBase {
+  /** This (short-lived) user token belongs to `user`; exchanging it yields a long-lived one. */
+  registerUser(accessToken: string, user: GraphFakeFacebookUser): void;
+}
+
+export interface InstagramGraphServer extends GraphApiServerBase {
+  registerUser(accessToken: string, user: GraphFakeInstagramUser): void;
+}
+
+const DEFAULT_GRANTED = [
+  'pages_show_list',
+  'pages_manage_posts',
+  'pages_read_engagement',
+  'business_management',
+  'public_profile',
+];
+
+/**
+ * Facebook's Graph API (graph.facebook.com/v26.0) on 127.0.0.1 at a random port:
+ * `GET /oauth/access_token?grant_type=fb_exchange_token` (checks client_id and secret),
+ * `GET /me`, `GET /me/permissions`, and `GET /me/accounts` cursor-paged with `tasks` and
+ * Page tokens, all in Meta's shapes; an unknown token answers Graph error 190 with HTTP 400.
+ */
+export function startFacebookGraphServer(
+  options: GraphApiServerOptions,
+): Promise<FacebookGraphServer> {
+  return startGraphServer<GraphFakeFacebookUser>('facebook', options);
+}
+
+/**
+ * Instagram's Graph API (graph.instagram.com/v26.0) on 127.0.0.1 at a random port:
+ * `GET /access_token?grant_type=ig_exchange_token` (checks client_secret) and `GET /me`.
+ */
+export function startInstagramGraphServer(
+  options: GraphApiServerOptions,
+): Promise<InstagramGraphServer> {
+  return startGraphServer<GraphFakeInstagramUser>('instagram', options);
+}
+
+interface TokenEntry<U> {
+  user: U;
+  kind: 'short-lived' | 'long-lived';
+  /** Set once invalidated: the 190 subcode it now answers with. */
+  invalidSubcode: number | null;
+}
+
+interface Script {
+  response: ScriptedGraphResponse;
+  path: string | null;
+}
+
+async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInstagramUser>(
+  flavor: 'facebook' | 'instagram',
+  options: GraphApiServerOptions,
+): Promise<GraphApiServerBase & { registerUser(token: string, user: U): void }> {
+  const version = options.version ?? 'v26.0';
+  const maxPageSize = options.maxPageSize ?? 25;
+  const longLivedExpiresIn = options.longLivedExpiresIn ?? 5183944;
+  const tokens = new Map<string, TokenEntry<U>>();
+  const scripts = new Map<string, Script[]>();
+  const userScripts = new Map<string, Script[]>();
+  const requests: GraphRequestRecord[] = [];
+  const exchanges: GraphExchangeRecord[] = [];
+  const longLivedTokens: string[] = [];
+  let baseUrl = '';
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname
+      .replace(new RegExp(`^/${version.replace('.', '\\.')}(?=/)`), '')
+      .replace(/^\/+/, '');
+    const q = url.searchParams;
+    const exchangePath = flavor === 'facebook' ? 'oauth/access_token' : 'access_token';
+
+    if (req.method !== 'GET') {
+      return sendJson(
+        res,
+        400,
+        graphError('Unsupported post request.', 'GraphMethodException', 100, 33),
+      );
+    }
+
+    if (path === exchangePath) {
+      const exchanged = flavor === 'facebook' ? q.get('fb_exchange_token') : q.get('access_token');
+      const record: GraphExchangeRecord = {
+        grantType: q.get('grant_type'),
+        clientId: q.get('client_id'),
+        clientSecretValid: q.get('client_secret') === options.clientSecret,
+        tokenKnown: false,
+        status: 200,
+      };
+      exchanges.push(record);
+      const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
+        record.status = status;
+        sendJson(res, status, body, headers);
+      };
+      const script = exchanged ? scriptFor(scripts, exchanged, path) : null;
+      if (script) return answer(script.status, script.body ?? {}, script.headers);
+      const grant =
+        options.exchangeGrant ??
+        (flavor === 'facebook' ? 'fb_exchange_token' : 'ig_exchange_token');
+      if (record.grantType !== grant) {
+        return answer(400, graphError('Unsupported grant_type', 'OAuthException', 100));
+      }
+      if (
+        !record.clientSecretValid ||
+        (flavor === 'facebook' && record.clientId !== options.clientId)
+      ) {
+        return answer(400, graphError('Error validating client secret.', 'OAuthException', 1));
+      }
+      const entry = exchanged ? tokens.get(exchanged) : undefined;
+      if (!entry || entry.invalidSubcode !== null) {
+        return answer(400, invalidToken(entry?.invalidSubcode ?? null), wwwAuthenticate());
+      }
+      record.tokenKnown = true;
+      const longLived = `${flavor === 'facebook' ? 'EAAG' : 'IGAA'}${randomBytes(30).toString('base64url')}`;
+      tokens.set(longLived, { user: entry.user, kind: 'long-lived', invalidSubcode: null });
+      longLivedTokens.push(longLived);
+      return answer(200, {
+        access_token: longLived,
+        token_type: 'bearer',
+        expires_in: longLivedExpiresIn,
+      });
+    }
+
+    const header = /^(?:Bearer|OAuth) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = header ?? q.get('access_token') ?? undefined;
+    const entry = token === undefined ? undefined : tokens.get(token);
+    const record: GraphRequestRecord = {
+      path,
+      tokenIn: header !== undefined ? 'header' : q.has('access_token') ? 'query' : null,
+      tokenKind: token === undefined ? null : (entry?.kind ?? 'unknown'),
+      fields: q.get('fields'),
+      after: q.get('after'),
+      status: 200,
+    };
+    requests.push(record);
+    const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
+      record.status = status;
+      sendJson(res, status, body, headers);
+    };
+    const script =
+      token === undefined
+        ? null
+        : (scriptFor(scripts, token, path) ??
+          (entry ? scriptFor(userScripts, userIdOf(entry.user), path) : null));
+    if (script) return answer(script.status, script.body ?? {}, script.headers);
+    if (token === undefined) {
+      return answer(
+        400,
+        graphError(
+          'An active access token must be used to query information about the current user.',
+          'OAuthException',
+          2500,
+        ),
+      );
+    }
+    if (!entry || entry.invalidSubcode !== null) {
+      return answer(400, invalidToken(entry?.invalidSubcode ?? null), wwwAuthenticate());
+    }
+    const fields = (q.get('fields') ?? '').split(',').filter(Boolean);
+
+    if (flavor === 'instagram') {
+      const user = entry.user as GraphFakeInstagramUser;
+      if (path !== 'me') return answer(400, unknownPath(path));
+      const all: Record<string, unknown> = { ...user, id: user.id ?? appScopedId(user.user_id) };
+      return answer(200, pick(all, fields.length ? fields : ['id', 'username']));
+    }
+
+    const user = entry.user as GraphFakeFacebookUser;
+    switch (path) {
+      case 'me':
+        return answer(
+          200,
+          pick({ id: user.id, name: user.name }, fields.length ? fields : ['id', 'name']),
+        );
+      case 'me/permissions': {
+        const granted = (user.granted ?? DEFAULT_GRANTED).map((permission) => ({
+          permission,
+          status: 'granted',
+        }));
+        const declined = (user.declined ?? []).map((permission) => ({
+          permission,
+          status: 'declined',
+        }));
+        return answer(200, { data: [...granted, ...declined] });
+      }
+      case 'me/accounts': {
+        const limit = Math.min(Number(q.get('limit')) || 25, maxPageSize);
+        const start = q.get('after')
+          ? Number(Buffer.from(q.get('after')!, 'base64url').toString())
+          : 0;
+        const slice = user.pages.slice(start, start + limit);
+        const wanted = fields.length ? fields : ['id', 'name', 'category', 'tasks', 'access_token'];
+        const data = slice.map((page) => pick({ ...page }, ['id', ...wanted]));
+        const body: Record<string, unknown> = { data };
+        if (slice.length > 0) {
+          const cursor = (i: number) => Buffer.from(String(i)).toString('base64url');
+          const paging: Record<string, unknown> = {
+            cursors: { before: cursor(start), after: cursor(start + slice.length) },
+          };
+          if (start + slice.length < user.pages.length) {
+            // Like Graph, `next` repeats the query, access token included.
+            const next = new URL(`${baseUrl}/${version}/me/accounts`);
+            next.searchParams.set('access_token', token);
+            if (q.get('fields')) next.searchParams.set('fields', q.get('fields')!);
+            next.searchParams.set('limit', String(limit));
+            next.searchParams.set('after', cursor(start + slice.length));
+            paging.next = next.toString();
+          }
+          body.paging = paging;
+        }
+        return answer(200, body);
+      }
+      default:
+        return answer(400, unknownPath(path));
+    }
+  };
+
+  const scriptFor = (
+    from: Map<string, Script[]>,
+    key: string,
+    path: string,
+  ): ScriptedGraphResponse | null => {
+    const list = from.get(key) ?? [];
+    return (
+      list.find((s) => s.path === path)?.response ??
+      list.find((s) => s.path === null)?.response ??
+      null
+    );
+  };
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    baseUrl,
+    apiUrl: `${baseUrl}/${version}`,
+    registerUser: (accessToken, user) =>
+      void tokens.set(accessToken, { user, kind: 'short-lived', invalidSubcode: null }),
+    scriptResponse: (accessToken, response, scriptOptions) =>
+      addScript(scripts, accessToken, response, scriptOptions?.path),
+    scriptUserResponse: (userId, response, scriptOptions) =>
+      addScript(userScripts, userId, response, scriptOptions?.path),
+    invalidateToken: (accessToken, subcode = 463) => {
+      const entry = tokens.get(accessToken);
+      if (entry) entry.invalidSubcode = subcode;
+    },
+    requests,
+    exchanges,
+    longLivedTokens,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function addScript(
+  to: Map<string, Script[]>,
+  key: string,
+  response: ScriptedGraphResponse,
+  rawPath: string | undefined,
+): void {
+  const path = rawPath?.replace(/^\/+/, '') ?? null;
+  const list = (to.get(key) ?? []).filter((s) => s.path !== path);
+  to.set(key, [...list, { response, path }]);
+}
+
+function userIdOf(user: GraphFakeFacebookUser | GraphFakeInstagramUser): string {
+  return 'user_id' in user ? user.user_id : user.id;
+}
+
+const INVALID_TOKEN_MESSAGES: Record<number, string> = {
+  458: 'Error validating access token: The user has not authorized application.',
+  460: 'Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.',
+  463: 'Error validating access token: Session has expired.',
+  467: 'Error validating access token: The session is invalid because the user logged out.',
+};
+
+function invalidToken(subcode: number | null): unknown {
+  if (subcode === null) {
+    return graphError(
+      'Invalid OAuth access token - Cannot parse access token',
+      'OAuthException',
+      190,
+    );
+  }
+  return graphError(
+    INVALID_TOKEN_MESSAGES[subcode] ?? 'Error validating access token.',
+    'OAuthException',
+    190,
+    subcode,
+  );
+}
+
+function wwwAuthenticate(): Record<string, string> {
+  return {
+    'WWW-Authenticate': 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token"',
+  };
+}
+
+function unknownPath(path: string): unknown {
+  return graphError(`Unknown path components: /${path}`, 'OAuthException', 2500);
+}
+
+function pick(source: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const field of fields) if (source[field] !== undefined) result[field] = source[field];
+  return result;
+}
+
+/** A stable app-scoped id for an Instagram account (Graph ids are numeric strings). */
+function appScopedId(userId: string): string {
+  return `${BigInt(`0x${Buffer.from(userId).toString('hex').slice(0, 12) || '1'}`)}`;
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === 'string';
+  res.writeHead(status, {
+    'Content-Type': text ? 'text/html; charset=utf-8' : 'application/json; charset=UTF-8',
+    ...headers,
+  });
+  res.end(text ? body : JSON.stringify(body));
+}
