@@ -13,3 +13,4 @@ export * from './connection-health/connection-health';
 export * from './disconnect-account/disconnect-account';
 export * from './change-plan/change-plan';
 export * from './account-claim/account-claim';
+export * from './post-length';

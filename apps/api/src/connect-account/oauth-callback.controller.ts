@@ -9,6 +9,7 @@ import type { LedgerRequest } from '../http/ledger-request';
 import { OAuthCallbackService, type CallbackOutcome } from './oauth-callback.service';
 import { PlatformPipe } from './platform.pipe';
 import { redirectWithOutcome } from './return-to';
+import { refuseIfAnotherUser } from './callback-caller';
 
 /**
  * The platform redirects the user's browser here, without our bearer token: the single-use
@@ -50,6 +51,7 @@ export class OAuthCallbackController {
       });
       return undefined;
     }
+    refuseIfAnotherUser(request, this.config, completed.pending.userId);
     const returnTo = completed.pending.intent.returnTo;
     let outcome: CallbackOutcome;
     try {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '@ledger/domain';
-import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
+import type { ConnectionsReadModel } from '@ledger/read-models';
+import { responseOf, type ConnectionResponse } from '../list-connections/connection-views';
 import { setEtag } from '../http/etag';
 import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
 import { ReadYourWrites } from '../storage/read-your-writes';
@@ -19,7 +20,7 @@ export class ConnectionResponder {
     connectionId: string,
     after: string | null,
     response: Response,
-  ): Promise<ConnectionView> {
+  ): Promise<ConnectionResponse> {
     const connection = await this.find(workspaceId, connectionId, after);
     setEtag(response, connection.version);
     return connection;
@@ -30,7 +31,7 @@ export class ConnectionResponder {
     workspaceId: string,
     connectionId: string,
     after: string | null,
-  ): Promise<ConnectionView> {
+  ): Promise<ConnectionResponse> {
     await this.readYourWrites.waitFor(after);
     const connection = await this.readModel.getConnection(workspaceId, connectionId);
     if (!connection) {
@@ -38,6 +39,6 @@ export class ConnectionResponder {
         connectionId,
       });
     }
-    return connection;
+    return responseOf(connection);
   }
 }

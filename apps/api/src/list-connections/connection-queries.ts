@@ -10,7 +10,7 @@ import {
 import type { EventStore } from '@ledger/event-store';
 import type { ConnectionFilter, ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
 import { CLOCK, CONNECTIONS_READ_MODEL, EVENT_STORE } from '../storage/injection-tokens';
-import { viewOf } from './connection-views';
+import { responseOf, viewOf, type ConnectionResponse } from './connection-views';
 import { parseDuration } from './expiring-within';
 import type { ListConnectionsQuery } from './list-connections.dto';
 
@@ -22,7 +22,7 @@ export class ConnectionQueries {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async list(workspaceId: string, query: ListConnectionsQuery): Promise<ConnectionView[]> {
+  async list(workspaceId: string, query: ListConnectionsQuery): Promise<ConnectionResponse[]> {
     const filter: ConnectionFilter = { platform: query.platform, status: query.status };
     if (query.expiringWithin) {
       const window = parseDuration(query.expiringWithin) ?? 0;
@@ -31,7 +31,9 @@ export class ConnectionQueries {
     const connections = query.asOf
       ? await this.asOf(workspaceId, query.asOf)
       : await this.readModel.listConnections(workspaceId, filter);
-    return query.asOf ? connections.filter((c) => matches(c, filter)) : connections;
+    return (query.asOf ? connections.filter((c) => matches(c, filter)) : connections).map(
+      responseOf,
+    );
   }
 
   /** The workspace's connections as they stood at `instant`, folded from its events. */

@@ -1,4 +1,4 @@
-import type { ConnectionState } from '@ledger/domain';
+import { postLengthLimit, type ConnectionState } from '@ledger/domain';
 import type { ConnectionView } from '@ledger/read-models';
 
 /** The public shape of a connection, from the decider's state (used for as-of replays). */
@@ -18,4 +18,14 @@ export function viewOf(workspaceId: string, c: ConnectionState): ConnectionView 
     copiedFrom: c.copiedFrom,
     version: c.version,
   };
+}
+
+/** A connection as the API answers it: the read model's fields plus what follows from them. */
+export interface ConnectionResponse extends ConnectionView {
+  /** The longest post the account allows (X Premium and Business: longer posts). */
+  postLengthLimit: number;
+}
+
+export function responseOf(view: ConnectionView): ConnectionResponse {
+  return { ...view, postLengthLimit: postLengthLimit(view.platform, view.accountType) };
 }
