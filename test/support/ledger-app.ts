@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Platform } from '@ledger/domain';
 import { AppModule } from '../../apps/api/src/app.module';
@@ -59,17 +60,33 @@ export interface LedgerTestApp {
  * OAuth servers and APIs answering locally.
  */
 export async function startLedgerApp(
-  options: { readModels?: ReadModelBackend; env?: Record<string, string> } = {},
+  options: {
+    readModels?: ReadModelBackend;
+    env?: Record<string, string>;
+    /**
+     * False: the platform fakes still run, but the API is not told about them, so no platform
+     * has credentials (the sandbox stands in for them outside production). Default true.
+     */
+    platformFakesEnv?: boolean;
+    /**
+     * Listen on a free port and make PUBLIC_BASE_URL point there, so the API can reach itself
+     * at PUBLIC_BASE_URL (the sandbox's token and API endpoints). Default: an ephemeral port
+     * and the fixed PUBLIC_BASE_URL.
+     */
+    reachablePublicBaseUrl?: boolean;
+  } = {},
 ): Promise<LedgerTestApp> {
   const dir = makeTempDir('ledger-e2e-');
-  const platforms = await startPlatformFakes(PUBLIC_BASE_URL);
+  const port = options.reachablePublicBaseUrl ? await freePort() : 0;
+  const publicBaseUrl = port ? `http://127.0.0.1:${port}` : PUBLIC_BASE_URL;
+  const platforms = await startPlatformFakes(publicBaseUrl);
   const encryptionKey = randomBytes(32).toString('base64');
   const env: Record<string, string> = {
     DATA_DIR: dir.path,
     JWT_SECRET,
     TOKEN_ENCRYPTION_KEYS: `k1:${encryptionKey}`,
-    PUBLIC_BASE_URL,
-    ...platforms.env,
+    PUBLIC_BASE_URL: publicBaseUrl,
+    ...(options.platformFakesEnv === false ? {} : platforms.env),
     ...(options.readModels === 'ferretdb'
       ? { MONGODB_URI: `${testMongoUri()}${uniqueDatabaseName('e2e')}` }
       : {}),
@@ -82,7 +99,7 @@ export async function startLedgerApp(
     abortOnError: false,
   });
   configureHttpApp(app);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const server = app.getHttpServer() as Server;
 
   const ledger: LedgerTestApp = {
@@ -115,4 +132,13 @@ export async function startLedgerApp(
     },
   };
   return ledger;
+}
+
+/** A port free right now (the app listens on it next; another process could race for it). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

@@ -28,6 +28,8 @@ import { healthProviders } from './storage/health-checks';
 import { StorageModule } from './storage/storage.module';
 import { connectionAttemptProviders } from './connection-attempts/connection-attempts.providers';
 import { CopyConnectionController } from './copy-connection/copy-connection.controller';
+import { SandboxController } from './sandbox/sandbox.controller';
+import { sandboxProviders } from './sandbox/sandbox.providers';
 
 /** The HTTP API: one controller and handler per capability, over the storage ports. */
 @Module({})
@@ -49,10 +51,13 @@ export class AppModule {
         SetMainAccountController,
         DisconnectAccountController,
         ChangePlanController,
+        // The sandbox stands in for platforms without credentials; never in production.
+        ...(config.isProduction ? [] : [SandboxController]),
       ],
       providers: [
         ...httpEdgeProviders(),
         ...healthProviders,
+        ...sandboxProviders,
         ...oauthProviders,
         ...connectionAttemptProviders(),
         ConnectionResponder,

@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import {
   configuredPlatforms,
@@ -11,6 +11,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MONGO_CONNECTION } from '../storage/injection-tokens';
 import { sqliteFile } from '../storage/token-vault.factory';
+import { Sandbox } from '../sandbox/sandbox';
 
 /**
  * OAuth flows whose state and PKCE verifier live in the service's own store (no cookie
@@ -19,8 +20,8 @@ import { sqliteFile } from '../storage/token-vault.factory';
 export const oauthProviders: Provider[] = [
   {
     provide: OAuthFlows,
-    inject: [APP_CONFIG, MONGO_CONNECTION],
-    useFactory: async (config: AppConfig, mongo: Connection | null) => {
+    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox],
+    useFactory: async (config: AppConfig, mongo: Connection | null, sandbox: Sandbox) => {
       let store: PendingAuthorizationStore;
       if (mongo) {
         const mongoStore = new MongoPendingAuthorizationStore(mongo);
@@ -29,11 +30,24 @@ export const oauthProviders: Provider[] = [
       } else {
         store = SqlitePendingAuthorizationStore.open(sqliteFile(config, 'oauth.sqlite'));
       }
-      const env = { ...process.env, PUBLIC_BASE_URL: config.publicBaseUrl, ...platformEnv(config) };
+      // Outside production, platforms without credentials run in the sandbox (../sandbox).
+      const sandboxEnv = sandbox.env();
+      const env = {
+        ...process.env,
+        PUBLIC_BASE_URL: config.publicBaseUrl,
+        ...platformEnv(config),
+        ...sandboxEnv,
+      };
       const platforms = configuredPlatforms(loadPlatformsConfig(env), {
         ...env,
         ...config.platformExtras,
+        ...sandboxEnv,
       });
+      if (sandbox.platforms.length > 0) {
+        new Logger('Sandbox').warn(
+          `no client credentials for ${sandbox.platforms.join(', ')}: these connect to the local sandbox at ${config.publicBaseUrl}/sandbox (fake accounts, never in production)`,
+        );
+      }
       return new OAuthFlows({ store, platforms });
     },
   },

@@ -10,6 +10,7 @@ import { StartOAuthDto } from './start-oauth.dto';
 import { checkReturnTo } from './return-to';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
+import { Sandbox } from '../sandbox/sandbox';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class StartOAuthController {
     private readonly workspaces: WorkspaceCommands,
     private readonly attempts: ConnectionAttemptLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sandbox: Sandbox,
   ) {}
 
   @Post()
@@ -34,7 +36,7 @@ export class StartOAuthController {
     @Param('platform', PlatformPipe) platform: Platform,
     @Body() body: StartOAuthDto,
     @CurrentActor() actor: Actor,
-  ): Promise<{ authorizationUrl: string }> {
+  ): Promise<{ authorizationUrl: string; sandbox?: true }> {
     if (body.reconnectConnectionId) {
       const { state } = await this.workspaces.load(workspaceId);
       const connection = state.connections[body.reconnectConnectionId];
@@ -64,6 +66,7 @@ export class StartOAuthController {
         userAgent: actor.userAgent ?? null,
       },
     });
-    return { authorizationUrl };
+    // A platform without credentials, outside production: the user consents at the sandbox.
+    return { authorizationUrl, ...(this.sandbox.has(platform) ? { sandbox: true as const } : {}) };
   }
 }
