@@ -102,8 +102,23 @@ export class WorkspaceCommands {
  * silently dropping it.
  */
 function idempotencyKeyOf(command: WorkspaceCommand, context: CommandContext): string {
-  const subject = command.type === 'ChangePlan' ? command.plan : command.connectionId;
+  const subject = subjectOf(command);
   return `${context.commandId}\u0000${command.type}\u0000${subject}`;
+}
+
+function subjectOf(command: WorkspaceCommand): string {
+  switch (command.type) {
+    case 'ChangePlan':
+      return command.plan;
+    case 'CreateCampaign':
+      return command.campaignId;
+    case 'SchedulePost':
+    case 'RecordPostPublished':
+    case 'FailPost':
+      return command.postId;
+    default:
+      return command.connectionId;
+  }
 }
 
 /**

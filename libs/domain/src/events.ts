@@ -1,5 +1,6 @@
 import type { Plan } from './plan';
 import type { Platform } from './platform';
+import { PUBLISHING_EVENT_TYPES, type PublishingEvent } from './publishing-events';
 
 /**
  * Everything that happens to a workspace's connections is one of these events, appended to
@@ -109,6 +110,7 @@ export interface ConnectionDisconnected {
 }
 
 export type WorkspaceEvent =
+  | PublishingEvent
   | WorkspacePlanChanged
   | ConnectionConnected
   | MainAccountSet
@@ -129,6 +131,7 @@ export const WORKSPACE_EVENT_TYPES: readonly WorkspaceEventType[] = [
   'ConnectionErrored',
   'ConnectionRestored',
   'ConnectionDisconnected',
+  ...PUBLISHING_EVENT_TYPES,
 ];
 
 export function isWorkspaceEvent(event: { type: string }): event is WorkspaceEvent {
@@ -143,6 +146,12 @@ export function isWorkspaceEvent(event: { type: string }): event is WorkspaceEve
 export function connectionsTouchedBy(event: WorkspaceEvent): string[] {
   switch (event.type) {
     case 'WorkspacePlanChanged':
+    case 'CampaignCreated':
+    case 'CampaignFlagged':
+    case 'PostScheduled':
+    case 'PostPublished':
+    case 'PostFailed':
+      // Posts and campaigns use a connection without changing it: its ETag stays.
       return [];
     case 'MainAccountSet':
       return event.data.previousMainConnectionId &&

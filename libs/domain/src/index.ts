@@ -14,3 +14,6 @@ export * from './disconnect-account/disconnect-account';
 export * from './change-plan/change-plan';
 export * from './account-claim/account-claim';
 export * from './post-length';
+export * from './publishing-events';
+export * from './create-campaign/create-campaign';
+export * from './schedule-post/schedule-post';

@@ -13,3 +13,4 @@ export * from './instagram/instagram-platform';
 export * from './threads/threads-platform';
 export * from './tiktok';
 export * from './linkedin';
+export * from './refresh';

@@ -63,6 +63,16 @@ export interface GraphExchangeRecord {
   status: number;
 }
 
+/** One `GET /refresh_access_token` call (Instagram). */
+export interface GraphRefreshRecord {
+  grantType: string | null;
+  /** Parameter names only: the values are secrets. */
+  queryKeys: string[];
+  /** What the fake knew the presented token as; null when it did not know it. */
+  tokenKind: 'short-lived' | 'long-lived' | null;
+  status: number;
+}
+
 export interface GraphApiServerOptions {
   /** The Meta app id (Facebook's fb_exchange_token checks it; Instagram's grant has none). */
   clientId?: string;
@@ -79,6 +89,12 @@ export interface GraphApiServerOptions {
   exchangeGrant?: string;
   /** Most items per edge page whatever `limit` asks (Graph's cap); default 25. */
   maxPageSize?: number;
+  /**
+   * The grant `GET /refresh_access_token` accepts (Instagram only); default ig_refresh_token.
+   */
+  refreshGrant?: string;
+  /** The fake's clock, for token ages and expiries (default: the real one). */
+  now?: () => Date;
 }
 
 interface GraphApiServerBase {
@@ -105,19 +121,44 @@ interface GraphApiServerBase {
   invalidateToken(accessToken: string, subcode?: number): void;
   readonly requests: GraphRequestRecord[];
   readonly exchanges: GraphExchangeRecord[];
-  /** Every long-lived token the exchange issued, for leak checks. */
+  /** Every long-lived token the exchange (or a refresh) issued, for leak checks. */
   readonly longLivedTokens: string[];
   stop(): Promise<void>;
 }
 
-export interface FacebookGraphServer extends GraphApiServerBase {
+/** When a long-lived token was issued and how long it lives, as `registerLongLivedToken` takes it. */
+export interface GraphLongLivedTokenOptions {
+  /** Default: now on the fake's clock. */
+  issuedAt?: Date;
+  /** Seconds; default the server's `longLivedExpiresIn`. */
+  expiresIn?: number;
+}
+
+export interface FacebookGraphServer
+  extends GraphApiServerBase, GraphLongLivedRegistration<GraphFakeFacebookUser> {
   /** This (short-lived) user token belongs to `user`; exchanging it yields a long-lived one. */
   registerUser(accessToken: string, user: GraphFakeFacebookUser): void;
 }
 
-export interface InstagramGraphServer extends GraphApiServerBase {
-  registerUser(accessToken: string, user: GraphFakeInstagramUser): void;
+/** Both flavours: a long-lived token as if an exchange had issued it at `issuedAt`. */
+export interface GraphLongLivedRegistration<U> {
+  registerLongLivedToken(accessToken: string, user: U, options?: GraphLongLivedTokenOptions): void;
 }
+
+export interface InstagramGraphServer
+  extends GraphApiServerBase, GraphLongLivedRegistration<GraphFakeInstagramUser> {
+  registerUser(accessToken: string, user: GraphFakeInstagramUser): void;
+  /**
+   * `GET /refresh_access_token?grant_type=ig_refresh_token&access_token=...`, as Meta documents
+   * it: only a long-lived token at least 24 hours old and unexpired is refreshed, into a new
+   * long-lived one (`{access_token, token_type, expires_in}`); the old one keeps working until
+   * its own expiry. Meta does not document the error for a token under 24 hours old: the fake
+   * answers Graph error 100 (HTTP 400), an unrecognised refusal.
+   */
+  readonly refreshes: GraphRefreshRecord[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const DEFAULT_GRANTED = [
   'pages_show_list',
@@ -154,6 +195,10 @@ interface TokenEntry<U> {
   kind: 'short-lived' | 'long-lived';
   /** Set once invalidated: the 190 subcode it now answers with. */
   invalidSubcode: number | null;
+  /** Epoch ms on the fake's clock. */
+  issuedAt: number;
+  /** Epoch ms; null when the fake does not track it (short-lived tokens tests register). */
+  expiresAt: number | null;
 }
 
 interface Script {
@@ -164,7 +209,13 @@ interface Script {
 async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInstagramUser>(
   flavor: 'facebook' | 'instagram',
   options: GraphApiServerOptions,
-): Promise<GraphApiServerBase & { registerUser(token: string, user: U): void }> {
+): Promise<
+  GraphApiServerBase &
+    GraphLongLivedRegistration<U> & {
+      registerUser(token: string, user: U): void;
+      refreshes: GraphRefreshRecord[];
+    }
+> {
   const version = options.version ?? 'v26.0';
   const maxPageSize = options.maxPageSize ?? 25;
   const longLivedExpiresIn = options.longLivedExpiresIn ?? 5183944;
@@ -174,7 +225,22 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
   const requests: GraphRequestRecord[] = [];
   const exchanges: GraphExchangeRecord[] = [];
   const longLivedTokens: string[] = [];
+  const refreshes: GraphRefreshRecord[] = [];
+  const clock = (): number => (options.now ? options.now() : new Date()).getTime();
   let baseUrl = '';
+
+  const issueLongLived = (user: U, issuedAt: number, expiresIn: number): string => {
+    const longLived = `${flavor === 'facebook' ? 'EAAG' : 'IGAA'}${randomBytes(30).toString('base64url')}`;
+    tokens.set(longLived, {
+      user,
+      kind: 'long-lived',
+      invalidSubcode: null,
+      issuedAt,
+      expiresAt: issuedAt + expiresIn * 1000,
+    });
+    longLivedTokens.push(longLived);
+    return longLived;
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -225,11 +291,62 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
         return answer(400, invalidToken(entry?.invalidSubcode ?? null), wwwAuthenticate());
       }
       record.tokenKnown = true;
-      const longLived = `${flavor === 'facebook' ? 'EAAG' : 'IGAA'}${randomBytes(30).toString('base64url')}`;
-      tokens.set(longLived, { user: entry.user, kind: 'long-lived', invalidSubcode: null });
-      longLivedTokens.push(longLived);
+      const longLived = issueLongLived(entry.user, clock(), longLivedExpiresIn);
       return answer(200, {
         access_token: longLived,
+        token_type: 'bearer',
+        expires_in: longLivedExpiresIn,
+      });
+    }
+
+    if (flavor === 'instagram' && path === 'refresh_access_token') {
+      const presented = q.get('access_token');
+      const entry = presented ? tokens.get(presented) : undefined;
+      const record: GraphRefreshRecord = {
+        grantType: q.get('grant_type'),
+        queryKeys: [...new Set(q.keys())].sort(),
+        tokenKind: entry?.kind ?? null,
+        status: 200,
+      };
+      refreshes.push(record);
+      const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
+        record.status = status;
+        sendJson(res, status, body, headers);
+      };
+      const script = presented
+        ? (scriptFor(scripts, presented, path) ??
+          (entry ? scriptFor(userScripts, userIdOf(entry.user), path) : null))
+        : null;
+      if (script) return answer(script.status, script.body ?? {}, script.headers);
+      if (record.grantType !== (options.refreshGrant ?? 'ig_refresh_token')) {
+        return answer(400, graphError('Unsupported grant_type', 'OAuthException', 100));
+      }
+      const now = clock();
+      if (!entry || entry.invalidSubcode !== null) {
+        return answer(400, invalidToken(entry?.invalidSubcode ?? null), wwwAuthenticate());
+      }
+      if (entry.expiresAt !== null && entry.expiresAt <= now) {
+        return answer(400, invalidToken(463), wwwAuthenticate());
+      }
+      if (entry.kind !== 'long-lived') {
+        return answer(
+          400,
+          graphError('Only long-lived access tokens can be refreshed', 'OAuthException', 100),
+        );
+      }
+      if (now - entry.issuedAt < DAY_MS) {
+        return answer(
+          400,
+          graphError(
+            'The access token must be at least 24 hours old to be refreshed',
+            'OAuthException',
+            100,
+          ),
+        );
+      }
+      const refreshed = issueLongLived(entry.user, now, longLivedExpiresIn);
+      return answer(200, {
+        access_token: refreshed,
         token_type: 'bearer',
         expires_in: longLivedExpiresIn,
       });
@@ -351,7 +468,24 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
     baseUrl,
     apiUrl: `${baseUrl}/${version}`,
     registerUser: (accessToken, user) =>
-      void tokens.set(accessToken, { user, kind: 'short-lived', invalidSubcode: null }),
+      void tokens.set(accessToken, {
+        user,
+        kind: 'short-lived',
+        invalidSubcode: null,
+        issuedAt: clock(),
+        expiresAt: null,
+      }),
+    registerLongLivedToken: (accessToken, user, registration = {}) => {
+      const issuedAt = (registration.issuedAt ?? new Date(clock())).getTime();
+      const expiresIn = registration.expiresIn ?? longLivedExpiresIn;
+      tokens.set(accessToken, {
+        user,
+        kind: 'long-lived',
+        invalidSubcode: null,
+        issuedAt,
+        expiresAt: issuedAt + expiresIn * 1000,
+      });
+    },
     scriptResponse: (accessToken, response, scriptOptions) =>
       addScript(scripts, accessToken, response, scriptOptions?.path),
     scriptUserResponse: (userId, response, scriptOptions) =>
@@ -363,6 +497,7 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
     requests,
     exchanges,
     longLivedTokens,
+    refreshes,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -33,7 +33,22 @@ export interface LinkedInOAuthServer {
   failNextTokenRequest(status: number, body?: unknown): void;
   tokenRequests(): LinkedInTokenRequestRecord[];
   authorizeRequests(): URLSearchParams[];
+  /**
+   * The token answer a completed authorization would give (with a refresh token when they are
+   * on), without the browser dance: for refresh tests.
+   */
+  issueTokens(scope?: string): LinkedInTokenResponse;
   stop(): Promise<void>;
+}
+
+/** LinkedIn's token endpoint answer. */
+export interface LinkedInTokenResponse {
+  access_token: string;
+  expires_in: number;
+  scope: string;
+  token_type: string;
+  refresh_token?: string;
+  refresh_token_expires_in?: number;
 }
 
 const AUTHORIZE = '/oauth/v2/authorization';
@@ -170,7 +185,7 @@ export async function startLinkedInOAuthServer(
     accessToken: string,
     scope: string,
     refresh: { token: string; expiresAt: number } | null,
-  ) {
+  ): LinkedInTokenResponse {
     return {
       access_token: accessToken,
       expires_in: options.accessTokenTtl ?? 5_184_000,
@@ -196,6 +211,13 @@ export async function startLinkedInOAuthServer(
     failNextTokenRequest: (status, body) => void (nextFailure = { status, body }),
     tokenRequests: () => [...tokenRequests],
     authorizeRequests: () => [...authorizeRequests],
+    issueTokens: (scope = 'openid profile email w_member_social') => {
+      const refresh = options.refreshTokens
+        ? { token: `AQ${random()}`, expiresAt: Date.now() + ONE_YEAR * 1000 }
+        : null;
+      if (refresh) refreshTokens.set(refresh.token, { scope, expiresAt: refresh.expiresAt });
+      return tokens(`AQ${random()}`, scope, refresh);
+    },
     stop: () => stopServer(server),
   };
 }

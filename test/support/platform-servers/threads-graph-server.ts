@@ -48,6 +48,25 @@ export interface ThreadsGraphServerOptions {
   version?: string;
   /** `expires_in` of the long-lived tokens it issues (Meta: about 60 days, e.g. 5183944). */
   longLivedExpiresIn?: number;
+  /** The fake's clock, for token ages and expiries (default: the real one). */
+  now?: () => Date;
+}
+
+/** When a registered token was issued and how long it lives (long-lived tokens). */
+export interface ThreadsTokenTimes {
+  /** Default: now on the fake's clock. */
+  issuedAt?: Date;
+  /** Seconds; default the server's `longLivedExpiresIn` for long-lived tokens, untracked otherwise. */
+  expiresIn?: number;
+}
+
+/** One `GET /refresh_access_token` call. */
+export interface ThreadsRefreshRecord {
+  grantType: string | null;
+  tokenKind: ThreadsTokenKind | null;
+  /** Which parameter names the query carried (values are secrets). */
+  queryKeys: string[];
+  status: number;
 }
 
 export interface ThreadsGraphServer {
@@ -56,16 +75,28 @@ export interface ThreadsGraphServer {
   /** The versioned base, what `THREADS_API_URL` names: `${baseUrl}/v1.0`. */
   apiUrl: string;
   /** A token the OAuth server hands out (short-lived by default) now belongs to `profile`. */
-  registerToken(accessToken: string, profile: ThreadsProfile, kind?: ThreadsTokenKind): void;
+  registerToken(
+    accessToken: string,
+    profile: ThreadsProfile,
+    kind?: ThreadsTokenKind,
+    times?: ThreadsTokenTimes,
+  ): void;
   /** The token has lapsed: Graph answers error 190 (subcode 463) for it. */
   expireToken(accessToken: string): void;
   /** Requests made with this token (exchange or `/me`) answer `response` instead. */
   scriptResponse(accessToken: string, response: ThreadsScriptedResponse): void;
   /** The profile a known token belongs to (lets the OAuth server answer `user_id`). */
   profileOf(accessToken: string): ThreadsProfile | undefined;
-  /** Long-lived tokens handed out by th_exchange_token, oldest first. */
+  /** Long-lived tokens handed out by th_exchange_token (and th_refresh_token), oldest first. */
   readonly issuedLongLivedTokens: string[];
   readonly exchangeRequests: ThreadsExchangeRecord[];
+  /**
+   * `GET /refresh_access_token?grant_type=th_refresh_token&access_token=...` calls. As Meta
+   * documents it, only a long-lived token at least 24 hours old and unexpired is refreshed,
+   * into a new long-lived one; the old one keeps working until its own expiry. Meta does not
+   * document the error for a token under 24 hours old: the fake answers Graph error 100.
+   */
+  readonly refreshRequests: ThreadsRefreshRecord[];
   readonly meRequests: ThreadsMeRecord[];
   stop(): Promise<void>;
 }
@@ -77,6 +108,8 @@ const PROFILE_FIELDS = [
   'threads_biography',
   'is_verified',
 ] as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** About 60 days, as Meta's own example response says. */
 export const THREADS_LONG_LIVED_EXPIRES_IN = 5183944;
@@ -93,7 +126,24 @@ export async function startThreadsGraphServer(
 ): Promise<ThreadsGraphServer> {
   const version = options.version ?? 'v1.0';
   const longLivedExpiresIn = options.longLivedExpiresIn ?? THREADS_LONG_LIVED_EXPIRES_IN;
-  const tokens = new Map<string, { profile: ThreadsProfile; kind: ThreadsTokenKind }>();
+  const tokens = new Map<
+    string,
+    { profile: ThreadsProfile; kind: ThreadsTokenKind; issuedAt: number; expiresAt: number | null }
+  >();
+  const clock = (): number => (options.now ? options.now() : new Date()).getTime();
+  const refreshRequests: ThreadsRefreshRecord[] = [];
+  const issueLongLived = (profile: ThreadsProfile): string => {
+    const longLived = `THAA${randomBytes(24).toString('base64url')}`;
+    const issuedAt = clock();
+    tokens.set(longLived, {
+      profile,
+      kind: 'long-lived',
+      issuedAt,
+      expiresAt: issuedAt + longLivedExpiresIn * 1000,
+    });
+    issuedLongLivedTokens.push(longLived);
+    return longLived;
+  };
   const expired = new Set<string>();
   const scripted = new Map<string, ThreadsScriptedResponse>();
   const issuedLongLivedTokens: string[] = [];
@@ -164,11 +214,61 @@ export async function startThreadsGraphServer(
           code: 100,
         });
       }
-      const longLived = `THAA${randomBytes(24).toString('base64url')}`;
-      tokens.set(longLived, { profile: known!.profile, kind: 'long-lived' });
-      issuedLongLivedTokens.push(longLived);
+      const longLived = issueLongLived(known!.profile);
       return send(res, 200, {
         access_token: longLived,
+        token_type: 'bearer',
+        expires_in: longLivedExpiresIn,
+      });
+    }
+
+    if (path === '/refresh_access_token') {
+      const token = q.get('access_token');
+      const known = token === null ? undefined : tokens.get(token);
+      const record: ThreadsRefreshRecord = {
+        grantType: q.get('grant_type'),
+        tokenKind: known?.kind ?? null,
+        queryKeys: [...new Set(q.keys())].sort(),
+        status: 200,
+      };
+      refreshRequests.push(record);
+      const reply = (status: number, body: unknown, headers?: Record<string, string>) => {
+        record.status = status;
+        send(res, status, body, headers);
+      };
+      const refuse = (error: ThreadsGraphErrorDetail) => {
+        record.status = 400;
+        sendThreadsGraphError(res, 400, error);
+      };
+      const script = token === null ? undefined : scripted.get(token);
+      if (script) return reply(script.status, script.body ?? {}, script.headers);
+      if (q.get('grant_type') !== 'th_refresh_token') {
+        return refuse({ message: 'Unsupported grant_type', type: 'OAuthException', code: 100 });
+      }
+      const now = clock();
+      if (token !== null && known?.expiresAt != null && known.expiresAt <= now) {
+        expired.add(token);
+      }
+      if (refuseToken(res, token)) {
+        record.status = 400;
+        return;
+      }
+      if (known!.kind !== 'long-lived') {
+        return refuse({
+          message: 'Only long-lived access tokens can be refreshed',
+          type: 'OAuthException',
+          code: 100,
+        });
+      }
+      if (now - known!.issuedAt < DAY_MS) {
+        return refuse({
+          message: 'The access token must be at least 24 hours old to be refreshed',
+          type: 'OAuthException',
+          code: 100,
+        });
+      }
+      return reply(200, {
+        access_token: issueLongLived(known!.profile),
         token_type: 'bearer',
         expires_in: longLivedExpiresIn,
       });
@@ -204,13 +304,22 @@ export async function startThreadsGraphServer(
   return {
     baseUrl,
     apiUrl: `${baseUrl}/${version}`,
-    registerToken: (accessToken, profile, kind = 'short-lived') =>
-      void tokens.set(accessToken, { profile, kind }),
+    registerToken: (accessToken, profile, kind = 'short-lived', times = {}) => {
+      const issuedAt = (times.issuedAt ?? new Date(clock())).getTime();
+      const expiresIn = times.expiresIn ?? (kind === 'long-lived' ? longLivedExpiresIn : undefined);
+      tokens.set(accessToken, {
+        profile,
+        kind,
+        issuedAt,
+        expiresAt: expiresIn === undefined ? null : issuedAt + expiresIn * 1000,
+      });
+    },
     expireToken: (accessToken) => void expired.add(accessToken),
     scriptResponse: (accessToken, response) => void scripted.set(accessToken, response),
     profileOf: (accessToken) => tokens.get(accessToken)?.profile,
     issuedLongLivedTokens,
     exchangeRequests,
+    refreshRequests,
     meRequests,
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -33,7 +33,23 @@ export interface TikTokOAuthServer {
   tokenRequests(): TikTokTokenRequestRecord[];
   /** Query strings the authorize endpoint received, oldest first. */
   authorizeRequests(): URLSearchParams[];
+  /**
+   * The token answer a completed authorization would give (a live, rotating refresh token
+   * included), without the browser dance: for refresh tests.
+   */
+  issueTokens(options?: { scope?: string; openId?: string }): TikTokTokenResponse;
   stop(): Promise<void>;
+}
+
+/** TikTok's token endpoint answer. */
+export interface TikTokTokenResponse {
+  access_token: string;
+  expires_in: number;
+  open_id: string;
+  refresh_expires_in: number;
+  refresh_token: string;
+  scope: string;
+  token_type: string;
 }
 
 const AUTHORIZE = '/v2/auth/authorize/';
@@ -157,7 +173,7 @@ export async function startTikTokOAuthServer(
     return refuse(400, 'unsupported_grant_type', 'Unsupported grant type');
   }
 
-  function tokens(accessToken: string, openId: string, scope: string) {
+  function tokens(accessToken: string, openId: string, scope: string): TikTokTokenResponse {
     const refreshToken = `rft.${random()}`;
     refreshTokens.set(refreshToken, { scope, openId });
     return {
@@ -181,6 +197,12 @@ export async function startTikTokOAuthServer(
     failNextTokenRequest: (status, body) => void (nextFailure = { status, body }),
     tokenRequests: () => [...tokenRequests],
     authorizeRequests: () => [...authorizeRequests],
+    issueTokens: (issue = {}) =>
+      tokens(
+        `act.${random()}`,
+        issue.openId ?? `-000${random()}`,
+        issue.scope ?? 'user.info.basic,user.info.profile,user.account.type,video.publish',
+      ),
     stop: () => stopServer(server),
   };
 }

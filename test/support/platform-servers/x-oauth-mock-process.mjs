@@ -106,6 +106,10 @@ const server = createServer((req, res) => {
     });
   }
   if (url.pathname === '/__test/token-requests') return send(res, 200, tokenRequests);
+  if (url.pathname === '/__test/issue-tokens' && req.method === 'POST') {
+    // As if a consent had just completed: a token pair for `scope`, without the browser dance.
+    return readJson(req).then(({ scope }) => send(res, 200, tokens(scope ?? '', null)));
+  }
   if (url.pathname === AUTHORIZE && req.method === 'GET') {
     const problem = authorizeProblem(url.searchParams);
     if (problem) return send(res, 400, { error: 'invalid_request', error_description: problem });

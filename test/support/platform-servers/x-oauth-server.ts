@@ -23,7 +23,21 @@ export interface XOAuthServer {
   /** The next token request answers `status` with `body` (e.g. a 503 outage). */
   failNextTokenRequest(status: number, body?: unknown): Promise<void>;
   tokenRequests(): Promise<TokenRequestRecord[]>;
+  /**
+   * A token pair as a completed consent would yield it (`offline.access` in `scope` brings a
+   * refresh token), so refresh tests need no browser flow.
+   */
+  issueTokens(scope?: string): Promise<XTokenResponse>;
   stop(): Promise<void>;
+}
+
+/** X's token endpoint answer. */
+export interface XTokenResponse {
+  token_type: string;
+  expires_in: number;
+  access_token: string;
+  scope: string;
+  refresh_token?: string;
 }
 
 /**
@@ -58,6 +72,15 @@ export async function startXOAuthServer(options: XOAuthServerOptions): Promise<X
       return (await (
         await fetch(`${baseUrl}/__test/token-requests`)
       ).json()) as TokenRequestRecord[];
+    },
+    async issueTokens(scope = 'tweet.read tweet.write users.read offline.access') {
+      const response = await fetch(`${baseUrl}/__test/issue-tokens`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ scope }),
+      });
+      if (response.status !== 200) throw new Error(`mock refused to issue (${response.status})`);
+      return (await response.json()) as XTokenResponse;
     },
     stop: () => stopChild(child),
   };

@@ -18,7 +18,7 @@ export interface DisconnectReport {
   disconnectedAt: string;
   wasMain: boolean;
   tokensDestroyed: boolean;
-  /** Filled in once scheduled posts and campaigns exist (publishing). */
+  /** Pending posts of the connection (and of what left with it), failed at once. */
   scheduledPostsFailed: number;
   campaignsFlagged: number;
   /** Connections that existed only through this one (Threads through its Instagram). */

@@ -62,8 +62,10 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
         disconnectedAt: event.data.at,
         wasMain: event.data.wasMain,
         tokensDestroyed: true,
-        scheduledPostsFailed: 0,
-        campaignsFlagged: 0,
+        scheduledPostsFailed: result.events.filter((e) => e.type === 'PostFailed').length,
+        campaignsFlagged: new Set(
+          result.events.flatMap((e) => (e.type === 'CampaignFlagged' ? [e.data.campaignId] : [])),
+        ).size,
         alsoDisconnected: dependents.map((d) => ({
           connectionId: d.data.connectionId,
           platform: d.data.platform,

@@ -1,4 +1,5 @@
 import type { ConnectionDisconnected } from '../events';
+import type { CampaignFlagged, PostFailed } from '../publishing-events';
 import { requireConnection } from '../workspace/guards';
 import type { ConnectionState, WorkspaceState } from '../workspace/state';
 
@@ -21,11 +22,12 @@ export interface DisconnectAccount {
 export function disconnectAccount(
   command: DisconnectAccount,
   state: WorkspaceState,
-): ConnectionDisconnected[] {
+): (ConnectionDisconnected | PostFailed | CampaignFlagged)[] {
   const connection = requireConnection(state, command.connectionId, command.expectedVersion);
   const dependents = Object.values(state.connections).filter(
     (c) => c.linkedConnectionId === connection.id,
   );
+  const gone = [connection, ...dependents];
   return [
     disconnected(command, connection, command.reason, null),
     ...dependents.map((dependent) =>
@@ -36,7 +38,57 @@ export function disconnectAccount(
         connection.id,
       ),
     ),
+    ...gone.flatMap((c) => failPendingPosts(command, state, c, connection.id)),
+    ...gone.flatMap((c) => flagCampaigns(command, state, c)),
   ];
+}
+
+/** Each pending post of a disconnected connection fails at once, caused by the disconnect. */
+function failPendingPosts(
+  command: DisconnectAccount,
+  state: WorkspaceState,
+  connection: ConnectionState,
+  causedBy: string,
+): PostFailed[] {
+  return Object.values(state.pendingPosts)
+    .filter((post) => post.connectionId === connection.id)
+    .map((post) => ({
+      type: 'PostFailed' as const,
+      data: {
+        workspaceId: command.workspaceId,
+        postId: post.id,
+        connectionId: connection.id,
+        reason: `its ${connection.platform} connection (${connection.accountName}) was disconnected`,
+        causedByConnectionId: causedBy,
+        at: command.now,
+      },
+    }));
+}
+
+/** Campaigns that named the connection, or relied on it as the platform's main account. */
+function flagCampaigns(
+  command: DisconnectAccount,
+  state: WorkspaceState,
+  connection: ConnectionState,
+): CampaignFlagged[] {
+  return Object.values(state.campaigns)
+    .filter((campaign) =>
+      campaign.targets.some(
+        (t) =>
+          t.connectionId === connection.id ||
+          (t.connectionId === null && t.platform === connection.platform && connection.isMain),
+      ),
+    )
+    .map((campaign) => ({
+      type: 'CampaignFlagged' as const,
+      data: {
+        workspaceId: command.workspaceId,
+        campaignId: campaign.id,
+        connectionId: connection.id,
+        reason: `its ${connection.platform} account ${connection.accountName} was disconnected: choose another account`,
+        at: command.now,
+      },
+    }));
 }
 
 function disconnected(

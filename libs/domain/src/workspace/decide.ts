@@ -13,6 +13,15 @@ import {
   type DisconnectAccount,
 } from '../disconnect-account/disconnect-account';
 import type { WorkspaceEvent } from '../events';
+import { createCampaign, type CreateCampaign } from '../create-campaign/create-campaign';
+import {
+  failPost,
+  recordPostPublished,
+  schedulePost,
+  type FailPost,
+  type RecordPostPublished,
+  type SchedulePost,
+} from '../schedule-post/schedule-post';
 import { reconnectAccount, type ReconnectAccount } from '../reconnect-account/reconnect-account';
 import { setMainAccount, type SetMainAccount } from '../set-main-account/set-main-account';
 import type { WorkspaceState } from './state';
@@ -25,7 +34,11 @@ export type WorkspaceCommand =
   | MarkConnectionErrored
   | RestoreConnection
   | DisconnectAccount
-  | ChangePlan;
+  | ChangePlan
+  | CreateCampaign
+  | SchedulePost
+  | RecordPostPublished
+  | FailPost;
 
 /** decide(command, state) → events; throws DomainError when the command is refused. */
 export function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEvent[] {
@@ -46,5 +59,13 @@ export function decide(command: WorkspaceCommand, state: WorkspaceState): Worksp
       return disconnectAccount(command, state);
     case 'ChangePlan':
       return changePlan(command, state);
+    case 'CreateCampaign':
+      return createCampaign(command, state);
+    case 'SchedulePost':
+      return schedulePost(command, state);
+    case 'RecordPostPublished':
+      return recordPostPublished(command, state);
+    case 'FailPost':
+      return failPost(command, state);
   }
 }

@@ -1,4 +1,5 @@
 import type { CopiedFrom, WorkspaceEvent } from '../events';
+import type { CampaignTarget } from '../publishing-events';
 import { connectionsTouchedBy } from '../events';
 import { DEFAULT_PLAN, type Plan } from '../plan';
 import type { Platform } from '../platform';
@@ -24,13 +25,38 @@ export interface ConnectionState {
   version: number;
 }
 
-/** A workspace as its decider sees it: its plan and the connections still connected. */
+/** A post waiting for its publish time. */
+export interface PendingPost {
+  id: string;
+  connectionId: string;
+  platform: Platform;
+  publishAt: string;
+  campaignId: string | null;
+}
+
+export interface CampaignState {
+  id: string;
+  name: string;
+  targets: CampaignTarget[];
+}
+
+/**
+ * A workspace as its decider sees it: its plan, the connections still connected, the posts
+ * still pending and its campaigns.
+ */
 export interface WorkspaceState {
   plan: Plan;
   connections: Readonly<Record<string, ConnectionState>>;
+  pendingPosts: Readonly<Record<string, PendingPost>>;
+  campaigns: Readonly<Record<string, CampaignState>>;
 }
 
-export const initialWorkspaceState: WorkspaceState = { plan: DEFAULT_PLAN, connections: {} };
+export const initialWorkspaceState: WorkspaceState = {
+  plan: DEFAULT_PLAN,
+  connections: {},
+  pendingPosts: {},
+  campaigns: {},
+};
 
 export function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
   const next = apply(state, event);
@@ -92,6 +118,28 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
     case 'ConnectionDisconnected': {
       const { [event.data.connectionId]: _gone, ...rest } = state.connections;
       return { ...state, connections: rest };
+    }
+    case 'CampaignCreated': {
+      const { campaignId: id, name, targets } = event.data;
+      return { ...state, campaigns: { ...state.campaigns, [id]: { id, name, targets } } };
+    }
+    case 'CampaignFlagged':
+      return state;
+    case 'PostScheduled': {
+      const d = event.data;
+      const post: PendingPost = {
+        id: d.postId,
+        connectionId: d.connectionId,
+        platform: d.platform,
+        publishAt: d.publishAt,
+        campaignId: d.campaignId,
+      };
+      return { ...state, pendingPosts: { ...state.pendingPosts, [post.id]: post } };
+    }
+    case 'PostPublished':
+    case 'PostFailed': {
+      const { [event.data.postId]: _done, ...pending } = state.pendingPosts;
+      return { ...state, pendingPosts: pending };
     }
   }
 }

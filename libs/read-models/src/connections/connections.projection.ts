@@ -88,6 +88,9 @@ export function projectConnectionsEvent(event: ProjectableEvent): ReadModelChang
       return [
         { kind: 'planChanged', streamRevision, workspaceId: e.data.workspaceId, plan: e.data.plan },
       ];
+    default:
+      // Posts and campaigns: another projection's concern.
+      return [];
   }
 }
 

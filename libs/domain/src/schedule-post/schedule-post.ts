@@ -1,0 +1,147 @@
+import { DomainError } from '../errors';
+import type { Platform } from '../platform';
+import { postLengthLimit } from '../post-length';
+import type { PostFailed, PostPublished, PostScheduled } from '../publishing-events';
+import { mainConnectionOn, type ConnectionState, type WorkspaceState } from '../workspace/state';
+
+export interface SchedulePost {
+  type: 'SchedulePost';
+  workspaceId: string;
+  postId: string;
+  platform: Platform;
+  /** Absent: the campaign's account for the platform, else the platform's main account. */
+  connectionId?: string | null;
+  content: string;
+  publishAt: string;
+  campaignId?: string | null;
+  now: string;
+}
+
+/** A scheduled post resolves its connection when scheduled, and must fit the account's limit. */
+export function schedulePost(command: SchedulePost, state: WorkspaceState): PostScheduled[] {
+  if (state.pendingPosts[command.postId]) return [];
+  const campaign = command.campaignId ? state.campaigns[command.campaignId] : null;
+  if (command.campaignId && !campaign) {
+    throw new DomainError('NOT_FOUND', `No campaign ${command.campaignId} in this workspace.`, {
+      campaignId: command.campaignId,
+    });
+  }
+  const connection = resolveConnection(
+    command,
+    state,
+    campaign?.targets.find((t) => t.platform === command.platform)?.connectionId ?? null,
+  );
+  const limit = postLengthLimit(connection.platform, connection.accountType);
+  if ([...command.content].length > limit) {
+    throw new DomainError(
+      'POST_TOO_LONG',
+      `This ${connection.platform} account allows ${limit} characters per post.`,
+      {
+        platform: connection.platform,
+        limit,
+        length: [...command.content].length,
+      },
+    );
+  }
+  return [
+    {
+      type: 'PostScheduled',
+      data: {
+        workspaceId: command.workspaceId,
+        postId: command.postId,
+        connectionId: connection.id,
+        platform: connection.platform,
+        content: command.content,
+        publishAt: command.publishAt,
+        campaignId: command.campaignId ?? null,
+        at: command.now,
+      },
+    },
+  ];
+}
+
+function resolveConnection(
+  command: SchedulePost,
+  state: WorkspaceState,
+  campaignConnectionId: string | null,
+): ConnectionState {
+  const named = command.connectionId ?? campaignConnectionId;
+  if (named) {
+    const connection = state.connections[named];
+    if (!connection || connection.platform !== command.platform) {
+      throw new DomainError(
+        'NOT_FOUND',
+        `No ${command.platform} connection ${named} in this workspace.`,
+        {
+          connectionId: named,
+        },
+      );
+    }
+    return connection;
+  }
+  const main = mainConnectionOn(state, command.platform);
+  if (!main) {
+    throw new DomainError(
+      'NO_MAIN_ACCOUNT',
+      `No ${command.platform} account can be chosen automatically: this workspace has no main ${command.platform} account. Name an account or set one as main.`,
+      { platform: command.platform },
+    );
+  }
+  return main;
+}
+
+export interface RecordPostPublished {
+  type: 'RecordPostPublished';
+  workspaceId: string;
+  postId: string;
+  platformPostId: string;
+  now: string;
+}
+
+export interface FailPost {
+  type: 'FailPost';
+  workspaceId: string;
+  postId: string;
+  reason: string;
+  now: string;
+}
+
+/** The publisher reports a post live at the platform. Said twice, recorded once. */
+export function recordPostPublished(
+  command: RecordPostPublished,
+  state: WorkspaceState,
+): PostPublished[] {
+  const post = state.pendingPosts[command.postId];
+  if (!post) return [];
+  return [
+    {
+      type: 'PostPublished',
+      data: {
+        workspaceId: command.workspaceId,
+        postId: post.id,
+        connectionId: post.connectionId,
+        platformPostId: command.platformPostId,
+        at: command.now,
+      },
+    },
+  ];
+}
+
+/** A post that cannot be published (expired or broken connection, platform refusal). */
+export function failPost(command: FailPost, state: WorkspaceState): PostFailed[] {
+  const post = state.pendingPosts[command.postId];
+  if (!post) return [];
+  return [
+    {
+      type: 'PostFailed',
+      data: {
+        workspaceId: command.workspaceId,
+        postId: post.id,
+        connectionId: post.connectionId,
+        reason: command.reason,
+        causedByConnectionId: null,
+        at: command.now,
+      },
+    },
+  ];
+}
