@@ -28,6 +28,8 @@ import { healthProviders } from './storage/health-checks';
 import { StorageModule } from './storage/storage.module';
 import { connectionAttemptProviders } from './connection-attempts/connection-attempts.providers';
 import { CopyConnectionController } from './copy-connection/copy-connection.controller';
+import { SchedulePostController } from './schedule-post/schedule-post.controller';
+import { CreateCampaignController } from './create-campaign/create-campaign.controller';
 import { SandboxController } from './sandbox/sandbox.controller';
 import { sandboxProviders } from './sandbox/sandbox.providers';
 
@@ -48,6 +50,8 @@ export class AppModule {
         OAuthCallbackController,
         ChooseAccountsController,
         CopyConnectionController,
+        SchedulePostController,
+        CreateCampaignController,
         SetMainAccountController,
         DisconnectAccountController,
         ChangePlanController,

@@ -1,0 +1,47 @@
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
+import { nameBasedUuid } from '@ledger/event-store';
+import { CommandContextFrom } from '../command-context/command-context.decorator';
+import { Roles } from '../http/auth/auth.decorators';
+import { CLOCK } from '../storage/injection-tokens';
+import { CreateCampaignDto } from './create-campaign.dto';
+
+@ApiTags('posts')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/campaigns')
+export class CreateCampaignController {
+  constructor(
+    private readonly workspaces: WorkspaceCommands,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @Roles('owner', 'admin', 'editor')
+  @ApiOperation({
+    summary: 'Create a campaign: platforms and, per platform, an account or none (the main)',
+  })
+  async create(
+    @Param('ws') workspaceId: string,
+    @Body() body: CreateCampaignDto,
+    @CommandContextFrom() context: CommandContext,
+  ) {
+    const campaignId = nameBasedUuid(`campaign\u0000${context.commandId}`);
+    const targets = body.targets.map((t) => ({
+      platform: t.platform,
+      connectionId: t.connectionId ?? null,
+    }));
+    await this.workspaces.execute(
+      {
+        type: 'CreateCampaign',
+        workspaceId,
+        campaignId,
+        name: body.name,
+        targets,
+        now: this.clock.now().toISOString(),
+      },
+      context,
+    );
+    return { id: campaignId, workspaceId, name: body.name, targets };
+  }
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
+import { nameBasedUuid, type EventStore } from '@ledger/event-store';
+import { CommandContextFrom } from '../command-context/command-context.decorator';
+import { Roles } from '../http/auth/auth.decorators';
+import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
+import { postsOf, type PostView } from './post-views';
+
+@ApiTags('posts')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/posts')
+export class SchedulePostController {
+  constructor(
+    private readonly workspaces: WorkspaceCommands,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @Roles('owner', 'admin', 'editor')
+  @ApiOperation({
+    summary:
+      'Schedule a post; without connectionId it goes to the campaign’s account, else the main account',
+  })
+  async schedule(
+    @Param('ws') workspaceId: string,
+    @Body() body: SchedulePostDto,
+    @CommandContextFrom() context: CommandContext,
+  ): Promise<PostView> {
+    const postId = nameBasedUuid(`post\u0000${context.commandId}`);
+    await this.workspaces.execute(
+      {
+        type: 'SchedulePost',
+        workspaceId,
+        postId,
+        platform: body.platform,
+        connectionId: body.connectionId ?? null,
+        content: body.content,
+        publishAt: new Date(body.publishAt).toISOString(),
+        campaignId: body.campaignId ?? null,
+        now: this.clock.now().toISOString(),
+      },
+      context,
+    );
+    const post = (await postsOf(this.store, workspaceId)).find((p) => p.id === postId);
+    if (!post) throw new Error('a scheduled post was not found in its stream');
+    return post;
+  }
+
+  @Get()
+  @Roles('owner', 'admin', 'editor', 'auditor')
+  @ApiOperation({ summary: 'Posts with their status (scheduled, published, failed) and reason' })
+  async list(
+    @Param('ws') workspaceId: string,
+    @Query() query: ListPostsQuery,
+  ): Promise<PostView[]> {
+    const posts = await postsOf(this.store, workspaceId);
+    return query.status ? posts.filter((p) => p.status === query.status) : posts;
+  }
+}

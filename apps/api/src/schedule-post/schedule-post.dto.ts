@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { PLATFORMS, type Platform } from '@ledger/domain';
+
+export class SchedulePostDto {
+  @ApiProperty({ enum: PLATFORMS })
+  @IsIn(PLATFORMS)
+  platform!: Platform;
+
+  @ApiPropertyOptional({
+    description: 'Absent: the campaign’s account for the platform, else the main account',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  connectionId?: string;
+
+  @ApiProperty({ maxLength: 63206 })
+  @IsString()
+  @Length(1, 63206)
+  content!: string;
+
+  @ApiProperty({ example: '2026-12-01T09:00:00Z' })
+  @IsISO8601({ strict: true })
+  publishAt!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  campaignId?: string;
+}
+
+const POST_STATUSES = ['scheduled', 'published', 'failed'] as const;
+
+export class ListPostsQuery {
+  @ApiPropertyOptional({ enum: POST_STATUSES })
+  @IsOptional()
+  @IsIn(POST_STATUSES)
+  status?: (typeof POST_STATUSES)[number];
+}
