@@ -61,6 +61,19 @@ export interface ConnectionReconnected {
   };
 }
 
+/** New tokens from the platform (kept in the vault): background refresh or a manual one. */
+export interface ConnectionTokensRefreshed {
+  type: 'ConnectionTokensRefreshed';
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    tokenExpiresAt: string | null;
+    trigger: 'scheduled' | 'manual';
+    at: string;
+  };
+}
+
 export interface ConnectionExpired {
   type: 'ConnectionExpired';
   data: {
@@ -115,6 +128,7 @@ export type WorkspaceEvent =
   | ConnectionConnected
   | MainAccountSet
   | ConnectionReconnected
+  | ConnectionTokensRefreshed
   | ConnectionExpired
   | ConnectionErrored
   | ConnectionRestored
@@ -127,6 +141,7 @@ export const WORKSPACE_EVENT_TYPES: readonly WorkspaceEventType[] = [
   'ConnectionConnected',
   'MainAccountSet',
   'ConnectionReconnected',
+  'ConnectionTokensRefreshed',
   'ConnectionExpired',
   'ConnectionErrored',
   'ConnectionRestored',

@@ -83,6 +83,11 @@ export interface ConnectionsReadModel {
   getConnection(workspaceId: string, connectionId: string): Promise<ConnectionView | null>;
   /** Connections still connected, ordered by connectedAt then id. */
   listConnections(workspaceId: string, filter?: ConnectionFilter): Promise<ConnectionView[]>;
+  /**
+   * Connected connections of every workspace whose token expires before `before`, soonest
+   * first: what the refresh job looks at.
+   */
+  listTokensExpiringBefore(before: string, limit: number): Promise<ConnectionView[]>;
   /** The workspace's plan, or null when it never changed it (then it is the default plan). */
   getPlan(workspaceId: string): Promise<Plan | null>;
 

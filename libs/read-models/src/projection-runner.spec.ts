@@ -280,6 +280,7 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
       reset: (projection) => model.reset(projection),
       getConnection: (workspaceId, id) => model.getConnection(workspaceId, id),
       listConnections: (workspaceId, filter) => model.listConnections(workspaceId, filter),
+      listTokensExpiringBefore: (before, limit) => model.listTokensExpiringBefore(before, limit),
       getPlan: (workspaceId) => model.getPlan(workspaceId),
       close: () => model.close(),
     };

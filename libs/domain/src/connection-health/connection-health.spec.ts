@@ -82,3 +82,48 @@ describe('connection health', () => {
     given([]).when(cmd('MarkConnectionExpired', 'x')).thenRefused('NOT_FOUND');
   });
 });
+
+describe('token refresh', () => {
+  const refresh = (connectionId: string) => ({
+    type: 'RecordTokensRefreshed' as const,
+    workspaceId: WS,
+    connectionId,
+    tokenExpiresAt: '2026-01-02T02:00:00.000Z',
+    trigger: 'scheduled' as const,
+    now: T1,
+  });
+
+  it('records every refresh with the new expiry', () => {
+    given([a])
+      .when(refresh('a'))
+      .then([
+        {
+          type: 'ConnectionTokensRefreshed',
+          data: {
+            workspaceId: WS,
+            connectionId: 'a',
+            platform: 'x',
+            tokenExpiresAt: '2026-01-02T02:00:00.000Z',
+            trigger: 'scheduled',
+            at: T1,
+          },
+        },
+      ]);
+  });
+
+  it('refuses a refresh of a connection disconnected meanwhile', () => {
+    const gone = {
+      type: 'ConnectionDisconnected' as const,
+      data: {
+        workspaceId: WS,
+        connectionId: 'a',
+        platform: 'x' as const,
+        accountId: a.data.accountId,
+        reason: 'user',
+        wasMain: false,
+        at: T1,
+      },
+    };
+    given([a, gone]).when(refresh('a')).thenRefused('NOT_FOUND');
+  });
+});

@@ -1,4 +1,9 @@
-import type { ConnectionErrored, ConnectionExpired, ConnectionRestored } from '../events';
+import type {
+  ConnectionErrored,
+  ConnectionExpired,
+  ConnectionRestored,
+  ConnectionTokensRefreshed,
+} from '../events';
 import { requireConnection } from '../workspace/guards';
 import type { WorkspaceState } from '../workspace/state';
 
@@ -83,6 +88,39 @@ export function restoreConnection(
         connectionId: connection.id,
         platform: connection.platform,
         reason: command.reason,
+        at: command.now,
+      },
+    },
+  ];
+}
+
+export interface RecordTokensRefreshed {
+  type: 'RecordTokensRefreshed';
+  workspaceId: string;
+  connectionId: string;
+  tokenExpiresAt: string | null;
+  trigger: 'scheduled' | 'manual';
+  now: string;
+}
+
+/**
+ * Every refresh is recorded. A connection that was disconnected meanwhile is NOT_FOUND: the
+ * caller then shreds the tokens it just stored.
+ */
+export function recordTokensRefreshed(
+  command: RecordTokensRefreshed,
+  state: WorkspaceState,
+): ConnectionTokensRefreshed[] {
+  const connection = requireConnection(state, command.connectionId);
+  return [
+    {
+      type: 'ConnectionTokensRefreshed',
+      data: {
+        workspaceId: command.workspaceId,
+        connectionId: connection.id,
+        platform: connection.platform,
+        tokenExpiresAt: command.tokenExpiresAt,
+        trigger: command.trigger,
         at: command.now,
       },
     },

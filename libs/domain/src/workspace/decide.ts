@@ -3,7 +3,9 @@ import { connectAccount, type ConnectAccount } from '../connect-account/connect-
 import {
   markConnectionErrored,
   markConnectionExpired,
+  recordTokensRefreshed,
   restoreConnection,
+  type RecordTokensRefreshed,
   type MarkConnectionErrored,
   type MarkConnectionExpired,
   type RestoreConnection,
@@ -33,6 +35,7 @@ export type WorkspaceCommand =
   | MarkConnectionExpired
   | MarkConnectionErrored
   | RestoreConnection
+  | RecordTokensRefreshed
   | DisconnectAccount
   | ChangePlan
   | CreateCampaign
@@ -55,6 +58,8 @@ export function decide(command: WorkspaceCommand, state: WorkspaceState): Worksp
       return markConnectionErrored(command, state);
     case 'RestoreConnection':
       return restoreConnection(command, state);
+    case 'RecordTokensRefreshed':
+      return recordTokensRefreshed(command, state);
     case 'DisconnectAccount':
       return disconnectAccount(command, state);
     case 'ChangePlan':

@@ -103,6 +103,8 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
         tokenExpiresAt: d.tokenExpiresAt,
       });
     }
+    case 'ConnectionTokensRefreshed':
+      return patch(state, event.data.connectionId, { tokenExpiresAt: event.data.tokenExpiresAt });
     case 'ConnectionExpired':
       return patch(state, event.data.connectionId, {
         status: 'expired',

@@ -68,6 +68,8 @@ export function projectConnectionsEvent(event: ProjectableEvent): ReadModelChang
           tokenExpiresAt: e.data.tokenExpiresAt,
         }),
       ];
+    case 'ConnectionTokensRefreshed':
+      return [changed(streamRevision, e.data, { tokenExpiresAt: e.data.tokenExpiresAt })];
     case 'ConnectionExpired':
       return [changed(streamRevision, e.data, { status: 'expired', statusReason: e.data.reason })];
     case 'ConnectionErrored':

@@ -192,6 +192,32 @@ export function describeConnectionsReadModelContract(
       });
     });
 
+    it('lists tokens expiring before an instant across workspaces, soonest first, for the refresh job', async () => {
+      const other = `${ws}-other`;
+      // Expiries in 2001, which no other test uses, so a shared database does not interfere.
+      await apply(
+        changesOf([
+          connected(ws, 'late', T0, { tokenExpiresAt: '2001-03-01T00:00:00.000Z' }),
+          connected(ws, 'never', T0, { tokenExpiresAt: null }),
+          connected(ws, 'gone', T0, { tokenExpiresAt: '2001-01-01T00:00:00.000Z' }),
+          disconnected(ws, 'gone', T1),
+        ]).concat(
+          changesOf([connected(other, 'soon', T1, { tokenExpiresAt: '2001-02-01T00:00:00.000Z' })]),
+        ),
+      );
+      const mine = (views: { workspaceId: string; id: string }[]) =>
+        views.filter((c) => c.workspaceId.startsWith(ws)).map((c) => c.id);
+      expect(mine(await store.listTokensExpiringBefore('2001-12-31T00:00:00.000Z', 1000))).toEqual([
+        'soon',
+        'late',
+      ]);
+      expect(mine(await store.listTokensExpiringBefore('2001-02-15T00:00:00.000Z', 1000))).toEqual([
+        'soon',
+      ]);
+      const firstOnly = await store.listTokensExpiringBefore('2001-12-31T00:00:00.000Z', 1);
+      expect(firstOnly).toHaveLength(1);
+    });
+
     it('keeps workspaces apart: connections, lists and plans', async () => {
       const other = `${ws}-other`;
       await apply(

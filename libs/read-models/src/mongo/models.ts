@@ -69,6 +69,8 @@ const connectionSchema = new Schema<ConnectionDoc>(
   { ...options, collection: 'rm_connections' },
 );
 connectionSchema.index({ workspaceId: 1, disconnectedAt: 1, connectedAtMs: 1, id: 1 });
+// The refresh job's question: whose token expires soonest, across workspaces.
+connectionSchema.index({ disconnectedAt: 1, tokenExpiresAtMs: 1 });
 
 const planSchema = new Schema<PlanDoc>(
   { _id: String, plan: { type: String, required: true }, streamRevision: Number },

@@ -169,6 +169,15 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     return docs.map(toView);
   }
 
+  async listTokensExpiringBefore(before: string, limit: number): Promise<ConnectionView[]> {
+    const docs = await this.models.connections
+      .find({ disconnectedAt: null, tokenExpiresAtMs: { $ne: null, $lt: toEpochMs(before) } })
+      .sort({ tokenExpiresAtMs: 1, id: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map(toView);
+  }
+
   async getPlan(workspaceId: string): Promise<Plan | null> {
     const doc = await this.models.plans.findById(workspaceId).lean();
     return doc?.plan ?? null;

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS ${TABLES.connections} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ${TABLES.connections}_listed
   ON ${TABLES.connections} (workspace_id, connected_at_ms, id) WHERE disconnected_at IS NULL;
+CREATE INDEX IF NOT EXISTS ${TABLES.connections}_expiring
+  ON ${TABLES.connections} (token_expires_at_ms, id) WHERE disconnected_at IS NULL;
 CREATE TABLE IF NOT EXISTS ${TABLES.plans} (
   workspace_id TEXT PRIMARY KEY,
   plan TEXT NOT NULL,
@@ -104,6 +106,11 @@ export function prepareStatements(db: Database.Database) {
         AND (@status IS NULL OR status = @status)
         AND (@before IS NULL OR token_expires_at_ms < @before)
       ORDER BY connected_at_ms, id`),
+    listExpiring: db.prepare(`
+      SELECT * FROM ${C}
+      WHERE disconnected_at IS NULL AND token_expires_at_ms IS NOT NULL AND token_expires_at_ms < @before
+      ORDER BY token_expires_at_ms, id
+      LIMIT @limit`),
     getPlan: db.prepare(`SELECT plan FROM ${TABLES.plans} WHERE workspace_id = ?`),
     getCheckpoint: db.prepare(`SELECT position FROM ${TABLES.checkpoints} WHERE projection = ?`),
     saveCheckpoint: db.prepare(`

@@ -146,6 +146,14 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     return rows.map(toView);
   }
 
+  async listTokensExpiringBefore(before: string, limit: number): Promise<ConnectionView[]> {
+    const rows = this.statements.listExpiring.all({
+      before: toEpochMs(before),
+      limit,
+    }) as ConnectionRow[];
+    return rows.map(toView);
+  }
+
   async getPlan(workspaceId: string): Promise<Plan | null> {
     const row = this.statements.getPlan.get(workspaceId) as { plan: Plan } | undefined;
     return row?.plan ?? null;
