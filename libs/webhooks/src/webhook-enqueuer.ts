@@ -1,0 +1,85 @@
+import { type Clock, systemClock } from '@ledger/commands/clock';
+import type { EventStore } from '@ledger/event-store';
+import type { WebhookDeliveryStore } from './delivery-store.port';
+import { webhookEventsFor } from './webhook-events';
+import type { WebhookSubscription, WebhookSubscriptions } from './webhook-subscriptions';
+
+export interface WebhookEnqueuerOptions {
+  /** The checkpoint's name in the delivery store (default "webhooks"). */
+  checkpoint?: string;
+  /** Events read per page (default 500); the checkpoint is saved after each page. */
+  batchSize?: number;
+  clock?: Clock;
+}
+
+export interface CatchUpReport {
+  events: number;
+  enqueued: number;
+  position: string | null;
+}
+
+/**
+ * Turns the event store's global feed into webhook deliveries, like a projection: it reads
+ * from its checkpoint in pages, enqueues a delivery for each webhook payload whose workspace is
+ * subscribed to its type, and saves the checkpoint after each page. Enqueue is idempotent
+ * (the payload id is derived from the event id), so a crash between enqueue and checkpoint, a
+ * second instance, or a checkpoint reset sends nothing twice.
+ *
+ * Only events that occurred at or after the subscription was first set are sent: a new
+ * subscription does not receive the workspace's past (nor does a lagging enqueuer deliver old
+ * events to it).
+ */
+export class WebhookEnqueuer {
+  private readonly checkpoint: string;
+  private readonly batchSize: number;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly events: Pick<EventStore, 'readAll'>,
+    private readonly deliveries: WebhookDeliveryStore,
+    private readonly subscriptions: Pick<WebhookSubscriptions, 'get'>,
+    options: WebhookEnqueuerOptions = {},
+  ) {
+    this.checkpoint = options.checkpoint ?? 'webhooks';
+    this.batchSize = options.batchSize ?? 500;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Reads the feed from the checkpoint to its end; resolves with what it did. */
+  async catchUp(): Promise<CatchUpReport> {
+    let position = await this.deliveries.getCheckpoint(this.checkpoint);
+    const report: CatchUpReport = { events: 0, enqueued: 0, position };
+    for (;;) {
+      const page = await this.events.readAll({ after: position, maxCount: this.batchSize });
+      if (page.length === 0) break;
+      const subscriptions = new Map<string, Promise<WebhookSubscription | null>>();
+      for (const event of page) {
+        for (const payload of webhookEventsFor(event)) {
+          if (!subscriptions.has(payload.workspaceId)) {
+            subscriptions.set(payload.workspaceId, this.subscriptions.get(payload.workspaceId));
+          }
+          const subscription = await subscriptions.get(payload.workspaceId);
+          if (!subscription || !subscription.events.includes(payload.type)) continue;
+          if (Date.parse(payload.occurredAt) < subscription.createdAt.getTime()) continue;
+          const now = this.clock.now();
+          const added = await this.deliveries.enqueue({
+            id: payload.id,
+            workspaceId: payload.workspaceId,
+            type: payload.type,
+            eventId: event.id,
+            body: JSON.stringify(payload),
+            createdAt: now,
+            nextAttemptAt: now,
+          });
+          if (added) report.enqueued += 1;
+        }
+      }
+      report.events += page.length;
+      position = page[page.length - 1].position;
+      await this.deliveries.saveCheckpoint(this.checkpoint, position);
+      report.position = position;
+      if (page.length < this.batchSize) break;
+    }
+    return report;
+  }
+}
