@@ -31,7 +31,10 @@ import { CopyConnectionController } from './copy-connection/copy-connection.cont
 import { SchedulePostController } from './schedule-post/schedule-post.controller';
 import { CreateCampaignController } from './create-campaign/create-campaign.controller';
 import { SandboxController } from './sandbox/sandbox.controller';
-import { sandboxProviders } from './sandbox/sandbox.providers';
+import { PlatformSettingsModule } from './connect-account/platform-settings.module';
+import { JobsModule } from '../../worker/src/jobs/jobs.module';
+import { ConfigureWebhookController } from './configure-webhook/configure-webhook.controller';
+import { WebhooksModule } from './configure-webhook/webhooks.module';
 
 /** The HTTP API: one controller and handler per capability, over the storage ports. */
 @Module({})
@@ -39,7 +42,15 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), StorageModule, CqrsModule.forRoot()],
+      imports: [
+        AppConfigModule.forRoot(config),
+        StorageModule,
+        PlatformSettingsModule,
+        WebhooksModule,
+        CqrsModule.forRoot(),
+        // A local run is one process: it runs the scheduled jobs too (else the worker does).
+        ...(config.runProjections ? [JobsModule] : []),
+      ],
       controllers: [
         HealthController,
         IntegrationsController,
@@ -50,6 +61,7 @@ export class AppModule {
         OAuthCallbackController,
         ChooseAccountsController,
         CopyConnectionController,
+        ConfigureWebhookController,
         SchedulePostController,
         CreateCampaignController,
         SetMainAccountController,
@@ -61,7 +73,6 @@ export class AppModule {
       providers: [
         ...httpEdgeProviders(),
         ...healthProviders,
-        ...sandboxProviders,
         ...oauthProviders,
         ...connectionAttemptProviders(),
         ConnectionResponder,

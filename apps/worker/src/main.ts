@@ -5,6 +5,9 @@ import { ProjectionRunner } from '@ledger/read-models';
 import { AppConfigModule } from '../../api/src/config/app-config.module';
 import { loadAppConfig, missingProductionSecrets } from '../../api/src/config/app-config';
 import { StorageModule } from '../../api/src/storage/storage.module';
+import { PlatformSettingsModule } from '../../api/src/connect-account/platform-settings.module';
+import { WebhooksModule } from '../../api/src/configure-webhook/webhooks.module';
+import { JobsModule } from './jobs/jobs.module';
 
 /**
  * The worker: runs the projections (and, later, scheduled jobs) for API processes that do not.
@@ -18,7 +21,15 @@ async function main(): Promise<void> {
     throw new Error(`Refusing to start in production without: ${missing.join(', ')}`);
   }
 
-  @Module({ imports: [AppConfigModule.forRoot(config), StorageModule] })
+  @Module({
+    imports: [
+      AppConfigModule.forRoot(config),
+      StorageModule,
+      PlatformSettingsModule,
+      WebhooksModule,
+      ...(rebuild ? [] : [JobsModule]),
+    ],
+  })
   class WorkerModule {}
 
   const app = await NestFactory.createApplicationContext(WorkerModule);
@@ -31,7 +42,7 @@ async function main(): Promise<void> {
     await app.close();
     return;
   }
-  logger.log('running projections');
+  logger.log('running projections and scheduled jobs (token refresh, webhooks)');
 }
 
 main().catch((error: unknown) => {

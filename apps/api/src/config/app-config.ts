@@ -38,6 +38,8 @@ export interface AppConfig {
   /** Exact URLs the API may redirect to after OAuth; empty: never redirect. */
   oauthSuccessRedirectUrls: string[];
   platforms: Record<Platform, PlatformConfig>;
+  /** How often the scheduled jobs tick (milliseconds). */
+  jobs: { tokenRefreshEveryMs: number; webhookEveryMs: number };
   /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
   platformExtras: Record<string, string | undefined>;
   /** Run the projections in this process (a local run); false when a worker runs them. */
@@ -130,6 +132,25 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       .map((url) => parseUrl(url, 'OAUTH_SUCCESS_REDIRECT_URLS', problems)),
     platforms,
     runProjections: value('LEDGER_RUN_WORKER_IN_API') !== 'false',
+    jobs: {
+      tokenRefreshEveryMs:
+        parseInteger(
+          value('TOKEN_REFRESH_EVERY_SECONDS'),
+          60,
+          'TOKEN_REFRESH_EVERY_SECONDS',
+          1,
+          86_400,
+          problems,
+        ) * 1000,
+      webhookEveryMs: parseInteger(
+        value('WEBHOOK_EVERY_MS'),
+        2000,
+        'WEBHOOK_EVERY_MS',
+        50,
+        3_600_000,
+        problems,
+      ),
+    },
     platformExtras: {
       TIKTOK_RESTRICTED_REGIONS: value('TIKTOK_RESTRICTED_REGIONS'),
       TIKTOK_BUSINESS_API_URL: value('TIKTOK_BUSINESS_API_URL'),

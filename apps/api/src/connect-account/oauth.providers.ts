@@ -17,11 +17,31 @@ import { Sandbox } from '../sandbox/sandbox';
  * OAuth flows whose state and PKCE verifier live in the service's own store (no cookie
  * session), so any API process completes a flow another began (docs/decisions/0003).
  */
+export const PLATFORM_ENV = Symbol('PlatformEnv');
+
+/** Every platform setting the flows and the refreshers read: config, then the sandbox's. */
+export const platformEnvProvider: Provider = {
+  provide: PLATFORM_ENV,
+  inject: [APP_CONFIG, Sandbox],
+  useFactory: (config: AppConfig, sandbox: Sandbox): Record<string, string | undefined> => ({
+    ...process.env,
+    PUBLIC_BASE_URL: config.publicBaseUrl,
+    ...platformEnv(config),
+    ...config.platformExtras,
+    ...sandbox.env(),
+  }),
+};
+
 export const oauthProviders: Provider[] = [
   {
     provide: OAuthFlows,
-    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox],
-    useFactory: async (config: AppConfig, mongo: Connection | null, sandbox: Sandbox) => {
+    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox, PLATFORM_ENV],
+    useFactory: async (
+      config: AppConfig,
+      mongo: Connection | null,
+      sandbox: Sandbox,
+      env: Record<string, string | undefined>,
+    ) => {
       let store: PendingAuthorizationStore;
       if (mongo) {
         const mongoStore = new MongoPendingAuthorizationStore(mongo);
@@ -31,18 +51,7 @@ export const oauthProviders: Provider[] = [
         store = SqlitePendingAuthorizationStore.open(sqliteFile(config, 'oauth.sqlite'));
       }
       // Outside production, platforms without credentials run in the sandbox (../sandbox).
-      const sandboxEnv = sandbox.env();
-      const env = {
-        ...process.env,
-        PUBLIC_BASE_URL: config.publicBaseUrl,
-        ...platformEnv(config),
-        ...sandboxEnv,
-      };
-      const platforms = configuredPlatforms(loadPlatformsConfig(env), {
-        ...env,
-        ...config.platformExtras,
-        ...sandboxEnv,
-      });
+      const platforms = configuredPlatforms(loadPlatformsConfig(env), env);
       if (sandbox.platforms.length > 0) {
         new Logger('Sandbox').warn(
           `no client credentials for ${sandbox.platforms.join(', ')}: these connect to the local sandbox at ${config.publicBaseUrl}/sandbox (fake accounts, never in production)`,

@@ -5,3 +5,5 @@ export const TOKEN_VAULT = Symbol('TokenVault');
 export const CLOCK = Symbol('Clock');
 export const MONGO_CONNECTION = Symbol('MongoConnection');
 export const PENDING_SELECTIONS = Symbol('PendingSelectionStore');
+export const KEY_RING = Symbol('KeyRing');
+export const LEASE_STORE = Symbol('LeaseStore');

@@ -24,15 +24,18 @@ import {
   CLOCK,
   CONNECTIONS_READ_MODEL,
   EVENT_STORE,
+  KEY_RING,
+  LEASE_STORE,
   MONGO_CONNECTION,
   PENDING_SELECTIONS,
   TOKEN_VAULT,
 } from './injection-tokens';
+import { LeaseKeeper, openLeaseStore, type LeaseStore } from '@ledger/leases';
 import type { PendingSelectionStore } from '../choose-accounts/pending-selection';
 import { MongoPendingSelectionStore } from '../choose-accounts/mongo-pending-selection.store';
 import { SqlitePendingSelectionStore } from '../choose-accounts/sqlite-pending-selection.store';
 import { CONNECTIONS_PROJECTION, ReadYourWrites } from './read-your-writes';
-import { createTokenVault, mongoDbName, sqliteFile } from './token-vault.factory';
+import { createTokenVault, keyRingFor, mongoDbName, sqliteFile } from './token-vault.factory';
 
 /**
  * Binds every port to the adapter the configuration asks for: SQLite files under DATA_DIR by
@@ -72,10 +75,23 @@ import { createTokenVault, mongoDbName, sqliteFile } from './token-vault.factory
               .asPromise()
           : null,
     },
+    { provide: KEY_RING, inject: [APP_CONFIG], useFactory: keyRingFor },
     {
       provide: TOKEN_VAULT,
-      inject: [APP_CONFIG, MONGO_CONNECTION],
+      inject: [APP_CONFIG, MONGO_CONNECTION, KEY_RING],
       useFactory: createTokenVault,
+    },
+    {
+      provide: LEASE_STORE,
+      inject: [APP_CONFIG, MONGO_CONNECTION],
+      useFactory: async (config: AppConfig, mongo: Connection | null): Promise<LeaseStore> =>
+        (await openLeaseStore({ dataDir: config.dataDir, mongoConnection: mongo ?? undefined }))
+          .store,
+    },
+    {
+      provide: LeaseKeeper,
+      inject: [LEASE_STORE, CLOCK],
+      useFactory: (store: LeaseStore, clock: Clock) => new LeaseKeeper(store, { clock }),
     },
     {
       provide: PENDING_SELECTIONS,
@@ -134,6 +150,9 @@ import { createTokenVault, mongoDbName, sqliteFile } from './token-vault.factory
   ],
   exports: [
     CLOCK,
+    KEY_RING,
+    LEASE_STORE,
+    LeaseKeeper,
     MONGO_CONNECTION,
     IDEMPOTENCY_STORE,
     PENDING_SELECTIONS,

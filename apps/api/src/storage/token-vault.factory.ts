@@ -15,14 +15,16 @@ import type { AppConfig } from '../config/app-config';
 export async function createTokenVault(
   config: AppConfig,
   mongo: Connection | null,
+  keyRing: KeyRing,
 ): Promise<TokenVault> {
   const records = mongo
     ? await MongoSealedTokenStore.create(mongo)
     : new SqliteSealedTokenStore(sqliteFile(config, 'tokens.sqlite'));
-  return new TokenVault(records, keyRingFor(config));
+  return new TokenVault(records, keyRing);
 }
 
-function keyRingFor(config: AppConfig): KeyRing {
+/** TOKEN_ENCRYPTION_KEYS, or for a local run a key ring created in DATA_DIR (with a warning). */
+export function keyRingFor(config: AppConfig): KeyRing {
   if (config.tokenEncryptionKeys) {
     return KeyRing.parse(
       config.tokenEncryptionKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { Sandbox } from '../sandbox/sandbox';
+import { sandboxProviders } from '../sandbox/sandbox.providers';
+import { PLATFORM_ENV, platformEnvProvider } from './oauth.providers';
+
+/**
+ * The platforms' settings, one instance per process: the OAuth flows, the sandbox that answers
+ * for unconfigured platforms, and the token refreshers must agree on the same sandbox secrets.
+ */
+@Global()
+@Module({
+  providers: [...sandboxProviders, platformEnvProvider],
+  exports: [Sandbox, PLATFORM_ENV],
+})
+export class PlatformSettingsModule {}

@@ -1,0 +1,140 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { WorkspaceCommands, type Clock } from '@ledger/commands';
+import type { EventStore } from '@ledger/event-store';
+import { LeaseKeeper } from '@ledger/leases';
+import { loadPlatformsConfig, tokenRefreshers } from '@ledger/platforms';
+import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { TokenVault } from '@ledger/token-vault';
+import {
+  WebhookDispatcher,
+  WebhookEnqueuer,
+  WebhookSubscriptions,
+  type WebhookDeliveryStore,
+} from '@ledger/webhooks';
+import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
+import { WEBHOOK_DELIVERIES } from '../../../api/src/configure-webhook/webhook.providers';
+import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
+import {
+  CLOCK,
+  CONNECTIONS_READ_MODEL,
+  EVENT_STORE,
+  TOKEN_VAULT,
+} from '../../../api/src/storage/injection-tokens';
+import { TokenRefreshJob } from '../refresh-tokens/token-refresh.job';
+
+const jobProviders: Provider[] = [
+  {
+    provide: TokenRefreshJob,
+    inject: [
+      CONNECTIONS_READ_MODEL,
+      TOKEN_VAULT,
+      PLATFORM_ENV,
+      WorkspaceCommands,
+      LeaseKeeper,
+      CLOCK,
+    ],
+    useFactory: (
+      readModel: ConnectionsReadModel,
+      vault: TokenVault,
+      env: Record<string, string | undefined>,
+      workspaces: WorkspaceCommands,
+      leases: LeaseKeeper,
+      clock: Clock,
+    ) =>
+      new TokenRefreshJob({
+        readModel,
+        vault,
+        refreshers: tokenRefreshers(loadPlatformsConfig(env)),
+        workspaces,
+        leases,
+        clock,
+      }),
+  },
+  {
+    provide: WebhookEnqueuer,
+    inject: [EVENT_STORE, WEBHOOK_DELIVERIES, WebhookSubscriptions, CLOCK],
+    useFactory: (
+      store: EventStore,
+      deliveries: WebhookDeliveryStore,
+      subscriptions: WebhookSubscriptions,
+      clock: Clock,
+    ) => new WebhookEnqueuer(store, deliveries, subscriptions, { clock }),
+  },
+  {
+    provide: WebhookDispatcher,
+    inject: [WEBHOOK_DELIVERIES, WebhookSubscriptions, CLOCK],
+    useFactory: (
+      deliveries: WebhookDeliveryStore,
+      subscriptions: WebhookSubscriptions,
+      clock: Clock,
+    ) => new WebhookDispatcher(deliveries, subscriptions, { clock }),
+  },
+];
+
+/**
+ * The scheduled jobs (@nestjs/schedule): token refresh, webhook enqueue and delivery. Each tick
+ * that must run once across workers holds a lease; a tick never overlaps its previous run.
+ * The worker runs them; a local run runs them in the API process.
+ */
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  providers: jobProviders,
+  exports: [TokenRefreshJob, WebhookEnqueuer, WebhookDispatcher],
+})
+export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly scheduler: SchedulerRegistry,
+    private readonly leases: LeaseKeeper,
+    private readonly refresh: TokenRefreshJob,
+    private readonly enqueuer: WebhookEnqueuer,
+    private readonly dispatcher: WebhookDispatcher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { tokenRefreshEveryMs, webhookEveryMs } = this.config.jobs;
+    this.every('token-refresh', tokenRefreshEveryMs, () =>
+      this.leases.runExclusively(
+        'job:token-refresh',
+        Math.max(tokenRefreshEveryMs * 2, 30_000),
+        () => this.refresh.runOnce(),
+      ),
+    );
+    this.every('webhook-enqueue', webhookEveryMs, () =>
+      this.leases.runExclusively('job:webhook-enqueue', 30_000, () => this.enqueuer.catchUp()),
+    );
+    // Deliveries are claimed one by one, so any number of workers may dispatch.
+    this.every('webhook-deliver', webhookEveryMs, () => this.dispatcher.deliverDue());
+  }
+
+  onApplicationShutdown(): void {
+    for (const name of this.scheduler.getIntervals()) this.scheduler.deleteInterval(name);
+  }
+
+  private every(name: string, ms: number, tick: () => Promise<unknown>): void {
+    const interval = setInterval(() => {
+      if (this.running.has(name)) return;
+      this.running.add(name);
+      tick()
+        .catch((error: unknown) =>
+          this.logger.error(
+            `${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        )
+        .finally(() => this.running.delete(name));
+    }, ms);
+    interval.unref();
+    this.scheduler.addInterval(name, interval);
+  }
+}
