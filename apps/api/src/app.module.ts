@@ -33,6 +33,8 @@ import { CreateCampaignController } from './create-campaign/create-campaign.cont
 import { SandboxController } from './sandbox/sandbox.controller';
 import { PlatformSettingsModule } from './connect-account/platform-settings.module';
 import { JobsModule } from '../../worker/src/jobs/jobs.module';
+import { TokenRefreshModule } from '../../worker/src/refresh-tokens/token-refresh.module';
+import { RefreshConnectionController } from './refresh-connection/refresh-connection.controller';
 import { ConfigureWebhookController } from './configure-webhook/configure-webhook.controller';
 import { WebhooksModule } from './configure-webhook/webhooks.module';
 
@@ -47,6 +49,7 @@ export class AppModule {
         StorageModule,
         PlatformSettingsModule,
         WebhooksModule,
+        TokenRefreshModule,
         CqrsModule.forRoot(),
         // A local run is one process: it runs the scheduled jobs too (else the worker does).
         ...(config.runProjections ? [JobsModule] : []),
@@ -62,6 +65,7 @@ export class AppModule {
         ChooseAccountsController,
         CopyConnectionController,
         ConfigureWebhookController,
+        RefreshConnectionController,
         SchedulePostController,
         CreateCampaignController,
         SetMainAccountController,

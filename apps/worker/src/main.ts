@@ -8,6 +8,7 @@ import { StorageModule } from '../../api/src/storage/storage.module';
 import { PlatformSettingsModule } from '../../api/src/connect-account/platform-settings.module';
 import { WebhooksModule } from '../../api/src/configure-webhook/webhooks.module';
 import { JobsModule } from './jobs/jobs.module';
+import { TokenRefreshModule } from './refresh-tokens/token-refresh.module';
 
 /**
  * The worker: runs the projections (and, later, scheduled jobs) for API processes that do not.
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
       StorageModule,
       PlatformSettingsModule,
       WebhooksModule,
+      TokenRefreshModule,
       ...(rebuild ? [] : [JobsModule]),
     ],
   })

@@ -7,12 +7,9 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
-import { WorkspaceCommands, type Clock } from '@ledger/commands';
+import type { Clock } from '@ledger/commands';
 import type { EventStore } from '@ledger/event-store';
 import { LeaseKeeper } from '@ledger/leases';
-import { loadPlatformsConfig, tokenRefreshers } from '@ledger/platforms';
-import type { ConnectionsReadModel } from '@ledger/read-models';
-import type { TokenVault } from '@ledger/token-vault';
 import {
   WebhookDispatcher,
   WebhookEnqueuer,
@@ -21,43 +18,10 @@ import {
 } from '@ledger/webhooks';
 import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
 import { WEBHOOK_DELIVERIES } from '../../../api/src/configure-webhook/webhook.providers';
-import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
-import {
-  CLOCK,
-  CONNECTIONS_READ_MODEL,
-  EVENT_STORE,
-  TOKEN_VAULT,
-} from '../../../api/src/storage/injection-tokens';
+import { CLOCK, EVENT_STORE } from '../../../api/src/storage/injection-tokens';
 import { TokenRefreshJob } from '../refresh-tokens/token-refresh.job';
 
 const jobProviders: Provider[] = [
-  {
-    provide: TokenRefreshJob,
-    inject: [
-      CONNECTIONS_READ_MODEL,
-      TOKEN_VAULT,
-      PLATFORM_ENV,
-      WorkspaceCommands,
-      LeaseKeeper,
-      CLOCK,
-    ],
-    useFactory: (
-      readModel: ConnectionsReadModel,
-      vault: TokenVault,
-      env: Record<string, string | undefined>,
-      workspaces: WorkspaceCommands,
-      leases: LeaseKeeper,
-      clock: Clock,
-    ) =>
-      new TokenRefreshJob({
-        readModel,
-        vault,
-        refreshers: tokenRefreshers(loadPlatformsConfig(env)),
-        workspaces,
-        leases,
-        clock,
-      }),
-  },
   {
     provide: WebhookEnqueuer,
     inject: [EVENT_STORE, WEBHOOK_DELIVERIES, WebhookSubscriptions, CLOCK],
@@ -87,7 +51,7 @@ const jobProviders: Provider[] = [
 @Module({
   imports: [ScheduleModule.forRoot()],
   providers: jobProviders,
-  exports: [TokenRefreshJob, WebhookEnqueuer, WebhookDispatcher],
+  exports: [WebhookEnqueuer, WebhookDispatcher],
 })
 export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');

@@ -123,4 +123,22 @@ describe('the token refresh job (X rotates refresh tokens; local X OAuth server)
       data: { reason: expect.stringMatching(/reconnect/i) },
     });
   });
+
+  it('refreshes on demand over HTTP, recorded as a manual refresh; auditors may not', async () => {
+    const connection = await connectX('604');
+    const refresh = (role: 'owner' | 'auditor') =>
+      request(ledger.server)
+        .post(`/v1/workspaces/${WS}/connections/${connection.id}/refresh`)
+        .set('Authorization', `Bearer ${ledger.token({ [WS]: role })}`);
+    expect((await refresh('auditor')).status).toBe(403);
+    const response = await refresh('owner');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ result: 'refreshed' });
+    const manual = (await history(connection.id)).filter(
+      (e) => e.type === 'ConnectionTokensRefreshed',
+    );
+    expect(manual).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ trigger: 'manual' }) }),
+    ]);
+  });
 });

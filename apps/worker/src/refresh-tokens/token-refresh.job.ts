@@ -59,12 +59,20 @@ export class TokenRefreshJob {
     return results;
   }
 
-  async refreshOne(connection: ConnectionView): Promise<RefreshResult> {
+  /** A refresh someone asked for: not waiting for the plan's time, but never a forbidden one. */
+  refreshNow(connection: ConnectionView): Promise<RefreshResult> {
+    return this.refreshOne(connection, 'manual');
+  }
+
+  async refreshOne(
+    connection: ConnectionView,
+    trigger: 'scheduled' | 'manual' = 'scheduled',
+  ): Promise<RefreshResult> {
     const refresher = this.deps.refreshers.get(connection.platform);
     if (!refresher) return 'unsupported';
     const now = this.deps.clock.now();
     const wait = this.backoff.get(connection.id);
-    if (wait && wait.until > now.getTime()) return 'backing-off';
+    if (trigger === 'scheduled' && wait && wait.until > now.getTime()) return 'backing-off';
     const outcome = await this.deps.leases.runExclusively(
       `refresh:${connection.id}`,
       LEASE_TTL_MS,
@@ -78,7 +86,7 @@ export class TokenRefreshJob {
             await this.mark(connection, 'expired', plan.reason);
           return 'no-refresh' as const;
         }
-        if (plan.refreshAt > now) return 'not-due' as const;
+        if (trigger === 'scheduled' && plan.refreshAt > now) return 'not-due' as const;
         signal.throwIfLost();
         let fresh;
         try {
@@ -89,7 +97,7 @@ export class TokenRefreshJob {
         // The rotated refresh token must be kept before anything else could need it.
         await this.deps.vault.store(ref, fresh);
         this.backoff.delete(connection.id);
-        return this.record(connection, fresh.expiresAt);
+        return this.record(connection, fresh.expiresAt, trigger);
       },
     );
     return outcome.ran ? outcome.value : 'busy';
@@ -98,6 +106,7 @@ export class TokenRefreshJob {
   private async record(
     connection: ConnectionView,
     tokenExpiresAt: string | null,
+    trigger: 'scheduled' | 'manual',
   ): Promise<RefreshResult> {
     const ref = { workspaceId: connection.workspaceId, connectionId: connection.id };
     const context = systemContext('token refresh');
@@ -108,7 +117,7 @@ export class TokenRefreshJob {
           workspaceId: connection.workspaceId,
           connectionId: connection.id,
           tokenExpiresAt,
-          trigger: 'scheduled',
+          trigger,
           now: this.deps.clock.now().toISOString(),
         },
         context,

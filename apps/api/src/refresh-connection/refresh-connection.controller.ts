@@ -1,0 +1,81 @@
+import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '@ledger/domain';
+import type { ConnectionsReadModel } from '@ledger/read-models';
+import {
+  TokenRefreshJob,
+  type RefreshResult,
+} from '../../../worker/src/refresh-tokens/token-refresh.job';
+import { Roles } from '../http/auth/auth.decorators';
+import { ProblemException } from '../http/problem';
+import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
+
+/** What each outcome of an asked-for refresh means to the caller. */
+const REFUSALS: Partial<Record<RefreshResult, { status: number; code: string; detail: string }>> = {
+  busy: {
+    status: 409,
+    code: 'REFRESH_IN_PROGRESS',
+    detail: 'A refresh of this connection is running: try again in a minute.',
+  },
+  transient: {
+    status: 503,
+    code: 'PLATFORM_UNAVAILABLE',
+    detail: 'The platform did not answer: wait and retry.',
+  },
+  expired: {
+    status: 409,
+    code: 'CONNECTION_EXPIRED',
+    detail: 'The platform refused the token for good: reconnect the account.',
+  },
+  error: {
+    status: 409,
+    code: 'CONNECTION_ERROR',
+    detail: 'The platform refused the refresh: see the connection’s status reason, then reconnect.',
+  },
+  'no-refresh': {
+    status: 409,
+    code: 'REFRESH_NOT_AVAILABLE',
+    detail: 'This platform gives no way to refresh this token: reconnect before it expires.',
+  },
+  unsupported: {
+    status: 409,
+    code: 'REFRESH_NOT_AVAILABLE',
+    detail: 'This platform is not configured for refreshing.',
+  },
+};
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/connections/:id/refresh')
+export class RefreshConnectionController {
+  constructor(
+    private readonly refresher: TokenRefreshJob,
+    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('owner', 'admin')
+  @ApiOperation({
+    summary: 'Refresh the connection’s token now (recorded like a scheduled refresh)',
+  })
+  async refresh(
+    @Param('ws') workspaceId: string,
+    @Param('id') connectionId: string,
+  ): Promise<{ result: RefreshResult }> {
+    const connection = await this.readModel.getConnection(workspaceId, connectionId);
+    if (!connection)
+      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
+        connectionId,
+      });
+    const result = await this.refresher.refreshNow(connection);
+    if (result === 'disconnected') {
+      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
+        connectionId,
+      });
+    }
+    const refusal = REFUSALS[result];
+    if (refusal) throw new ProblemException({ ...refusal, title: 'Refresh not done' });
+    return { result };
+  }
+}

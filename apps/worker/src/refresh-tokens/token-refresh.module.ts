@@ -1,0 +1,49 @@
+import { Global, Module } from '@nestjs/common';
+import { WorkspaceCommands, type Clock } from '@ledger/commands';
+import { LeaseKeeper } from '@ledger/leases';
+import { loadPlatformsConfig, tokenRefreshers } from '@ledger/platforms';
+import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { TokenVault } from '@ledger/token-vault';
+import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
+import {
+  CLOCK,
+  CONNECTIONS_READ_MODEL,
+  TOKEN_VAULT,
+} from '../../../api/src/storage/injection-tokens';
+import { TokenRefreshJob } from './token-refresh.job';
+
+/** The token refresher: scheduled by the jobs, and on demand from the API. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: TokenRefreshJob,
+      inject: [
+        CONNECTIONS_READ_MODEL,
+        TOKEN_VAULT,
+        PLATFORM_ENV,
+        WorkspaceCommands,
+        LeaseKeeper,
+        CLOCK,
+      ],
+      useFactory: (
+        readModel: ConnectionsReadModel,
+        vault: TokenVault,
+        env: Record<string, string | undefined>,
+        workspaces: WorkspaceCommands,
+        leases: LeaseKeeper,
+        clock: Clock,
+      ) =>
+        new TokenRefreshJob({
+          readModel,
+          vault,
+          refreshers: tokenRefreshers(loadPlatformsConfig(env)),
+          workspaces,
+          leases,
+          clock,
+        }),
+    },
+  ],
+  exports: [TokenRefreshJob],
+})
+export class TokenRefreshModule {}
