@@ -30,7 +30,7 @@ import {
   PENDING_SELECTIONS,
   TOKEN_VAULT,
 } from './injection-tokens';
-import { LeaseKeeper, openLeaseStore, type LeaseStore } from '@ledger/leases';
+import { LeaseKeeper, openLeaseStore, type LeaseHolding, type LeaseStore } from '@ledger/leases';
 import type { PendingSelectionStore } from '../choose-accounts/pending-selection';
 import { MongoPendingSelectionStore } from '../choose-accounts/mongo-pending-selection.store';
 import { SqlitePendingSelectionStore } from '../choose-accounts/sqlite-pending-selection.store';
@@ -173,14 +173,25 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection | null,
+    private readonly leases: LeaseKeeper,
   ) {}
 
+  private holding: LeaseHolding | null = null;
+
   onModuleInit(): void {
-    // A local run is one process; in production the worker runs the projections.
-    if (this.config.runProjections) this.projections.start();
+    // A local run is one process; in production the worker runs the projections. Either way
+    // one process at a time applies them (a standby takes over when the holder dies).
+    if (!this.config.runProjections) return;
+    this.holding = this.leases.holdWhileRunning(
+      `projection:${CONNECTIONS_PROJECTION}`,
+      () => this.projections.start(),
+      () => this.projections.stop(),
+      { ttlMs: 10_000 },
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.holding?.stop();
     await this.projections.stop();
     await this.vault.close();
     await this.readModel.close();
