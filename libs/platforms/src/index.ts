@@ -14,3 +14,4 @@ export * from './threads/threads-platform';
 export * from './tiktok';
 export * from './linkedin';
 export * from './refresh';
+export * from './health';

@@ -88,6 +88,12 @@ export interface ConnectionsReadModel {
    * first: what the refresh job looks at.
    */
   listTokensExpiringBefore(before: string, limit: number): Promise<ConnectionView[]>;
+  /**
+   * Connected connections of every workspace, by id, the first `limit` after `afterId` (null:
+   * from the start): pages through everything, for the health check. Pass the last id of a
+   * page to get the next one; a short page is the last.
+   */
+  listAllConnections(afterId: string | null, limit: number): Promise<ConnectionView[]>;
   /** The workspace's plan, or null when it never changed it (then it is the default plan). */
   getPlan(workspaceId: string): Promise<Plan | null>;
 

@@ -281,6 +281,7 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
       getConnection: (workspaceId, id) => model.getConnection(workspaceId, id),
       listConnections: (workspaceId, filter) => model.listConnections(workspaceId, filter),
       listTokensExpiringBefore: (before, limit) => model.listTokensExpiringBefore(before, limit),
+      listAllConnections: (afterId, limit) => model.listAllConnections(afterId, limit),
       getPlan: (workspaceId) => model.getPlan(workspaceId),
       close: () => model.close(),
     };

@@ -138,6 +138,8 @@ export interface FacebookGraphServer
   extends GraphApiServerBase, GraphLongLivedRegistration<GraphFakeFacebookUser> {
   /** This (short-lived) user token belongs to `user`; exchanging it yields a long-lived one. */
   registerUser(accessToken: string, user: GraphFakeFacebookUser): void;
+  /** `POST /{page-id}/feed` (see the Page feed section at the end of this file). */
+  readonly pageFeed: GraphPageFeed;
 }
 
 /** Both flavours: a long-lived token as if an exchange had issued it at `issuedAt`. */
@@ -214,6 +216,7 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
     GraphLongLivedRegistration<U> & {
       registerUser(token: string, user: U): void;
       refreshes: GraphRefreshRecord[];
+      pageFeed: GraphPageFeed;
     }
 > {
   const version = options.version ?? 'v26.0';
@@ -226,6 +229,7 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
   const exchanges: GraphExchangeRecord[] = [];
   const longLivedTokens: string[] = [];
   const refreshes: GraphRefreshRecord[] = [];
+  const pageFeed = startPageFeed(tokens);
   const clock = (): number => (options.now ? options.now() : new Date()).getTime();
   let baseUrl = '';
 
@@ -250,6 +254,8 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
     const q = url.searchParams;
     const exchangePath = flavor === 'facebook' ? 'oauth/access_token' : 'access_token';
 
+    if (flavor === 'facebook' && pageFeed.handles(req, path))
+      return pageFeed.handle(req, res, path);
     if (req.method !== 'GET') {
       return sendJson(
         res,
@@ -384,6 +390,12 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
         ),
       );
     }
+    // A Page token (as /me/accounts hands out) reads its own Page: `GET /me` or `GET /{page-id}`.
+    const page = flavor === 'facebook' && !entry ? pageOfToken(tokens, token) : undefined;
+    if (page && (path === 'me' || path === page.id)) {
+      const wanted = (q.get('fields') ?? 'id,name').split(',').filter(Boolean);
+      return answer(200, pick({ id: page.id, name: page.name }, ['id', ...wanted]));
+    }
     if (!entry || entry.invalidSubcode !== null) {
       return answer(400, invalidToken(entry?.invalidSubcode ?? null), wwwAuthenticate());
     }
@@ -498,6 +510,7 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
     exchanges,
     longLivedTokens,
     refreshes,
+    pageFeed,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -515,6 +528,18 @@ function addScript(
   const path = rawPath?.replace(/^\/+/, '') ?? null;
   const list = (to.get(key) ?? []).filter((s) => s.path !== path);
   to.set(key, [...list, { response, path }]);
+}
+
+/** The Page whose Page token this is, among the Pages of the users registered so far. */
+function pageOfToken(
+  tokens: Map<string, { user: GraphFakeFacebookUser | GraphFakeInstagramUser }>,
+  token: string,
+): GraphFakePage | undefined {
+  for (const { user } of tokens.values()) {
+    const page = 'pages' in user ? user.pages.find((p) => p.access_token === token) : undefined;
+    if (page) return page;
+  }
+  return undefined;
 }
 
 function userIdOf(user: GraphFakeFacebookUser | GraphFakeInstagramUser): string {
@@ -577,4 +602,120 @@ function sendJson(
     ...headers,
   });
   res.end(text ? body : JSON.stringify(body));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page feed: `POST /{page-id}/feed` (publishing). Kept apart from the rest of the fake.
+// ---------------------------------------------------------------------------------------------
+
+export interface GraphPagePostRecord {
+  /** `{page-id}_{post-id}`, as Graph answers it. */
+  id: string;
+  pageId: string;
+  message: string;
+}
+
+export interface GraphPageFeed {
+  /** Posts created, oldest first. */
+  readonly posts: GraphPagePostRecord[];
+  /** The next `POST /{page-id}/feed` calls answer these, in order, instead of posting. */
+  failNext(...responses: ScriptedGraphResponse[]): void;
+}
+
+/**
+ * `POST /{page-id}/feed` with `message` (form or JSON body) and the Page's own token (header
+ * or `access_token`): `{id: "{page-id}_{post-id}"}`. A token that is not that Page's answers
+ * Graph error 190 (unknown token) or 200 (a token of another Page or a user token: posting
+ * needs the Page token with pages_manage_posts); the same message twice answers 506.
+ */
+function startPageFeed(
+  tokens: Map<string, { user: GraphFakeFacebookUser | GraphFakeInstagramUser }>,
+): GraphPageFeed & {
+  handles(req: IncomingMessage, path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, path: string): void;
+} {
+  const posts: GraphPagePostRecord[] = [];
+  const failures: ScriptedGraphResponse[] = [];
+  let nextId = 122000000000000000n;
+  const pageOf = (token: string): GraphFakePage | undefined => {
+    for (const { user } of tokens.values()) {
+      const page = 'pages' in user ? user.pages.find((p) => p.access_token === token) : undefined;
+      if (page) return page;
+    }
+    return undefined;
+  };
+  return {
+    posts,
+    failNext: (...responses) => void failures.push(...responses),
+    handles: (req, path) => req.method === 'POST' && /^\d+\/feed$/.test(path),
+    handle(req, res, path) {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      req.on('end', () => {
+        const json = (req.headers['content-type'] ?? '').includes('json');
+        let params: Record<string, string> = {};
+        try {
+          params = json
+            ? (JSON.parse(raw || '{}') as Record<string, string>)
+            : Object.fromEntries(new URLSearchParams(raw));
+        } catch {
+          params = {};
+        }
+        const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+        const header = /^(?:Bearer|OAuth) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        const token = header ?? params.access_token ?? query.get('access_token') ?? undefined;
+        const pageId = path.split('/')[0];
+        const failure = failures.shift();
+        if (failure) return sendJson(res, failure.status, failure.body ?? {}, failure.headers);
+        if (!token) {
+          return sendJson(
+            res,
+            400,
+            graphError('An active access token must be used.', 'OAuthException', 2500),
+          );
+        }
+        const page = pageOf(token);
+        if (!page) {
+          const known = tokens.has(token);
+          return known
+            ? sendJson(
+                res,
+                403,
+                graphError(
+                  "(#200) The user hasn't authorized the application to perform this action",
+                  'OAuthException',
+                  200,
+                ),
+              )
+            : sendJson(res, 400, invalidToken(null), wwwAuthenticate());
+        }
+        if (page.id !== pageId) {
+          return sendJson(
+            res,
+            403,
+            graphError('(#200) This Page token cannot post to another Page', 'OAuthException', 200),
+          );
+        }
+        const message = params.message ?? '';
+        if (!message) {
+          return sendJson(
+            res,
+            400,
+            graphError('(#100) Missing message or attachment', 'OAuthException', 100),
+          );
+        }
+        if (posts.some((p) => p.pageId === pageId && p.message === message)) {
+          return sendJson(
+            res,
+            400,
+            graphError('(#506) Duplicate status message', 'OAuthException', 506),
+          );
+        }
+        nextId += 1n;
+        const id = `${pageId}_${nextId}`;
+        posts.push({ id, pageId, message });
+        sendJson(res, 200, { id });
+      });
+    },
+  };
 }

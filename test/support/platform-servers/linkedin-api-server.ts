@@ -64,7 +64,17 @@ export interface LinkedInApiServer {
     response: LinkedInScriptedResponse,
   ): void;
   readonly requests: LinkedInRequestRecord[];
+  /** Posts `POST /rest/posts` created, oldest first. */
+  readonly posts: LinkedInPostRecord[];
   stop(): Promise<void>;
+}
+
+export interface LinkedInPostRecord {
+  /** `urn:li:share:N`, as `x-restli-id` announced it. */
+  id: string;
+  author: string;
+  commentary: string;
+  linkedinVersion: string | null;
 }
 
 const UNAUTHORIZED = {
@@ -90,10 +100,85 @@ export async function startLinkedInApiServer(): Promise<LinkedInApiServer> {
   const organizations = new Map<number, LinkedInOrganization>();
   const scripts = new Map<string, LinkedInScriptedResponse>();
   const requests: LinkedInRequestRecord[] = [];
+  const posts: LinkedInPostRecord[] = [];
+  let nextShare = 7300000000000000000n;
+
+  /**
+   * `POST /rest/posts` (versioned): `201` with the post URN in `x-restli-id`. The author must
+   * be the member (`urn:li:person:{sub}`) or a page they may post for; a duplicate is a 422.
+   */
+  async function createPost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw = '';
+    for await (const chunk of req) raw += (chunk as Buffer).toString();
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const member = token === undefined ? undefined : members.get(token);
+    if (!member) return send(res, 401, UNAUTHORIZED);
+    const version = header(req, 'linkedin-version');
+    if (
+      !version ||
+      !/^\d{6}$/.test(version) ||
+      header(req, 'x-restli-protocol-version') !== '2.0.0'
+    ) {
+      return send(res, 400, {
+        status: 400,
+        code: 'VERSION_MISSING',
+        message: 'A version must be present.',
+      });
+    }
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    } catch {
+      return send(res, 400, { status: 400, message: 'Invalid JSON' });
+    }
+    const author = typeof body.author === 'string' ? body.author : '';
+    const commentary = typeof body.commentary === 'string' ? body.commentary : '';
+    const orgId = /^urn:li:organization:(\d+)$/.exec(author)?.[1];
+    const mayPost =
+      author === `urn:li:person:${member.userinfo.sub}` ||
+      (orgId !== undefined &&
+        (member.roles ?? []).some(
+          (r) =>
+            r.organizationId === Number(orgId) &&
+            (r.state ?? 'APPROVED') === 'APPROVED' &&
+            ['ADMINISTRATOR', 'DIRECT_SPONSORED_CONTENT_POSTER', 'CONTENT_ADMINISTRATOR'].includes(
+              r.role,
+            ),
+        ));
+    if (!mayPost) {
+      return send(res, 403, {
+        status: 403,
+        serviceErrorCode: 100,
+        code: 'ACCESS_DENIED',
+        message: `Not enough permissions to access: partnerApiPostsExternal.CREATE.${version}`,
+      });
+    }
+    const d = body.distribution as { feedDistribution?: unknown } | undefined;
+    if (
+      !commentary ||
+      body.lifecycleState !== 'PUBLISHED' ||
+      body.visibility !== 'PUBLIC' ||
+      d?.feedDistribution !== 'MAIN_FEED'
+    ) {
+      return send(res, 422, { status: 422, message: 'ERROR :: /commentary :: field is required' });
+    }
+    if (posts.some((p) => p.author === author && p.commentary === commentary)) {
+      return send(res, 422, {
+        status: 422,
+        message: 'Content is a duplicate of urn:li:share:' + String(nextShare),
+      });
+    }
+    nextShare += 1n;
+    const id = `urn:li:share:${nextShare}`;
+    posts.push({ id, author, commentary, linkedinVersion: version });
+    res.writeHead(201, { 'x-restli-id': id, 'x-linkedin-id': id });
+    res.end();
+  }
 
   const server = createServer((req, res) => {
     const raw = req.url ?? '/';
     const url = new URL(raw, 'http://localhost');
+    if (req.method === 'POST' && url.pathname === '/rest/posts') return void createPost(req, res);
     const endpoint = endpointOf(req, url.pathname);
     if (!endpoint)
       return send(res, 404, { status: 404, message: `No resource found for ${url.pathname}` });
@@ -201,6 +286,7 @@ export async function startLinkedInApiServer(): Promise<LinkedInApiServer> {
     scriptResponse: (accessToken, endpoint, response) =>
       void scripts.set(`${accessToken}\n${endpoint}`, response),
     requests,
+    posts,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -69,7 +69,16 @@ export interface ThreadsRefreshRecord {
   status: number;
 }
 
+/** A post `POST /{user}/threads_publish` made public. */
+export interface ThreadsPostRecord {
+  id: string;
+  userId: string;
+  text: string;
+}
+
 export interface ThreadsGraphServer {
+  /** Text posts published (`POST /{user}/threads` then `/threads_publish`), oldest first. */
+  readonly threadsPosts: ThreadsPostRecord[];
   /** `http://127.0.0.1:<port>`. */
   baseUrl: string;
   /** The versioned base, what `THREADS_API_URL` names: `${baseUrl}/v1.0`. */
@@ -172,10 +181,72 @@ export async function startThreadsGraphServer(
     return false;
   }
 
+  const containers = new Map<string, { userId: string; text: string; published: boolean }>();
+  const threadsPosts: ThreadsPostRecord[] = [];
+  let nextId = 17900000000000000n;
+  /**
+   * Publishing, in Meta's two steps: `POST /{user}/threads?media_type=TEXT&text=` creates a
+   * container `{id}`; `POST /{user}/threads_publish?creation_id=` publishes it `{id}`.
+   * Parameters in the query or a form body; only the user's own token may post as them.
+   */
+  async function publishing(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> {
+    let raw = '';
+    for await (const chunk of req) raw += (chunk as Buffer).toString();
+    const params = new URLSearchParams(query);
+    for (const [key, value] of new URLSearchParams(raw)) params.set(key, value);
+    const header = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = header ?? params.get('access_token');
+    const script = token === null ? undefined : scripted.get(token);
+    if (script) return send(res, script.status, script.body ?? {}, script.headers);
+    if (refuseToken(res, token)) return;
+    const [, userId, edge] = path.split('/');
+    if (tokens.get(token as string)?.profile.id !== userId) {
+      return sendThreadsGraphError(res, 403, {
+        message: '(#10) Application does not have permission for this action',
+        type: 'OAuthException',
+        code: 10,
+      });
+    }
+    if (edge === 'threads') {
+      const text = params.get('text') ?? '';
+      if (params.get('media_type') !== 'TEXT' || !text || [...text].length > 500) {
+        return sendThreadsGraphError(res, 400, {
+          message: 'Invalid parameter',
+          type: 'OAuthException',
+          code: 100,
+        });
+      }
+      nextId += 1n;
+      containers.set(String(nextId), { userId, text, published: false });
+      return send(res, 200, { id: String(nextId) });
+    }
+    const container = containers.get(params.get('creation_id') ?? '');
+    if (!container || container.userId !== userId || container.published) {
+      return sendThreadsGraphError(res, 400, {
+        message: 'The media could not be found or was already published',
+        type: 'OAuthException',
+        code: 24,
+        error_subcode: 4279009,
+      });
+    }
+    container.published = true;
+    nextId += 1n;
+    threadsPosts.push({ id: String(nextId), userId, text: container.text });
+    send(res, 200, { id: String(nextId) });
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Meta answers both the versioned and the unversioned path.
     const path = url.pathname.replace(new RegExp(`^/${escapeRegExp(version)}(?=/)`), '');
+    if (req.method === 'POST' && /^\/\d+\/threads(_publish)?$/.test(path)) {
+      return void publishing(req, res, path, url.searchParams);
+    }
     if (req.method !== 'GET') {
       return sendThreadsGraphError(res, 400, unsupported(req.method ?? '', url.pathname));
     }
@@ -317,6 +388,7 @@ export async function startThreadsGraphServer(
     expireToken: (accessToken) => void expired.add(accessToken),
     scriptResponse: (accessToken, response) => void scripted.set(accessToken, response),
     profileOf: (accessToken) => tokens.get(accessToken)?.profile,
+    threadsPosts,
     issuedLongLivedTokens,
     exchangeRequests,
     refreshRequests,

@@ -39,7 +39,12 @@ export interface AppConfig {
   oauthSuccessRedirectUrls: string[];
   platforms: Record<Platform, PlatformConfig>;
   /** How often the scheduled jobs tick (milliseconds). */
-  jobs: { tokenRefreshEveryMs: number; webhookEveryMs: number };
+  jobs: {
+    tokenRefreshEveryMs: number;
+    healthCheckEveryMs: number;
+    webhookEveryMs: number;
+    publishEveryMs: number;
+  };
   /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
   platformExtras: Record<string, string | undefined>;
   /** Run the projections in this process (a local run); false when a worker runs them. */
@@ -142,11 +147,29 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
           86_400,
           problems,
         ) * 1000,
+      // Weekly by default; at most 24 days, the longest interval a timer can wait.
+      healthCheckEveryMs:
+        parseInteger(
+          value('HEALTH_CHECK_EVERY_SECONDS'),
+          604_800,
+          'HEALTH_CHECK_EVERY_SECONDS',
+          1,
+          2_073_600,
+          problems,
+        ) * 1000,
       webhookEveryMs: parseInteger(
         value('WEBHOOK_EVERY_MS'),
         2000,
         'WEBHOOK_EVERY_MS',
         50,
+        3_600_000,
+        problems,
+      ),
+      publishEveryMs: parseInteger(
+        value('PUBLISH_EVERY_MS'),
+        10_000,
+        'PUBLISH_EVERY_MS',
+        100,
         3_600_000,
         problems,
       ),

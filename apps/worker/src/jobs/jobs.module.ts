@@ -19,9 +19,14 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
 import { WEBHOOK_DELIVERIES } from '../../../api/src/configure-webhook/webhook.providers';
 import { CLOCK, EVENT_STORE } from '../../../api/src/storage/injection-tokens';
+import { HealthCheckJob } from '../check-health/health-check.job';
+import { healthCheckProvider } from '../check-health/health-check.provider';
 import { TokenRefreshJob } from '../refresh-tokens/token-refresh.job';
+import { PublishPostsJob } from '../publish-posts/publish-posts.job';
+import { publishPostsProviders } from '../publish-posts/publish-posts.providers';
 
 const jobProviders: Provider[] = [
+  healthCheckProvider,
   {
     provide: WebhookEnqueuer,
     inject: [EVENT_STORE, WEBHOOK_DELIVERIES, WebhookSubscriptions, CLOCK],
@@ -41,10 +46,11 @@ const jobProviders: Provider[] = [
       clock: Clock,
     ) => new WebhookDispatcher(deliveries, subscriptions, { clock }),
   },
+  ...publishPostsProviders,
 ];
 
 /**
- * The scheduled jobs (@nestjs/schedule): token refresh, webhook enqueue and delivery. Each tick
+ * The scheduled jobs (@nestjs/schedule): token refresh, health check, webhook enqueue and delivery. Each tick
  * that must run once across workers holds a lease; a tick never overlaps its previous run.
  * The worker runs them; a local run runs them in the API process.
  */
@@ -61,13 +67,15 @@ export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly scheduler: SchedulerRegistry,
     private readonly leases: LeaseKeeper,
     private readonly refresh: TokenRefreshJob,
+    private readonly health: HealthCheckJob,
     private readonly enqueuer: WebhookEnqueuer,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly publisher: PublishPostsJob,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    const { tokenRefreshEveryMs, webhookEveryMs } = this.config.jobs;
+    const { tokenRefreshEveryMs, healthCheckEveryMs, webhookEveryMs } = this.config.jobs;
     this.every('token-refresh', tokenRefreshEveryMs, () =>
       this.leases.runExclusively(
         'job:token-refresh',
@@ -75,9 +83,13 @@ export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown
         () => this.refresh.runOnce(),
       ),
     );
+    // The job holds `job:health-check` itself, so two workers never run it at once.
+    this.every('health-check', healthCheckEveryMs, () => this.health.runOnce());
     this.every('webhook-enqueue', webhookEveryMs, () =>
       this.leases.runExclusively('job:webhook-enqueue', 30_000, () => this.enqueuer.catchUp()),
     );
+    // Each post is published under its own lease and marker: any number of workers may run it.
+    this.every('publish-posts', this.config.jobs.publishEveryMs, () => this.publisher.runOnce());
     // Deliveries are claimed one by one, so any number of workers may dispatch.
     this.every('webhook-deliver', webhookEveryMs, () => this.dispatcher.deliverDue());
   }

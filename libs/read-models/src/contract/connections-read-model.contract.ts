@@ -218,6 +218,38 @@ export function describeConnectionsReadModelContract(
       expect(firstOnly).toHaveLength(1);
     });
 
+    it('pages through the connections of every workspace by id, leaving out disconnected ones, for the health check', async () => {
+      const other = `${ws}-other`;
+      // Ids under one fresh prefix, so rows of other tests sharing the database sort elsewhere.
+      const prefix = `all-${randomUUID()}-`;
+      await apply(
+        changesOf([
+          connected(ws, `${prefix}3`, T0),
+          connected(ws, `${prefix}1`, T1),
+          connected(ws, `${prefix}gone`, T0),
+          disconnected(ws, `${prefix}gone`, T1),
+        ]).concat(changesOf([connected(other, `${prefix}2`, T2)])),
+      );
+      const mine = (views: ConnectionView[]) =>
+        views.filter((c) => c.id.startsWith(prefix)).map((c) => `${c.workspaceId}/${c.id}`);
+      const first = await store.listAllConnections(prefix, 2);
+      expect(first.map((c) => c.id)).toEqual([`${prefix}1`, `${prefix}2`]);
+      expect(first[1]).toMatchObject({ workspaceId: other, platform: expect.any(String) });
+      const next = await store.listAllConnections(first[1].id, 1000);
+      expect(mine(next)).toEqual([`${ws}/${prefix}3`]);
+      const everything: ConnectionView[] = [];
+      for (let page = await store.listAllConnections(null, 50); ;) {
+        everything.push(...page);
+        if (page.length < 50) break;
+        page = await store.listAllConnections(page[page.length - 1].id, 50);
+      }
+      expect(mine(everything)).toEqual([
+        `${ws}/${prefix}1`,
+        `${other}/${prefix}2`,
+        `${ws}/${prefix}3`,
+      ]);
+    });
+
     it('keeps workspaces apart: connections, lists and plans', async () => {
       const other = `${ws}-other`;
       await apply(

@@ -71,6 +71,8 @@ const connectionSchema = new Schema<ConnectionDoc>(
 connectionSchema.index({ workspaceId: 1, disconnectedAt: 1, connectedAtMs: 1, id: 1 });
 // The refresh job's question: whose token expires soonest, across workspaces.
 connectionSchema.index({ disconnectedAt: 1, tokenExpiresAtMs: 1 });
+// The health check's walk through every connection, by id.
+connectionSchema.index({ disconnectedAt: 1, id: 1 });
 
 const planSchema = new Schema<PlanDoc>(
   { _id: String, plan: { type: String, required: true }, streamRevision: Number },

@@ -178,6 +178,15 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     return docs.map(toView);
   }
 
+  async listAllConnections(afterId: string | null, limit: number): Promise<ConnectionView[]> {
+    const docs = await this.models.connections
+      .find({ disconnectedAt: null, ...(afterId === null ? {} : { id: { $gt: afterId } }) })
+      .sort({ id: 1, workspaceId: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map(toView);
+  }
+
   async getPlan(workspaceId: string): Promise<Plan | null> {
     const doc = await this.models.plans.findById(workspaceId).lean();
     return doc?.plan ?? null;

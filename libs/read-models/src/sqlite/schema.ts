@@ -40,6 +40,8 @@ CREATE INDEX IF NOT EXISTS ${TABLES.connections}_listed
   ON ${TABLES.connections} (workspace_id, connected_at_ms, id) WHERE disconnected_at IS NULL;
 CREATE INDEX IF NOT EXISTS ${TABLES.connections}_expiring
   ON ${TABLES.connections} (token_expires_at_ms, id) WHERE disconnected_at IS NULL;
+CREATE INDEX IF NOT EXISTS ${TABLES.connections}_by_id
+  ON ${TABLES.connections} (id, workspace_id) WHERE disconnected_at IS NULL;
 CREATE TABLE IF NOT EXISTS ${TABLES.plans} (
   workspace_id TEXT PRIMARY KEY,
   plan TEXT NOT NULL,
@@ -110,6 +112,11 @@ export function prepareStatements(db: Database.Database) {
       SELECT * FROM ${C}
       WHERE disconnected_at IS NULL AND token_expires_at_ms IS NOT NULL AND token_expires_at_ms < @before
       ORDER BY token_expires_at_ms, id
+      LIMIT @limit`),
+    listAll: db.prepare(`
+      SELECT * FROM ${C}
+      WHERE disconnected_at IS NULL AND (@afterId IS NULL OR id > @afterId)
+      ORDER BY id, workspace_id
       LIMIT @limit`),
     getPlan: db.prepare(`SELECT plan FROM ${TABLES.plans} WHERE workspace_id = ?`),
     getCheckpoint: db.prepare(`SELECT position FROM ${TABLES.checkpoints} WHERE projection = ?`),

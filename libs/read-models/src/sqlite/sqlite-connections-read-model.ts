@@ -154,6 +154,11 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     return rows.map(toView);
   }
 
+  async listAllConnections(afterId: string | null, limit: number): Promise<ConnectionView[]> {
+    const rows = this.statements.listAll.all({ afterId, limit }) as ConnectionRow[];
+    return rows.map(toView);
+  }
+
   async getPlan(workspaceId: string): Promise<Plan | null> {
     const row = this.statements.getPlan.get(workspaceId) as { plan: Plan } | undefined;
     return row?.plan ?? null;

@@ -1,0 +1,42 @@
+import type { Provider } from '@nestjs/common';
+import { WorkspaceCommands, type Clock } from '@ledger/commands';
+import { LeaseKeeper } from '@ledger/leases';
+import { healthProbes, loadPlatformsConfig } from '@ledger/platforms';
+import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { TokenVault } from '@ledger/token-vault';
+import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
+import {
+  CLOCK,
+  CONNECTIONS_READ_MODEL,
+  TOKEN_VAULT,
+} from '../../../api/src/storage/injection-tokens';
+import { HealthCheckJob } from './health-check.job';
+
+/** The health check, with a probe per configured platform; the jobs schedule it. */
+export const healthCheckProvider: Provider = {
+  provide: HealthCheckJob,
+  inject: [
+    CONNECTIONS_READ_MODEL,
+    TOKEN_VAULT,
+    PLATFORM_ENV,
+    WorkspaceCommands,
+    LeaseKeeper,
+    CLOCK,
+  ],
+  useFactory: (
+    readModel: ConnectionsReadModel,
+    vault: TokenVault,
+    env: Record<string, string | undefined>,
+    workspaces: WorkspaceCommands,
+    leases: LeaseKeeper,
+    clock: Clock,
+  ) =>
+    new HealthCheckJob({
+      readModel,
+      vault,
+      probes: healthProbes(loadPlatformsConfig(env), env),
+      workspaces,
+      leases,
+      clock,
+    }),
+};

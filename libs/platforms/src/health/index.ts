@@ -1,0 +1,4 @@
+export * from './health-probe';
+export * from './facebook-page-health-probe';
+export * from './identity-health-probe';
+export * from './health-probes';

@@ -1,0 +1,7 @@
+export * from './post-publisher';
+export * from './graph-publish';
+export * from './post-publishers';
+export * from '../x/x-publish';
+export * from '../facebook/facebook-publish';
+export * from '../threads/threads-publish';
+export * from '../linkedin/linkedin-publish';

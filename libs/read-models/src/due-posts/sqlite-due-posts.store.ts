@@ -1,0 +1,185 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Platform } from '@ledger/domain';
+import { comparePositions } from '../positions';
+import type { DuePost, DuePostChange, DuePostsStore, PublishingMarker } from './due-posts.port';
+
+interface DueRow {
+  post_id: string;
+  workspace_id: string;
+  connection_id: string;
+  platform: string;
+  content: string;
+  publish_at: number;
+}
+
+interface MarkerRow {
+  post_id: string;
+  attempt: string;
+  started_at: string;
+  platform_post_id: string | null;
+}
+
+/** The due-posts index in a SQLite file (WAL, synchronous=FULL); one transaction per apply. */
+export class SqliteDuePostsStore implements DuePostsStore {
+  private readonly db: Database.Database;
+  private readonly applyTx: (
+    changes: DuePostChange[],
+    checkpoint: { projection: string; position: string },
+  ) => void;
+
+  constructor(filePath: string) {
+    mkdirSync(dirname(filePath), { recursive: true });
+    this.db = new Database(filePath);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS due_posts (
+        post_id TEXT PRIMARY KEY,
+        workspace_id TEXT,
+        connection_id TEXT,
+        platform TEXT,
+        content TEXT,
+        publish_at INTEGER,
+        done INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX IF NOT EXISTS due_posts_due ON due_posts (done, publish_at, post_id);
+      CREATE TABLE IF NOT EXISTS due_posts_checkpoints (
+        projection TEXT PRIMARY KEY,
+        position TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS publishing_markers (
+        post_id TEXT PRIMARY KEY,
+        attempt TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        platform_post_id TEXT
+      );
+    `);
+    const schedule = this.db.prepare(
+      `INSERT INTO due_posts (post_id, workspace_id, connection_id, platform, content, publish_at, done)
+       VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (post_id) DO NOTHING`,
+    );
+    // A removal seen before (or without) its PostScheduled leaves a tombstone.
+    const done = this.db.prepare(
+      `INSERT INTO due_posts (post_id, done) VALUES (?, 1)
+       ON CONFLICT (post_id) DO UPDATE SET done = 1, content = NULL`,
+    );
+    const dropMarker = this.db.prepare('DELETE FROM publishing_markers WHERE post_id = ?');
+    const readCheckpoint = this.db.prepare<[string], { position: string }>(
+      'SELECT position FROM due_posts_checkpoints WHERE projection = ?',
+    );
+    const writeCheckpoint = this.db.prepare(
+      `INSERT INTO due_posts_checkpoints (projection, position) VALUES (?, ?)
+       ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
+    );
+    const applyAll = this.db.transaction(
+      (changes: DuePostChange[], checkpoint: { projection: string; position: string }) => {
+        for (const change of changes) {
+          if (change.kind === 'scheduled') {
+            const p = change.post;
+            schedule.run(
+              p.postId,
+              p.workspaceId,
+              p.connectionId,
+              p.platform,
+              p.content,
+              Date.parse(p.publishAt),
+            );
+          } else {
+            done.run(change.postId);
+            dropMarker.run(change.postId);
+          }
+        }
+        const current = readCheckpoint.get(checkpoint.projection)?.position ?? null;
+        // Never backwards: a slower feeder finishing late must not undo a faster one's progress.
+        if (current === null || comparePositions(checkpoint.position, current) > 0) {
+          writeCheckpoint.run(checkpoint.projection, checkpoint.position);
+        }
+      },
+    );
+    // IMMEDIATE: take the write lock before reading the checkpoint (another process may feed).
+    this.applyTx = (changes, checkpoint) => applyAll.immediate(changes, checkpoint);
+  }
+
+  async apply(
+    changes: DuePostChange[],
+    checkpoint: { projection: string; position: string },
+  ): Promise<void> {
+    this.applyTx(changes, checkpoint);
+  }
+
+  async getCheckpoint(projection: string): Promise<string | null> {
+    const row = this.db
+      .prepare<[string], { position: string }>(
+        'SELECT position FROM due_posts_checkpoints WHERE projection = ?',
+      )
+      .get(projection);
+    return row?.position ?? null;
+  }
+
+  async listDue(before: string, limit: number): Promise<DuePost[]> {
+    const rows = this.db
+      .prepare<[number, number], DueRow>(
+        `SELECT post_id, workspace_id, connection_id, platform, content, publish_at FROM due_posts
+         WHERE done = 0 AND publish_at <= ? ORDER BY publish_at, post_id LIMIT ?`,
+      )
+      .all(Date.parse(before), limit);
+    return rows.map((row) => ({
+      postId: row.post_id,
+      workspaceId: row.workspace_id,
+      connectionId: row.connection_id,
+      platform: row.platform as Platform,
+      content: row.content,
+      publishAt: new Date(row.publish_at).toISOString(),
+    }));
+  }
+
+  async reset(projection: string): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM due_posts').run();
+        this.db.prepare('DELETE FROM due_posts_checkpoints WHERE projection = ?').run(projection);
+      })
+      .immediate();
+  }
+
+  async beginPublishing(marker: Omit<PublishingMarker, 'platformPostId'>): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `INSERT INTO publishing_markers (post_id, attempt, started_at) VALUES (?, ?, ?)
+         ON CONFLICT (post_id) DO NOTHING`,
+      )
+      .run(marker.postId, marker.attempt, marker.startedAt);
+    return result.changes === 1;
+  }
+
+  async completePublishing(postId: string, platformPostId: string): Promise<void> {
+    this.db
+      .prepare('UPDATE publishing_markers SET platform_post_id = ? WHERE post_id = ?')
+      .run(platformPostId, postId);
+  }
+
+  async abandonPublishing(postId: string): Promise<void> {
+    this.db.prepare('DELETE FROM publishing_markers WHERE post_id = ?').run(postId);
+  }
+
+  async publishingMarker(postId: string): Promise<PublishingMarker | null> {
+    const row = this.db
+      .prepare<[string], MarkerRow>('SELECT * FROM publishing_markers WHERE post_id = ?')
+      .get(postId);
+    return row
+      ? {
+          postId: row.post_id,
+          attempt: row.attempt,
+          startedAt: row.started_at,
+          platformPostId: row.platform_post_id,
+        }
+      : null;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
