@@ -123,3 +123,33 @@ describe('OAuth troubleshooting, the attempt limit and where the browser goes af
       .expect(201);
   });
 });
+
+describe('TikTok restricted regions (TIKTOK_RESTRICTED_REGIONS)', () => {
+  let ledger: LedgerTestApp;
+  const WS = 'ws-regions';
+  beforeAll(async () => {
+    ledger = await startLedgerApp({ env: { TIKTOK_RESTRICTED_REGIONS: 'IN,XK' } });
+  });
+  afterAll(() => ledger.close());
+  const start = (body: object) =>
+    request(ledger.server)
+      .post(`/v1/workspaces/${WS}/connections/oauth/tiktok`)
+      .set('Authorization', `Bearer ${ledger.token({ [WS]: 'owner' })}`)
+      .send(body);
+
+  it('refuses an account in a restricted region with 422 and the reason, before going to TikTok', async () => {
+    const refused = await start({ region: 'in' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'ACCOUNT_TYPE_NOT_SUPPORTED', region: 'IN' });
+    expect(refused.body.detail).toMatch(/region IN .*restricted/);
+  });
+
+  it('asks for the region, which TikTok does not tell, and lets other regions through', async () => {
+    const missing = await start({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors[0].field).toBe('region');
+    const allowed = await start({ region: 'US' });
+    expect(allowed.status).toBe(201);
+    expect(allowed.body.authorizationUrl).toContain('client_key=');
+  });
+});

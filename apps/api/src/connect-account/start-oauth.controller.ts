@@ -8,6 +8,7 @@ import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
 import { checkReturnTo } from './return-to';
+import { checkAccountRegion } from './account-region';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { Sandbox } from '../sandbox/sandbox';
@@ -49,6 +50,7 @@ export class StartOAuthController {
       }
     }
     const returnTo = checkReturnTo(this.config, body.returnTo);
+    checkAccountRegion(this.config, platform, body.region);
     await this.attempts.check({ userId: actor.userId }, workspaceId);
     const { authorizationUrl } = await this.flows.start({
       platform,

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Length } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 
 /** `{}` to connect a new account, `{reconnectConnectionId}` to reconnect an existing one. */
 export class StartOAuthDto {
@@ -18,4 +18,13 @@ export class StartOAuthDto {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   returnTo?: string;
+
+  @ApiPropertyOptional({
+    example: 'US',
+    description:
+      'TikTok: where the account is registered (ISO 3166-1 alpha-2); required when regions are restricted',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'region must be a two-letter country code such as US' })
+  region?: string;
 }
