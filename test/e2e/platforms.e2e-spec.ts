@@ -161,6 +161,47 @@ describe.each(BACKENDS)(
       });
     });
 
+    describe('a selection meets the plan limit and the one-workspace rule account by account', () => {
+      it('connects what fits and lists what the workspace refused', async () => {
+        const WS = 'ws-fb-limit';
+        const owner = ledger.token({ [WS]: 'owner' });
+        const callback = await ledger.connect('facebook', WS, owner, {
+          id: 'fb-user-2',
+          name: 'Sam',
+          pages: [
+            { id: 'page-one', name: 'One', tasks: ADMIN_TASKS, access_token: pageToken('one') },
+            { id: 'page-two', name: 'Two', tasks: ADMIN_TASKS, access_token: pageToken('two') },
+            // Already connected in ws-fb by the first test: refused as connected elsewhere.
+            {
+              id: 'page-admin',
+              name: 'Acme Bakery',
+              tasks: ADMIN_TASKS,
+              access_token: pageToken('dup'),
+            },
+          ],
+        });
+        const { selection } = callback.body;
+        const chosen = await api()
+          .post(`/v1/workspaces/${WS}/connections/selections/${selection.id}`)
+          .set(as(owner))
+          .send({ accountIds: ['page-admin', 'page-one', 'page-two'] });
+        expect(chosen.status).toBe(200);
+        expect(chosen.body.connections.map((c: { accountId: string }) => c.accountId)).toEqual([
+          'page-one',
+        ]);
+        expect(chosen.body.refused).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              accountId: 'page-admin',
+              code: 'ALREADY_CONNECTED_ELSEWHERE',
+            }),
+            expect.objectContaining({ accountId: 'page-two', code: 'PLAN_LIMIT_REACHED' }),
+          ]),
+        );
+        expect(chosen.body.refused).toHaveLength(2);
+      });
+    });
+
     describe('Instagram and Threads', () => {
       const WS = 'ws-ig';
       let owner: string;
