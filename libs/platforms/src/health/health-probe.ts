@@ -1,7 +1,8 @@
 import type { Platform } from '@ledger/domain';
 import type { ConnectionTokens } from '@ledger/token-vault';
-import { PlatformApiError, PlatformError } from '../errors';
-import { GRAPH_PLATFORM_LABELS } from '../meta/graph-errors';
+import { classifyPlatformFailure, platformLabel, tokenDeadReason } from '../platform-failure';
+
+export { platformLabel } from '../platform-failure';
 
 /** The connection a probe checks: who it should be at the platform, and its tokens. */
 export interface ProbedConnection {
@@ -44,10 +45,6 @@ export interface HealthProbe {
   probe(connection: ProbedConnection): Promise<HealthOutcome>;
 }
 
-export function platformLabel(platform: Platform | null): string {
-  return platform ? GRAPH_PLATFORM_LABELS[platform] : 'The platform';
-}
-
 export function healthy(connection: ProbedConnection, accountName: string): HealthOutcome {
   return { kind: 'healthy', accountName, renamed: accountName !== connection.accountName };
 }
@@ -72,41 +69,36 @@ export function notAdministered(platform: Platform, what: string): HealthOutcome
 
 /** A platform error thrown while probing, as a health outcome (same lines as `refreshOutcome`). */
 export function healthOutcome(error: unknown): HealthOutcome {
-  if (!(error instanceof PlatformError)) {
-    return {
-      kind: 'transient',
-      reason: 'The health check failed unexpectedly: it will run again.',
-      retryAt: null,
-    };
-  }
-  const label = platformLabel(error.platform);
-  const retryAt = error instanceof PlatformApiError ? error.retryAt : null;
-  switch (error.code) {
-    case 'TOKEN_INVALID':
+  const failure = classifyPlatformFailure(error);
+  switch (failure.kind) {
+    case 'unexpected':
       return {
-        kind: 'expired',
-        reason: `${label} no longer accepts this connection's authorization (it expired or was revoked): reconnect the account.`,
+        kind: 'transient',
+        reason: 'The health check failed unexpectedly: it will run again.',
+        retryAt: null,
       };
-    case 'INSUFFICIENT_PERMISSIONS':
+    case 'token_dead':
+      return { kind: 'expired', reason: tokenDeadReason(failure.label) };
+    case 'permissions_revoked':
       return {
         kind: 'error',
         code: 'INSUFFICIENT_PERMISSIONS',
-        reason: `${label} permissions revoked: ${label} no longer grants what this connection needs. Reconnect the account and approve every permission.`,
+        reason: `${failure.label} permissions revoked: ${failure.label} no longer grants what this connection needs. Reconnect the account and approve every permission.`,
       };
-    case 'ACCOUNT_NOT_FOUND':
-      return error.platform ? accountNotFound(error.platform) : accountNotFoundUnknown();
-    case 'PLATFORM_RATE_LIMITED':
+    case 'account_gone':
+      return failure.platform ? accountNotFound(failure.platform) : accountNotFoundUnknown();
+    case 'rate_limited':
       return {
         kind: 'transient',
-        reason: `${label} is limiting requests: the health check will run again.`,
-        retryAt,
+        reason: `${failure.label} is limiting requests: the health check will run again.`,
+        retryAt: failure.retryAt,
       };
-    default:
+    case 'unavailable':
       // PLATFORM_UNAVAILABLE, and this service's own problems: not the account's fault.
       return {
         kind: 'transient',
-        reason: `${label} could not be checked right now: the health check will run again.`,
-        retryAt,
+        reason: `${failure.label} could not be checked right now: the health check will run again.`,
+        retryAt: failure.retryAt,
       };
   }
 }

@@ -1,4 +1,5 @@
 import { PlatformApiError, type PlatformApiErrorCode } from '../errors';
+import { fetchPlatformApi, nonEmptyText, readJsonBody, retryAfterSeconds } from '../http';
 import type { OAuthTokens, PlatformAccount, PlatformIdentityClient } from '../platform-definition';
 
 export type LinkedInAccountType = 'personal' | 'company';
@@ -79,7 +80,7 @@ export class LinkedInIdentityClient implements PlatformIdentityClient {
 
   private async member(accessToken: string): Promise<PlatformAccount> {
     const { body, status } = await this.getJson<UserInfo>(accessToken, '/v2/userinfo', false);
-    const sub = text(body?.sub);
+    const sub = nonEmptyText(body?.sub);
     if (!sub) {
       throw new PlatformApiError(
         'PLATFORM_UNAVAILABLE',
@@ -88,9 +89,11 @@ export class LinkedInIdentityClient implements PlatformIdentityClient {
         status,
       );
     }
-    const joined = [text(body?.given_name), text(body?.family_name)].filter(Boolean).join(' ');
-    const name = text(body?.name) ?? (joined || sub);
-    const picture = text(body?.picture);
+    const joined = [nonEmptyText(body?.given_name), nonEmptyText(body?.family_name)]
+      .filter(Boolean)
+      .join(' ');
+    const name = nonEmptyText(body?.name) ?? (joined || sub);
+    const picture = nonEmptyText(body?.picture);
     return {
       accountId: `urn:li:person:${sub}`,
       accountName: name,
@@ -112,7 +115,7 @@ export class LinkedInIdentityClient implements PlatformIdentityClient {
       const elements = Array.isArray(body?.elements) ? body.elements : [];
       for (const acl of elements) {
         if (acl.role !== 'ADMINISTRATOR' || acl.state !== 'APPROVED') continue;
-        const urn = text(acl.organization) ?? text(acl.organizationalTarget);
+        const urn = nonEmptyText(acl.organization) ?? nonEmptyText(acl.organizationalTarget);
         const id = urn ? ORGANIZATION_URN.exec(urn)?.[1] : undefined;
         if (id) ids.add(id);
       }
@@ -135,8 +138,8 @@ export class LinkedInIdentityClient implements PlatformIdentityClient {
         // An id in `errors` instead (page deleted since the ACL was read) is left out.
         const organization = body?.results?.[id];
         if (!organization) continue;
-        const vanityName = text(organization.vanityName);
-        const name = text(organization.localizedName) ?? vanityName ?? `Organization ${id}`;
+        const vanityName = nonEmptyText(organization.vanityName);
+        const name = nonEmptyText(organization.localizedName) ?? vanityName ?? `Organization ${id}`;
         accounts.push({
           accountId: `urn:li:organization:${id}`,
           accountName: name,
@@ -154,30 +157,18 @@ export class LinkedInIdentityClient implements PlatformIdentityClient {
     path: string,
     versioned: boolean,
   ): Promise<{ body: T | null; status: number }> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.apiUrl}${path}`, {
-        headers: {
-          Authorization: `Bearer ${accessToken}`,
-          Accept: 'application/json',
-          ...(versioned
-            ? { 'LinkedIn-Version': this.version, 'X-Restli-Protocol-Version': '2.0.0' }
-            : {}),
-        },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (cause) {
-      throw new PlatformApiError(
-        'PLATFORM_UNAVAILABLE',
-        'linkedin',
-        'LinkedIn API could not be reached',
-        null,
-        null,
-        { cause },
-      );
-    }
+    const response = await fetchPlatformApi('linkedin', `${this.apiUrl}${path}`, {
+      headers: {
+        Authorization: `Bearer ${accessToken}`,
+        Accept: 'application/json',
+        ...(versioned
+          ? { 'LinkedIn-Version': this.version, 'X-Restli-Protocol-Version': '2.0.0' }
+          : {}),
+      },
+      timeoutMs: this.timeoutMs,
+    });
     if (!response.ok) throw failure(response, path.split('?')[0]);
-    return { body: (await response.json().catch(() => null)) as T | null, status: response.status };
+    return { body: (await readJsonBody(response)) as T | null, status: response.status };
   }
 }
 
@@ -202,17 +193,12 @@ function failure(response: Response, endpoint: string): PlatformApiError {
         `LinkedIn says the resource behind ${endpoint} does not exist`,
       );
     case 429:
-      return fail('PLATFORM_RATE_LIMITED', 'LinkedIn rate limit reached', retryAfter(response));
+      return fail(
+        'PLATFORM_RATE_LIMITED',
+        'LinkedIn rate limit reached',
+        retryAfterSeconds(response),
+      );
     default:
       return fail('PLATFORM_UNAVAILABLE', `LinkedIn API ${endpoint} failed with HTTP ${status}`);
   }
-}
-
-function retryAfter(response: Response): Date | null {
-  const seconds = Number(response.headers.get('retry-after'));
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
 }

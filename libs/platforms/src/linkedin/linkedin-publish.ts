@@ -1,4 +1,5 @@
 import { PlatformApiError } from '../errors';
+import { readJsonBody, retryAfterSeconds } from '../http';
 import {
   plainReason,
   PostRejectedError,
@@ -77,7 +78,7 @@ export class LinkedInPostPublisher implements PostPublisher {
       throw requestFailed('linkedin', 'publishing', cause);
     }
     if (!response.ok) {
-      const body = (await response.json().catch(() => null)) as {
+      const body = (await readJsonBody(response)) as {
         message?: unknown;
         serviceErrorCode?: unknown;
       } | null;
@@ -129,16 +130,14 @@ function failure(
         'LinkedIn says the author does not exist',
         status,
       );
-    case 429: {
-      const seconds = Number(response.headers.get('retry-after'));
+    case 429:
       return new PlatformApiError(
         'PLATFORM_RATE_LIMITED',
         'linkedin',
         'LinkedIn rate limit reached',
         status,
-        Number.isFinite(seconds) && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null,
+        retryAfterSeconds(response),
       );
-    }
     default:
       if (status >= 400 && status < 500) {
         return new PostRejectedError(

@@ -1,4 +1,5 @@
 import type { Platform } from '@ledger/domain';
+import { readJsonBody, safeCause } from '../http';
 import { GRAPH_PLATFORM_LABELS, GraphApiError, classifyGraphError } from './graph-errors';
 
 export interface GraphClientOptions {
@@ -65,13 +66,7 @@ export class GraphClient {
     } catch (cause) {
       throw this.unavailable(`could not be reached while ${request.what}`, null, safeCause(cause));
     }
-    const text = await response.text().catch(() => '');
-    let body: unknown = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = null;
-    }
+    const body = await readJsonBody(response);
     const hasError = typeof body === 'object' && body !== null && 'error' in body;
     if (!response.ok || hasError) {
       throw classifyGraphError(
@@ -128,17 +123,4 @@ export class GraphClient {
       cause === undefined ? undefined : { cause },
     );
   }
-}
-
-/**
- * fetch's network errors name the host and port but not the query; keep only their name,
- * message and code anyway, so a future runtime that puts the URL in them leaks nothing.
- */
-function safeCause(cause: unknown): Error {
-  const inner = (cause as { cause?: { code?: unknown } } | null)?.cause;
-  const code = typeof inner?.code === 'string' ? inner.code : null;
-  const name = cause instanceof Error ? cause.name : 'Error';
-  const error = new Error(code ? `${name}: ${code}` : name);
-  error.name = name;
-  return error;
 }

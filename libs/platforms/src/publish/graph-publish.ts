@@ -5,6 +5,7 @@ import {
   GRAPH_PLATFORM_LABELS,
   GraphApiError,
 } from '../meta/graph-errors';
+import { readJsonBody } from '../http';
 import { plainReason, PostRejectedError, requestFailed } from './post-publisher';
 
 /** 1 and 2: Meta's own temporary failures, even on a 4xx. */
@@ -44,13 +45,7 @@ export async function graphPost<T>(options: {
   } catch (cause) {
     throw requestFailed(platform, what, cause);
   }
-  const text = await response.text().catch(() => '');
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
+  const body = await readJsonBody(response);
   const detail = graphErrorDetail(body);
   if (!response.ok || detail) {
     const error = classifyGraphError(

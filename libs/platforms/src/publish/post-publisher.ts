@@ -1,7 +1,8 @@
 import type { Platform } from '@ledger/domain';
 import type { ConnectionTokens } from '@ledger/token-vault';
-import { PlatformApiError, PlatformError } from '../errors';
+import { PlatformApiError } from '../errors';
 import { GRAPH_PLATFORM_LABELS } from '../meta/graph-errors';
+import { accountGoneReason, classifyPlatformFailure, tokenDeadReason } from '../platform-failure';
 
 /** What a publisher needs of the connection a post goes out through. */
 export interface PublishTarget {
@@ -90,42 +91,34 @@ export function publishOutcome(error: unknown): PublishOutcome {
       reason: `${error.message}: check the account before scheduling it again.`,
     };
   }
-  if (!(error instanceof PlatformError)) {
-    return {
-      kind: 'retry',
-      reason: 'Publishing failed unexpectedly: it will be retried.',
-      retryAt: null,
-    };
-  }
-  const label = error.platform ? GRAPH_PLATFORM_LABELS[error.platform as Platform] : 'The platform';
-  const retryAt = error instanceof PlatformApiError ? error.retryAt : null;
-  switch (error.code) {
-    case 'TOKEN_INVALID':
-      return {
-        kind: 'expired',
-        reason: `${label} no longer accepts this connection's authorization (it expired or was revoked): reconnect the account.`,
-      };
-    case 'INSUFFICIENT_PERMISSIONS':
-      return {
-        kind: 'error',
-        reason: `${label} no longer grants the permissions publishing needs: reconnect the account and approve every permission.`,
-      };
-    case 'ACCOUNT_NOT_FOUND':
-      return {
-        kind: 'error',
-        reason: `${label} says this account no longer exists or cannot be reached: check it at ${label}, then reconnect or remove it.`,
-      };
-    case 'PLATFORM_RATE_LIMITED':
+  const failure = classifyPlatformFailure(error);
+  switch (failure.kind) {
+    case 'unexpected':
       return {
         kind: 'retry',
-        reason: `${label} is limiting requests: publishing will be retried.`,
-        retryAt,
+        reason: 'Publishing failed unexpectedly: it will be retried.',
+        retryAt: null,
       };
-    default:
+    case 'token_dead':
+      return { kind: 'expired', reason: tokenDeadReason(failure.label) };
+    case 'permissions_revoked':
+      return {
+        kind: 'error',
+        reason: `${failure.label} no longer grants the permissions publishing needs: reconnect the account and approve every permission.`,
+      };
+    case 'account_gone':
+      return { kind: 'error', reason: accountGoneReason(failure.label) };
+    case 'rate_limited':
       return {
         kind: 'retry',
-        reason: `${label} could not publish right now: it will be retried.`,
-        retryAt,
+        reason: `${failure.label} is limiting requests: publishing will be retried.`,
+        retryAt: failure.retryAt,
+      };
+    case 'unavailable':
+      return {
+        kind: 'retry',
+        reason: `${failure.label} could not publish right now: it will be retried.`,
+        retryAt: failure.retryAt,
       };
   }
 }

@@ -1,5 +1,6 @@
 import type { Platform } from '@ledger/domain';
 import type { PlatformApiErrorCode } from '../errors';
+import { readJsonBody, safeCause } from '../http';
 import { GRAPH_PLATFORM_LABELS } from '../meta/graph-errors';
 import type { TokenEndpointAuth } from '../platform-definition';
 import { TokenRefreshError, plainErrorCode } from './refresh-errors';
@@ -186,14 +187,9 @@ export class OAuthTokenRefresher implements TokenRefresher {
         cause: safeCause(cause),
       });
     }
-    const text = await response.text().catch(() => '');
-    let body: TokenResponseBody | null = null;
-    try {
-      const parsed: unknown = text ? JSON.parse(text) : null;
-      body = typeof parsed === 'object' && parsed !== null ? (parsed as TokenResponseBody) : null;
-    } catch {
-      body = null;
-    }
+    const parsed = await readJsonBody(response);
+    const body =
+      typeof parsed === 'object' && parsed !== null ? (parsed as TokenResponseBody) : null;
     const oauthError = plainErrorCode(body?.error);
     // TikTok may refuse with a 2xx carrying {error, error_description, log_id}.
     const refused = body !== null && body.error !== undefined && body.access_token === undefined;
@@ -297,14 +293,4 @@ export function retryAfter(headers: Headers, now: Date): Date | null {
 /** RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding. */
 function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');
-}
-
-/** fetch's network errors: keep the name and the system code only. */
-function safeCause(cause: unknown): Error {
-  const inner = (cause as { cause?: { code?: unknown } } | null)?.cause;
-  const code = typeof inner?.code === 'string' ? inner.code : null;
-  const name = cause instanceof Error ? cause.name : 'Error';
-  const error = new Error(code ? `${name}: ${code}` : name);
-  error.name = name;
-  return error;
 }

@@ -1,6 +1,4 @@
-import type { Platform } from '@ledger/domain';
-import { PlatformApiError, PlatformError } from '../errors';
-import { GRAPH_PLATFORM_LABELS } from '../meta/graph-errors';
+import { accountGoneReason, classifyPlatformFailure, tokenDeadReason } from '../platform-failure';
 import { RefreshNotDueError } from './token-refresher';
 
 /**
@@ -23,45 +21,40 @@ export function refreshOutcome(error: unknown): RefreshOutcome {
   if (error instanceof RefreshNotDueError) {
     return { kind: 'transient', reason: error.message, retryAt: error.retryAt };
   }
-  if (!(error instanceof PlatformError)) {
-    return {
-      kind: 'transient',
-      reason: 'The token refresh failed unexpectedly: it will be retried.',
-      retryAt: null,
-    };
-  }
-  const label = error.platform ? GRAPH_PLATFORM_LABELS[error.platform as Platform] : 'The platform';
-  const retryAt = error instanceof PlatformApiError ? error.retryAt : null;
-  switch (error.code) {
-    case 'TOKEN_INVALID':
+  const failure = classifyPlatformFailure(error);
+  switch (failure.kind) {
+    case 'unexpected':
       return {
-        kind: 'expired',
-        reason: `${label} no longer accepts this connection's authorization (it expired or was revoked): reconnect the account.`,
+        kind: 'transient',
+        reason: 'The token refresh failed unexpectedly: it will be retried.',
+        retryAt: null,
       };
-    case 'INSUFFICIENT_PERMISSIONS':
+    case 'token_dead':
+      return { kind: 'expired', reason: tokenDeadReason(failure.label) };
+    case 'permissions_revoked':
       return {
         kind: 'error',
         code: 'INSUFFICIENT_PERMISSIONS',
-        reason: `${label} no longer grants the permissions this connection needs: reconnect the account and approve every permission.`,
+        reason: `${failure.label} no longer grants the permissions this connection needs: reconnect the account and approve every permission.`,
       };
-    case 'ACCOUNT_NOT_FOUND':
+    case 'account_gone':
       return {
         kind: 'error',
         code: 'ACCOUNT_NOT_FOUND',
-        reason: `${label} says this account no longer exists or cannot be reached: check it at ${label}, then reconnect or remove it.`,
+        reason: accountGoneReason(failure.label),
       };
-    case 'PLATFORM_RATE_LIMITED':
+    case 'rate_limited':
       return {
         kind: 'transient',
-        reason: `${label} is limiting requests: the token refresh will be retried.`,
-        retryAt,
+        reason: `${failure.label} is limiting requests: the token refresh will be retried.`,
+        retryAt: failure.retryAt,
       };
-    default:
+    case 'unavailable':
       // PLATFORM_UNAVAILABLE, and this service's own problems (configuration): not the account's.
       return {
         kind: 'transient',
-        reason: `${label} could not refresh the token right now: it will be retried.`,
-        retryAt,
+        reason: `${failure.label} could not refresh the token right now: it will be retried.`,
+        retryAt: failure.retryAt,
       };
   }
 }

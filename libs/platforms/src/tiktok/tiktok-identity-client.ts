@@ -1,4 +1,5 @@
 import { PlatformApiError, type PlatformApiErrorCode } from '../errors';
+import { fetchPlatformApi, nonEmptyText, readJsonBody, retryAfterSeconds } from '../http';
 import type {
   AccountRefusal,
   OAuthTokens,
@@ -144,7 +145,7 @@ export class TikTokIdentityClient implements PlatformIdentityClient {
     verified: boolean;
   }> {
     const response = await this.get(this.userInfoUrl, { Authorization: `Bearer ${accessToken}` });
-    const body = (await response.json().catch(() => null)) as {
+    const body = (await readJsonBody(response)) as {
       data?: { user?: TikTokUser };
       error?: TikTokErrorObject;
     } | null;
@@ -165,11 +166,11 @@ export class TikTokIdentityClient implements PlatformIdentityClient {
       openId: user.open_id,
       facts: {
         openId: user.open_id,
-        unionId: text(user.union_id),
-        username: text(user.username),
-        displayName: text(user.display_name),
+        unionId: nonEmptyText(user.union_id),
+        username: nonEmptyText(user.username),
+        displayName: nonEmptyText(user.display_name),
       },
-      avatarUrl: text(user.avatar_url),
+      avatarUrl: nonEmptyText(user.avatar_url),
       verified: user.is_verified === true,
     };
   }
@@ -179,7 +180,7 @@ export class TikTokIdentityClient implements PlatformIdentityClient {
     url.searchParams.set('business_id', openId);
     url.searchParams.set('fields', JSON.stringify(['is_business_account']));
     const response = await this.get(url.toString(), { 'Access-Token': accessToken });
-    const body = (await response.json().catch(() => null)) as {
+    const body = (await readJsonBody(response)) as {
       code?: unknown;
       data?: { is_business_account?: unknown };
     } | null;
@@ -197,22 +198,11 @@ export class TikTokIdentityClient implements PlatformIdentityClient {
     return flag;
   }
 
-  private async get(url: string, headers: Record<string, string>): Promise<Response> {
-    try {
-      return await fetch(url, {
-        headers: { ...headers, Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (cause) {
-      throw new PlatformApiError(
-        'PLATFORM_UNAVAILABLE',
-        'tiktok',
-        'TikTok API could not be reached',
-        null,
-        null,
-        { cause },
-      );
-    }
+  private get(url: string, headers: Record<string, string>): Promise<Response> {
+    return fetchPlatformApi('tiktok', url, {
+      headers: { ...headers, Accept: 'application/json' },
+      timeoutMs: this.timeoutMs,
+    });
   }
 }
 
@@ -239,7 +229,11 @@ function displayApiFailure(response: Response, errorCode: string | null): Platfo
         'TikTok refused: the user did not grant the required scopes',
       );
     case 'rate_limit_exceeded':
-      return fail('PLATFORM_RATE_LIMITED', 'TikTok rate limit reached', retryAfter(response));
+      return fail(
+        'PLATFORM_RATE_LIMITED',
+        'TikTok rate limit reached',
+        retryAfterSeconds(response),
+      );
     case 'internal_error':
       return fail('PLATFORM_UNAVAILABLE', `TikTok API failed (internal_error, HTTP ${status})`);
   }
@@ -251,7 +245,7 @@ function displayApiFailure(response: Response, errorCode: string | null): Platfo
     return fail(
       'PLATFORM_UNAVAILABLE',
       `TikTok refused the app, not the account (${errorCode}): try again later`,
-      retryAfter(response),
+      retryAfterSeconds(response),
     );
   }
   return byStatus(response, 'TikTok API');
@@ -270,7 +264,7 @@ function businessApiFailure(response: Response, code: number | null): PlatformAp
     return fail(
       'PLATFORM_RATE_LIMITED',
       'TikTok API for Business rate limit reached',
-      retryAfter(response),
+      retryAfterSeconds(response),
     );
   }
   if (code === 40102 || code === 40104 || code === 40105) {
@@ -306,24 +300,19 @@ function byStatus(response: Response, what: string): PlatformApiError {
     case 404:
       return fail('ACCOUNT_NOT_FOUND', `${what} says the account does not exist`);
     case 429:
-      return fail('PLATFORM_RATE_LIMITED', `${what} rate limit reached`, retryAfter(response));
+      return fail(
+        'PLATFORM_RATE_LIMITED',
+        `${what} rate limit reached`,
+        retryAfterSeconds(response),
+      );
     default:
       return fail('PLATFORM_UNAVAILABLE', `${what} failed with HTTP ${status}`);
   }
 }
 
-function retryAfter(response: Response): Date | null {
-  const seconds = Number(response.headers.get('retry-after'));
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
-}
-
 function normaliseRegion(region: string | null): string | null {
   const code = region?.trim().toUpperCase();
   return code && /^[A-Z]{2}$/.test(code) ? code : null;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function trimSlash(url: string): string {

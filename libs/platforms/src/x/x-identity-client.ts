@@ -1,4 +1,5 @@
 import { PlatformApiError } from '../errors';
+import { epochSecondsHeader, fetchPlatformApi, readJsonBody } from '../http';
 import type { PlatformAccount, PlatformIdentityClient } from '../platform-definition';
 
 export type XAccountType = 'standard' | 'premium' | 'business';
@@ -42,26 +43,12 @@ export class XIdentityClient implements PlatformIdentityClient {
   }
 
   async me(accessToken: string): Promise<PlatformAccount> {
-    let response: Response;
-    try {
-      response = await fetch(this.url, {
-        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (cause) {
-      throw new PlatformApiError(
-        'PLATFORM_UNAVAILABLE',
-        'x',
-        'X API could not be reached',
-        null,
-        null,
-        {
-          cause,
-        },
-      );
-    }
+    const response = await fetchPlatformApi('x', this.url, {
+      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+      timeoutMs: this.timeoutMs,
+    });
     if (!response.ok) throw failure(response);
-    const body = (await response.json().catch(() => null)) as { data?: Partial<XUser> } | null;
+    const body = (await readJsonBody(response)) as { data?: Partial<XUser> } | null;
     const user = body?.data;
     if (!user || typeof user.id !== 'string' || typeof user.username !== 'string') {
       throw new PlatformApiError(
@@ -111,7 +98,7 @@ function failure(response: Response): PlatformApiError {
         'x',
         'X rate limit reached',
         status,
-        rateLimitReset(response),
+        epochSecondsHeader(response, 'x-rate-limit-reset'),
       );
     default:
       return new PlatformApiError(
@@ -121,10 +108,4 @@ function failure(response: Response): PlatformApiError {
         status,
       );
   }
-}
-
-/** X sends `x-rate-limit-reset` as epoch seconds. */
-function rateLimitReset(response: Response): Date | null {
-  const seconds = Number(response.headers.get('x-rate-limit-reset'));
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null;
 }

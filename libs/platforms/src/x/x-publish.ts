@@ -1,4 +1,5 @@
 import { PlatformApiError } from '../errors';
+import { epochSecondsHeader, readJsonBody } from '../http';
 import {
   plainReason,
   PostRejectedError,
@@ -48,7 +49,7 @@ export class XPostPublisher implements PostPublisher {
     } catch (cause) {
       throw requestFailed('x', 'publishing', cause);
     }
-    const body = (await response.json().catch(() => null)) as XAnswer | null;
+    const body = (await readJsonBody(response)) as XAnswer | null;
     if (!response.ok) throw failure(response, body);
     const id = body?.data?.id;
     if (typeof id !== 'string' || !/^\d{1,30}$/.test(id)) {
@@ -107,13 +108,12 @@ function failure(response: Response, body: XAnswer | null): Error {
     );
   }
   if (status === 429) {
-    const seconds = Number(response.headers.get('x-rate-limit-reset'));
     return new PlatformApiError(
       'PLATFORM_RATE_LIMITED',
       'x',
       'X rate limit reached',
       status,
-      Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null,
+      epochSecondsHeader(response, 'x-rate-limit-reset'),
     );
   }
   if (status >= 400 && status < 500) {
