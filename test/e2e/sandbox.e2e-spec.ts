@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { PLATFORMS, type Platform } from '@ledger/domain';
 import { DEFAULT_PLATFORM_URLS } from '@ledger/platforms';
@@ -280,7 +280,13 @@ describe('the sandbox in production', () => {
     ledger = await startLedgerApp({
       platformFakesEnv: false,
       reachablePublicBaseUrl: true,
-      env: { NODE_ENV: 'production', ...credentials },
+      env: {
+        NODE_ENV: 'production',
+        AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519')
+          .privateKey.export({ type: 'pkcs8', format: 'der' })
+          .toString('base64'),
+        ...credentials,
+      },
     });
   });
   afterAll(() => ledger.close());

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { verifyWebhookSignature } from '@ledger/webhooks';
 import { WebhookReceiver } from '../../libs/webhooks/src/testing/webhook-receiver';
-import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
+import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 
 async function eventually<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -13,77 +13,82 @@ async function eventually<T>(probe: () => T | undefined, timeoutMs = 10_000): Pr
   }
 }
 
-describe('webhooks: a workspace hears about its connections, signed', () => {
-  let ledger: LedgerTestApp;
-  let receiver: WebhookReceiver;
-  let secret = '';
-  const WS = 'ws-hooks';
-  const api = () => request(ledger.server);
+const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];
 
-  beforeAll(async () => {
-    ledger = await startLedgerApp({ env: { WEBHOOK_EVERY_MS: '50' } });
-    receiver = await WebhookReceiver.start({ secret: () => secret, now: () => new Date() });
-  });
-  afterAll(async () => {
-    await receiver.close();
-    await ledger.close();
-  });
+describe.each(BACKENDS)(
+  'webhooks: a workspace hears about its connections, signed, read models in %s',
+  (readModels) => {
+    let ledger: LedgerTestApp;
+    let receiver: WebhookReceiver;
+    let secret = '';
+    const WS = 'ws-hooks';
+    const api = () => request(ledger.server);
 
-  it('sets a webhook (its secret shown once), then POSTs a signed connection.disconnected', async () => {
-    const owner = ledger.token({ [WS]: 'owner' });
-    const set = await api()
-      .put(`/v1/workspaces/${WS}/webhook`)
-      .set('Authorization', `Bearer ${owner}`)
-      .send({ url: receiver.url })
-      .expect(200);
-    secret = set.body.secret;
-    expect(secret).toMatch(/^whsec_/);
-    const shown = await api()
-      .get(`/v1/workspaces/${WS}/webhook`)
-      .set('Authorization', `Bearer ${owner}`)
-      .expect(200);
-    expect(JSON.stringify(shown.body)).not.toContain(secret);
-
-    const connection = (
-      await ledger.connectX(WS, owner, { id: '7001', name: 'Hooked', username: 'hooked' })
-    ).body.connections[0];
-    await api()
-      .delete(`/v1/workspaces/${WS}/connections/${connection.id}`)
-      .set('Authorization', `Bearer ${owner}`)
-      .expect(200);
-
-    const delivery = await eventually(() =>
-      receiver.received.find((r) => r.body.includes('connection.disconnected')),
-    );
-    expect(delivery.check).toMatchObject({ valid: true });
-    expect(
-      verifyWebhookSignature(secret, delivery.signature ?? '', delivery.body, new Date(), 300),
-    ).toBe(true);
-    expect(
-      verifyWebhookSignature(
-        'whsec_wrong',
-        delivery.signature ?? '',
-        delivery.body,
-        new Date(),
-        300,
-      ),
-    ).toBe(false);
-    expect(JSON.parse(delivery.body)).toMatchObject({
-      type: 'connection.disconnected',
-      workspaceId: WS,
-      connectionId: connection.id,
-      platform: 'x',
+    beforeAll(async () => {
+      ledger = await startLedgerApp({ readModels, env: { WEBHOOK_EVERY_MS: '50' } });
+      receiver = await WebhookReceiver.start({ secret: () => secret, now: () => new Date() });
     });
-    expect(delivery.body).not.toMatch(/access|refresh|whsec_/);
-  });
+    afterAll(async () => {
+      await receiver.close();
+      await ledger.close();
+    });
 
-  it('refuses a webhook URL that is not a URL', async () => {
-    const owner = ledger.token({ [WS]: 'owner' });
-    const bad = await api()
-      .put(`/v1/workspaces/${WS}/webhook`)
-      .set('Authorization', `Bearer ${owner}`)
-      .send({ url: 'not a url' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].field).toBe('url');
-  });
-});
+    it('sets a webhook (its secret shown once), then POSTs a signed connection.disconnected', async () => {
+      const owner = ledger.token({ [WS]: 'owner' });
+      const set = await api()
+        .put(`/v1/workspaces/${WS}/webhook`)
+        .set('Authorization', `Bearer ${owner}`)
+        .send({ url: receiver.url })
+        .expect(200);
+      secret = set.body.secret;
+      expect(secret).toMatch(/^whsec_/);
+      const shown = await api()
+        .get(`/v1/workspaces/${WS}/webhook`)
+        .set('Authorization', `Bearer ${owner}`)
+        .expect(200);
+      expect(JSON.stringify(shown.body)).not.toContain(secret);
+
+      const connection = (
+        await ledger.connectX(WS, owner, { id: '7001', name: 'Hooked', username: 'hooked' })
+      ).body.connections[0];
+      await api()
+        .delete(`/v1/workspaces/${WS}/connections/${connection.id}`)
+        .set('Authorization', `Bearer ${owner}`)
+        .expect(200);
+
+      const delivery = await eventually(() =>
+        receiver.received.find((r) => r.body.includes('connection.disconnected')),
+      );
+      expect(delivery.check).toMatchObject({ valid: true });
+      expect(
+        verifyWebhookSignature(secret, delivery.signature ?? '', delivery.body, new Date(), 300),
+      ).toBe(true);
+      expect(
+        verifyWebhookSignature(
+          'whsec_wrong',
+          delivery.signature ?? '',
+          delivery.body,
+          new Date(),
+          300,
+        ),
+      ).toBe(false);
+      expect(JSON.parse(delivery.body)).toMatchObject({
+        type: 'connection.disconnected',
+        workspaceId: WS,
+        connectionId: connection.id,
+        platform: 'x',
+      });
+      expect(delivery.body).not.toMatch(/access|refresh|whsec_/);
+    });
+
+    it('refuses a webhook URL that is not a URL', async () => {
+      const owner = ledger.token({ [WS]: 'owner' });
+      const bad = await api()
+        .put(`/v1/workspaces/${WS}/webhook`)
+        .set('Authorization', `Bearer ${owner}`)
+        .send({ url: 'not a url' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0].field).toBe('url');
+    });
+  },
+);

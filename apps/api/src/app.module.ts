@@ -37,6 +37,7 @@ import { TokenRefreshModule } from '../../worker/src/refresh-tokens/token-refres
 import { RefreshConnectionController } from './refresh-connection/refresh-connection.controller';
 import { ConfigureWebhookController } from './configure-webhook/configure-webhook.controller';
 import { WebhooksModule } from './configure-webhook/webhooks.module';
+import { VerifyAuditModule } from './verify-audit/verify-audit.module';
 
 /** The HTTP API: one controller and handler per capability, over the storage ports. */
 @Module({})
@@ -49,6 +50,7 @@ export class AppModule {
         StorageModule,
         PlatformSettingsModule,
         WebhooksModule,
+        VerifyAuditModule,
         TokenRefreshModule,
         CqrsModule.forRoot(),
         // A local run is one process: it runs the scheduled jobs too (else the worker does).

@@ -107,6 +107,22 @@ export interface ConnectionRestored {
   };
 }
 
+/**
+ * The platform now names the account differently (same platform account id), as the health
+ * check found it: the connection shows the new name, the history keeps the previous one.
+ */
+export interface ConnectionRenamed {
+  type: 'ConnectionRenamed';
+  data: {
+    workspaceId: string;
+    connectionId: string;
+    platform: Platform;
+    previousName: string;
+    accountName: string;
+    at: string;
+  };
+}
+
 export interface ConnectionDisconnected {
   type: 'ConnectionDisconnected';
   data: {
@@ -132,6 +148,7 @@ export type WorkspaceEvent =
   | ConnectionExpired
   | ConnectionErrored
   | ConnectionRestored
+  | ConnectionRenamed
   | ConnectionDisconnected;
 
 export type WorkspaceEventType = WorkspaceEvent['type'];
@@ -145,6 +162,7 @@ export const WORKSPACE_EVENT_TYPES: readonly WorkspaceEventType[] = [
   'ConnectionExpired',
   'ConnectionErrored',
   'ConnectionRestored',
+  'ConnectionRenamed',
   'ConnectionDisconnected',
   ...PUBLISHING_EVENT_TYPES,
 ];

@@ -10,6 +10,7 @@ export * from './connect-account/linked-account';
 export * from './set-main-account/set-main-account';
 export * from './reconnect-account/reconnect-account';
 export * from './connection-health/connection-health';
+export * from './rename-account/rename-account';
 export * from './disconnect-account/disconnect-account';
 export * from './change-plan/change-plan';
 export * from './account-claim/account-claim';

@@ -4,6 +4,8 @@
  * the embedded SQLite store and EventStoreDB.
  */
 
+import type { ChainLink } from './chain';
+
 /** Who caused an event: a user acting through the API, or the service itself. */
 export interface Actor {
   userId: string;
@@ -43,6 +45,11 @@ export interface RecordedEvent {
   data: Record<string, unknown>;
   metadata: EventMetadata;
   recordedAt: Date;
+  /**
+   * The event's link in its stream's hash chain (see chain.ts). Absent only on events an
+   * adapter wrote before chaining existed (EventStoreDB; SQLite backfills on open).
+   */
+  chain?: ChainLink;
 }
 
 /** `no_stream`: the stream must not exist; a number: the revision of the stream's last event. */

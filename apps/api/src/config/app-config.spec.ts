@@ -13,6 +13,7 @@ function productionEnv(): Record<string, string> {
     NODE_ENV: 'production',
     JWT_SECRET: 'a-very-long-production-secret-0123456789',
     TOKEN_ENCRYPTION_KEYS: `k2:${KEY}`,
+    AUDIT_SIGNING_KEY: 'base64-pkcs8-ed25519-key',
   };
   for (const p of ['FACEBOOK', 'INSTAGRAM', 'X', 'TIKTOK', 'LINKEDIN', 'THREADS']) {
     env[`${p}_CLIENT_ID`] = `${p.toLowerCase()}-id`;
@@ -139,8 +140,14 @@ describe('missingProductionSecrets', () => {
     delete env.JWT_SECRET;
     delete env.TOKEN_ENCRYPTION_KEYS;
     delete env.TIKTOK_CLIENT_SECRET;
+    delete env.AUDIT_SIGNING_KEY;
     const missing = missingProductionSecrets(loadAppConfig(env));
-    expect(missing).toEqual(['JWT_SECRET', 'TOKEN_ENCRYPTION_KEYS', 'TIKTOK_CLIENT_SECRET']);
+    expect(missing).toEqual([
+      'JWT_SECRET',
+      'TOKEN_ENCRYPTION_KEYS',
+      'AUDIT_SIGNING_KEY',
+      'TIKTOK_CLIENT_SECRET',
+    ]);
   });
 
   it('treats the published local secret as missing', () => {

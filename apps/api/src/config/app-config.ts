@@ -45,6 +45,8 @@ export interface AppConfig {
     webhookEveryMs: number;
     publishEveryMs: number;
   };
+  /** Ed25519 PKCS8 (base64) that signs audit chain checkpoints; a local key is made when unset. */
+  auditSigningKey?: string;
   /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
   platformExtras: Record<string, string | undefined>;
   /** Run the projections in this process (a local run); false when a worker runs them. */
@@ -174,6 +176,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
         problems,
       ),
     },
+    auditSigningKey: value('AUDIT_SIGNING_KEY'),
     platformExtras: {
       TIKTOK_RESTRICTED_REGIONS: value('TIKTOK_RESTRICTED_REGIONS'),
       TIKTOK_BUSINESS_API_URL: value('TIKTOK_BUSINESS_API_URL'),
@@ -197,6 +200,7 @@ export function missingProductionSecrets(config: AppConfig): string[] {
     missing.push('JWT_SECRET');
   }
   if (!config.tokenEncryptionKeys) missing.push('TOKEN_ENCRYPTION_KEYS');
+  if (!config.auditSigningKey) missing.push('AUDIT_SIGNING_KEY');
   for (const platform of PLATFORMS) {
     const prefix = platform.toUpperCase();
     if (!config.platforms[platform].clientId) missing.push(`${prefix}_CLIENT_ID`);

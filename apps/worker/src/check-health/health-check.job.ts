@@ -1,6 +1,6 @@
 import { systemContext, type Clock, type WorkspaceCommands } from '@ledger/commands';
 import { DomainError, type Platform } from '@ledger/domain';
-import type { LeaseKeeper } from '@ledger/leases';
+import type { LeaseKeeper, LeaseStore } from '@ledger/leases';
 import type { HealthOutcome, HealthProbe } from '@ledger/platforms';
 import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
@@ -8,8 +8,9 @@ import type { TokenVault } from '@ledger/token-vault';
 /**
  * What the check did with one connection:
  * - `healthy`: it works and was active: nothing recorded.
- * - `renamed`: it works, but the platform now names the account differently (same account id).
- *   Nothing recorded yet: the domain has no rename command (the name updates on reconnect).
+ * - `renamed`: it works, but the platform now names the account differently (same account id):
+ *   ConnectionRenamed with the previous and the new name. (A connection restored and renamed in
+ *   one check records both and says `restored`.)
  * - `restored`: it works again after `error` or `expired`: ConnectionRestored.
  * - `expired` / `error`: ConnectionExpired / ConnectionErrored with the reason (or already so,
  *   with the same reason: nothing new recorded).
@@ -35,11 +36,21 @@ export interface HealthCheckJobDeps {
   workspaces: WorkspaceCommands;
   leases: LeaseKeeper;
   clock: Clock;
+  /**
+   * Where the period marker lives (the store behind `leases`): `tick()` takes the lease
+   * `job:health-check:period` for `periodMs` and never releases it, so the check runs at most
+   * once per period across every worker and restart.
+   */
+  leaseStore: LeaseStore;
+  /** HEALTH_CHECK_EVERY_SECONDS in milliseconds: at most one check per this period. */
+  periodMs: number;
   /** Connections read per page; default 200. */
   pageSize?: number;
 }
 
 const JOB_LEASE = 'job:health-check';
+/** Held for a whole period from the start of a check, never released after a completed one. */
+export const HEALTH_CHECK_PERIOD_LEASE = 'job:health-check:period';
 const JOB_LEASE_TTL_MS = 5 * 60_000;
 const CONNECTION_LEASE_TTL_MS = 60_000;
 const RESTORED_REASON = 'the platform answers again';
@@ -55,6 +66,32 @@ const CAUSE = 'health check';
  */
 export class HealthCheckJob {
   constructor(private readonly deps: HealthCheckJobDeps) {}
+
+  /**
+   * The scheduled entry point, called often (every minute): runs the check only when this
+   * period's marker (lease `job:health-check:period`, ttl = the period, persisted with the
+   * leases) can be taken, so the check runs at most once per period however many workers tick
+   * and however often they restart. The marker is kept after a completed check; it is released
+   * when the check fails or another worker is still running one, so a later tick retries. A
+   * worker that dies mid-check leaves the marker: that period's check is not retried.
+   * Resolves to null when nothing ran.
+   */
+  async tick(): Promise<Map<string, HealthResult> | null> {
+    const marker = await this.deps.leaseStore.acquire(
+      HEALTH_CHECK_PERIOD_LEASE,
+      this.deps.leases.holder,
+      this.deps.periodMs,
+      this.deps.clock.now(),
+    );
+    if (!marker) return null;
+    let results: Map<string, HealthResult> | null = null;
+    try {
+      results = await this.runOnce();
+      return results;
+    } finally {
+      if (!results) await this.deps.leaseStore.release(marker);
+    }
+  }
 
   /** Every connection of every workspace, paged; null when another worker is running it. */
   async runOnce(): Promise<Map<string, HealthResult> | null> {
@@ -114,33 +151,60 @@ export class HealthCheckJob {
     switch (health.kind) {
       case 'transient':
         return 'transient';
-      case 'healthy':
-        if (connection.status === 'active') return health.renamed ? 'renamed' : 'healthy';
-        return this.execute(connection, 'RestoreConnection', RESTORED_REASON, 'restored');
+      case 'healthy': {
+        let result: HealthResult = 'healthy';
+        if (connection.status !== 'active') {
+          result = await this.execute(
+            connection,
+            { type: 'RestoreConnection', reason: RESTORED_REASON },
+            'restored',
+          );
+          if (result === 'disconnected') return result;
+        }
+        if (!health.renamed) return result;
+        const renamed = await this.execute(
+          connection,
+          { type: 'RecordAccountRenamed', accountName: health.accountName },
+          'renamed',
+        );
+        if (renamed === 'disconnected') return renamed;
+        return result === 'healthy' ? 'renamed' : result;
+      }
       case 'expired':
         if (connection.status === 'expired') return 'expired';
-        return this.execute(connection, 'MarkConnectionExpired', health.reason, 'expired');
+        return this.execute(
+          connection,
+          { type: 'MarkConnectionExpired', reason: health.reason },
+          'expired',
+        );
       case 'error':
         if (connection.status === 'error' && connection.statusReason === health.reason) {
           return 'error';
         }
-        return this.execute(connection, 'MarkConnectionErrored', health.reason, 'error');
+        return this.execute(
+          connection,
+          { type: 'MarkConnectionErrored', reason: health.reason },
+          'error',
+        );
     }
   }
 
   private async execute(
     connection: ConnectionView,
-    type: 'RestoreConnection' | 'MarkConnectionExpired' | 'MarkConnectionErrored',
-    reason: string,
+    command:
+      | {
+          type: 'RestoreConnection' | 'MarkConnectionExpired' | 'MarkConnectionErrored';
+          reason: string;
+        }
+      | { type: 'RecordAccountRenamed'; accountName: string },
     result: HealthResult,
   ): Promise<HealthResult> {
     try {
       await this.deps.workspaces.execute(
         {
-          type,
+          ...command,
           workspaceId: connection.workspaceId,
           connectionId: connection.id,
-          reason,
           now: this.deps.clock.now().toISOString(),
         },
         systemContext(CAUSE),

@@ -1,13 +1,15 @@
 import type { Provider } from '@nestjs/common';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
-import { LeaseKeeper } from '@ledger/leases';
+import { LeaseKeeper, type LeaseStore } from '@ledger/leases';
 import { healthProbes, loadPlatformsConfig } from '@ledger/platforms';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
+import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
 import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
 import {
   CLOCK,
   CONNECTIONS_READ_MODEL,
+  LEASE_STORE,
   TOKEN_VAULT,
 } from '../../../api/src/storage/injection-tokens';
 import { HealthCheckJob } from './health-check.job';
@@ -22,6 +24,8 @@ export const healthCheckProvider: Provider = {
     WorkspaceCommands,
     LeaseKeeper,
     CLOCK,
+    LEASE_STORE,
+    APP_CONFIG,
   ],
   useFactory: (
     readModel: ConnectionsReadModel,
@@ -30,6 +34,8 @@ export const healthCheckProvider: Provider = {
     workspaces: WorkspaceCommands,
     leases: LeaseKeeper,
     clock: Clock,
+    leaseStore: LeaseStore,
+    config: AppConfig,
   ) =>
     new HealthCheckJob({
       readModel,
@@ -38,5 +44,7 @@ export const healthCheckProvider: Provider = {
       workspaces,
       leases,
       clock,
+      leaseStore,
+      periodMs: config.jobs.healthCheckEveryMs,
     }),
 };

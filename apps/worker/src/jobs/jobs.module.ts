@@ -24,6 +24,10 @@ import { healthCheckProvider } from '../check-health/health-check.provider';
 import { TokenRefreshJob } from '../refresh-tokens/token-refresh.job';
 import { PublishPostsJob } from '../publish-posts/publish-posts.job';
 import { publishPostsProviders } from '../publish-posts/publish-posts.providers';
+import { AuditCheckpointJobModule } from '../../../api/src/verify-audit/verify-audit.module';
+
+/** How often the health check looks whether this period's check is due. */
+const HEALTH_CHECK_TICK_MS = 60_000;
 
 const jobProviders: Provider[] = [
   healthCheckProvider,
@@ -55,7 +59,7 @@ const jobProviders: Provider[] = [
  * The worker runs them; a local run runs them in the API process.
  */
 @Module({
-  imports: [ScheduleModule.forRoot()],
+  imports: [ScheduleModule.forRoot(), AuditCheckpointJobModule],
   providers: jobProviders,
   exports: [WebhookEnqueuer, WebhookDispatcher],
 })
@@ -83,8 +87,12 @@ export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown
         () => this.refresh.runOnce(),
       ),
     );
-    // The job holds `job:health-check` itself, so two workers never run it at once.
-    this.every('health-check', healthCheckEveryMs, () => this.health.runOnce());
+    // Ticks every minute (or every period, when shorter) but runs the check only when the
+    // persisted period marker can be taken: once per HEALTH_CHECK_EVERY_SECONDS across every
+    // worker and restart. The job holds `job:health-check` too, so two runs never overlap.
+    this.every('health-check', Math.min(healthCheckEveryMs, HEALTH_CHECK_TICK_MS), () =>
+      this.health.tick(),
+    );
     this.every('webhook-enqueue', webhookEveryMs, () =>
       this.leases.runExclusively('job:webhook-enqueue', 30_000, () => this.enqueuer.catchUp()),
     );

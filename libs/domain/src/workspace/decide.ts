@@ -24,6 +24,7 @@ import {
   type RecordPostPublished,
   type SchedulePost,
 } from '../schedule-post/schedule-post';
+import { recordAccountRenamed, type RecordAccountRenamed } from '../rename-account/rename-account';
 import { reconnectAccount, type ReconnectAccount } from '../reconnect-account/reconnect-account';
 import { setMainAccount, type SetMainAccount } from '../set-main-account/set-main-account';
 import type { WorkspaceState } from './state';
@@ -36,6 +37,7 @@ export type WorkspaceCommand =
   | MarkConnectionErrored
   | RestoreConnection
   | RecordTokensRefreshed
+  | RecordAccountRenamed
   | DisconnectAccount
   | ChangePlan
   | CreateCampaign
@@ -60,6 +62,8 @@ export function decide(command: WorkspaceCommand, state: WorkspaceState): Worksp
       return restoreConnection(command, state);
     case 'RecordTokensRefreshed':
       return recordTokensRefreshed(command, state);
+    case 'RecordAccountRenamed':
+      return recordAccountRenamed(command, state);
     case 'DisconnectAccount':
       return disconnectAccount(command, state);
     case 'ChangePlan':

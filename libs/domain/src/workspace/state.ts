@@ -117,6 +117,8 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
       });
     case 'ConnectionRestored':
       return patch(state, event.data.connectionId, { status: 'active', statusReason: null });
+    case 'ConnectionRenamed':
+      return patch(state, event.data.connectionId, { accountName: event.data.accountName });
     case 'ConnectionDisconnected': {
       const { [event.data.connectionId]: _gone, ...rest } = state.connections;
       return { ...state, connections: rest };

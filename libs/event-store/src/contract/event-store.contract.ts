@@ -1,3 +1,4 @@
+import { chainHash, GENESIS_HASH } from '../chain';
 import {
   type EventStore,
   type RecordedEvent,
@@ -208,6 +209,60 @@ export function describeEventStoreContract(
       expect(lost).toHaveLength(19);
       for (const error of lost) expect(error).toBeInstanceOf(WrongExpectedRevisionError);
       expect(await collect(store.readStream(stream))).toHaveLength(2);
+    });
+
+    describe('hash chain', () => {
+      /** Each event links to the one before it and hashes to what it carries. */
+      function expectChained(read: RecordedEvent[]): void {
+        let prevHash = GENESIS_HASH;
+        read.forEach((event, i) => {
+          expect(event.revision).toBe(i);
+          expect(event.chain?.prevHash).toBe(prevHash);
+          const { streamId, revision, id, type, data, metadata } = event;
+          expect(event.chain?.hash).toBe(
+            chainHash({ streamId, revision, id, type, data, metadata, prevHash }),
+          );
+          prevHash = event.chain?.hash as string;
+        });
+      }
+
+      it('links every appended event to the previous one in its stream', async () => {
+        const stream = uniqueStream('chain');
+        const first = anEvent('ConnectionConnected', { platform: 'x', nested: { b: 1, a: [2] } });
+        await store.append(stream, [first, anEvent()], 'no_stream');
+        await store.append(stream, events(2), 1);
+        await store.append(stream, events(1), 'any');
+        await store.append(stream, events(1), 'stream_exists');
+
+        const read = await collect(store.readStream(stream));
+        expect(read).toHaveLength(6);
+        expectChained(read);
+        // The chain is not part of the caller's metadata.
+        expect(read[0].metadata).toEqual(first.metadata);
+        expect(new Set(read.map((e) => e.chain?.hash)).size).toBe(6);
+      });
+
+      it('stays linked under concurrent appends, conflicts and idempotent retries', async () => {
+        const stream = uniqueStream('chain-race');
+        const batch = events(2);
+        await store.append(stream, batch, 'no_stream');
+        await Promise.allSettled([
+          ...Array.from({ length: 5 }, () => store.append(stream, events(1), 'any')),
+          ...Array.from({ length: 5 }, () => store.append(stream, events(2), 1)),
+          store.append(stream, batch, 'no_stream'),
+        ]);
+        expectChained(await collect(store.readStream(stream)));
+      });
+
+      it('carries the chain in the global feed too', async () => {
+        const start = await markFeed();
+        const stream = uniqueStream('chain-feed');
+        await store.append(stream, events(3), 'no_stream');
+        const page = (await store.readAll({ after: start, maxCount: 100 })).filter(
+          (e) => e.streamId === stream,
+        );
+        expectChained(page);
+      });
     });
 
     describe('readAll', () => {

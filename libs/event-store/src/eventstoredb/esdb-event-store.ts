@@ -1,11 +1,15 @@
 import {
+  BACKWARDS,
+  END,
   EventStoreDBClient,
   excludeSystemEvents,
   type Position,
   START,
   StreamNotFoundError,
+  WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { assertValidAppend } from '../append-validation';
+import { GENESIS_HASH } from '../chain';
 import type {
   AppendResult,
   EventStore,
@@ -22,13 +26,20 @@ import {
   formatPosition,
   fromEsdbError,
   parsePosition,
+  linkEvents,
   toEsdbExpectedRevision,
-  toEventData,
   toRecordedEvent,
 } from './esdb-mapping';
 import { EsdbSubscription } from './esdb-subscription';
 
 const ALL_CHUNK = 500;
+/** Appends with `any` / `stream_exists` retry this often when another writer moved the head. */
+const CHAIN_RETRIES = 10;
+
+interface ChainBase {
+  revision: number;
+  hash: string;
+}
 
 /**
  * The EventStoreDB adapter.
@@ -38,6 +49,10 @@ const ALL_CHUNK = 500;
  * the original (SQLite accepts any), (b) with `any` the check is best effort (it only
  * remembers recent writes), and (c) ids are not unique across streams. A partial overlap is a
  * WrongExpectedRevisionError in both.
+ *
+ * Hash chain: the append links its events to the event at the revision it is checked against
+ * (the caller's numeric revision, or the head read just before for `any` / `stream_exists`,
+ * which are then sent as that exact revision so a concurrent writer makes it retry).
  */
 export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EsdbSubscription>();
@@ -55,9 +70,8 @@ export class EsdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     assertValidAppend(streamId, events, expectedRevision);
     try {
-      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
-        expectedRevision: toEsdbExpectedRevision(expectedRevision),
-      });
+      const result = await this.appendChained(streamId, events, expectedRevision);
+      if ('retried' in result) return result.retried;
       const nextExpectedRevision = Number(result.nextExpectedRevision);
       // The position EventStoreDB reports is the write's (which need not be its last event's)
       // and is absent on an idempotent retry: read the last event's own position instead, so a
@@ -69,6 +83,104 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw fromEsdbError(error, { streamId, expected: expectedRevision });
     }
+  }
+
+  private async appendChained(
+    streamId: string,
+    events: EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<{ retried: AppendResult } | { nextExpectedRevision: bigint; position?: Position }> {
+    if (typeof expectedRevision === 'number' || expectedRevision === 'no_stream') {
+      const base: ChainBase =
+        expectedRevision === 'no_stream'
+          ? { revision: -1, hash: GENESIS_HASH }
+          : ((await this.chainBaseAt(streamId, expectedRevision)) ?? {
+              revision: expectedRevision,
+              hash: GENESIS_HASH, // the stream is not there: the append will be refused
+            });
+      return this.client.appendToStream(streamId, linkEvents(streamId, events, base), {
+        expectedRevision: toEsdbExpectedRevision(expectedRevision),
+      });
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      const retried = await this.earlierIdenticalAppend(streamId, events);
+      if (retried) return { retried };
+      const head = await this.head(streamId);
+      if (!head && expectedRevision === 'stream_exists') {
+        return this.client.appendToStream(streamId, linkEvents(streamId, events, genesis()), {
+          expectedRevision: toEsdbExpectedRevision('stream_exists'),
+        });
+      }
+      const base = head ?? genesis();
+      try {
+        return await this.client.appendToStream(streamId, linkEvents(streamId, events, base), {
+          expectedRevision: toEsdbExpectedRevision(head ? head.revision : 'no_stream'),
+        });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= CHAIN_RETRIES) throw error;
+      }
+    }
+  }
+
+  /** The stream's last event as a chain base, or null when the stream does not exist. */
+  private async head(streamId: string): Promise<ChainBase | null> {
+    try {
+      for await (const resolved of this.client.readStream(streamId, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      })) {
+        const event = toRecordedEvent(resolved);
+        if (event) return { revision: event.revision, hash: event.chain?.hash ?? GENESIS_HASH };
+      }
+      return null;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  private async chainBaseAt(streamId: string, revision: number): Promise<ChainBase | null> {
+    try {
+      for await (const resolved of this.client.readStream(streamId, {
+        fromRevision: BigInt(revision),
+        maxCount: 1,
+      })) {
+        const event = toRecordedEvent(resolved);
+        if (event) return { revision, hash: event.chain?.hash ?? GENESIS_HASH };
+      }
+      return null;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * `any` / `stream_exists` are sent as the head's exact revision, which would defeat
+   * EventStoreDB's own retry detection: recognise a retry of the stream's last append here.
+   */
+  private async earlierIdenticalAppend(
+    streamId: string,
+    events: EventToAppend[],
+  ): Promise<AppendResult | null> {
+    const last: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: events.length,
+      })) {
+        const event = toRecordedEvent(resolved);
+        if (event) last.unshift(event);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+    if (last.length !== events.length || last.some((e, i) => e.id !== events[i].id)) return null;
+    const tail = last[last.length - 1];
+    return { nextExpectedRevision: tail.revision, position: tail.position };
   }
 
   async *readStream(
@@ -158,4 +270,8 @@ export class EsdbEventStore implements EventStore {
     }
     return null;
   }
+}
+
+function genesis(): ChainBase {
+  return { revision: -1, hash: GENESIS_HASH };
 }

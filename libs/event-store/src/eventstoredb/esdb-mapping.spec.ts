@@ -12,11 +12,14 @@ import {
 import { WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
 import { anEvent } from '../contract/contract-helpers';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.port';
+import { chainHash } from '../chain';
 import {
+  CHAIN_METADATA_KEY,
   comparePositions,
   formatPosition,
   fromEsdbError,
   isTransientEsdbError,
+  linkEvents,
   parsePosition,
   toEsdbExpectedRevision,
   toEventData,
@@ -196,5 +199,38 @@ describe('EventStoreDB mapping', () => {
       expect(comparePositions(p(2, 3), p(2, 1))).toBe(1);
       expect(comparePositions(p(2, 3), p(2, 3))).toBe(0);
     });
+  });
+});
+
+describe('hash chain in EventStoreDB metadata', () => {
+  it('links an append to its base and reads the link back out of the metadata', () => {
+    const [a, b] = [anEvent('A', { x: 1 }), anEvent('B')];
+    const [first, second] = linkEvents('s-1', [a, b], { revision: 4, hash: 'p'.repeat(64) });
+    const firstMeta = first.metadata as Record<string, unknown>;
+    const secondMeta = second.metadata as Record<string, unknown>;
+    const firstLink = firstMeta[CHAIN_METADATA_KEY] as { prevHash: string; hash: string };
+    expect(firstLink.prevHash).toBe('p'.repeat(64));
+    expect(firstLink.hash).toBe(
+      chainHash({
+        streamId: 's-1',
+        revision: 5,
+        id: a.id,
+        type: 'A',
+        data: a.data,
+        metadata: a.metadata,
+        prevHash: 'p'.repeat(64),
+      }),
+    );
+    expect((secondMeta[CHAIN_METADATA_KEY] as { prevHash: string }).prevHash).toBe(firstLink.hash);
+
+    const read = toRecordedEvent(
+      resolvedEvent({ streamId: 's-1', revision: BigInt(5), metadata: firstMeta }),
+    );
+    expect(read?.chain).toEqual(firstLink);
+    expect(read?.metadata).toEqual(a.metadata);
+  });
+
+  it('reads an event written before chaining without a chain', () => {
+    expect(toRecordedEvent(resolvedEvent())?.chain).toBeUndefined();
   });
 });

@@ -16,6 +16,7 @@ import {
   STREAM_EXISTS,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { chainHash, type ChainLink } from '../chain';
 import {
   type EventMetadata,
   EventStoreUnavailableError,
@@ -38,13 +39,59 @@ export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpect
   }
 }
 
-export function toEventData(event: EventToAppend): EventData {
+/** Where an EventStoreDB event keeps its hash-chain link: a reserved metadata key. */
+export const CHAIN_METADATA_KEY = '$chain';
+
+export function toEventData(event: EventToAppend, chain?: ChainLink): EventData {
   return jsonEvent({
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: event.metadata as Record<string, unknown>,
+    metadata: (chain
+      ? { ...event.metadata, [CHAIN_METADATA_KEY]: chain }
+      : event.metadata) as Record<string, unknown>,
   });
+}
+
+/**
+ * The events of one append, each linked to the one before it: the first to `prev`, the event
+ * at `prev.revision` (revision -1 and GENESIS_HASH for a new stream).
+ */
+export function linkEvents(
+  streamId: string,
+  events: EventToAppend[],
+  prev: { revision: number; hash: string },
+): EventData[] {
+  let prevHash = prev.hash;
+  return events.map((event, i) => {
+    const hash = chainHash({
+      streamId,
+      revision: prev.revision + 1 + i,
+      id: event.id,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      prevHash,
+    });
+    const data = toEventData(event, { prevHash, hash });
+    prevHash = hash;
+    return data;
+  });
+}
+
+function splitChain(metadata: Record<string, unknown>): {
+  metadata: EventMetadata;
+  chain?: ChainLink;
+} {
+  const { [CHAIN_METADATA_KEY]: chain, ...rest } = metadata;
+  const link = chain as Partial<ChainLink> | undefined;
+  if (typeof link?.hash === 'string' && typeof link.prevHash === 'string') {
+    return {
+      metadata: rest as EventMetadata,
+      chain: { prevHash: link.prevHash, hash: link.hash },
+    };
+  }
+  return { metadata: metadata as EventMetadata };
 }
 
 /** Errors after which the call may succeed if retried: the node is down, busy or not leader. */
@@ -119,6 +166,7 @@ export function toRecordedEvent(
   const event = resolved.event;
   if (!event || isSystemEventType(event.type)) return null;
   const where = `${event.streamId}@${event.revision}`;
+  const { metadata, chain } = splitChain(jsonObject(event.metadata, `metadata of ${where}`));
   return {
     id: event.id,
     streamId: event.streamId,
@@ -126,8 +174,9 @@ export function toRecordedEvent(
     position: event.position ? formatPosition(event.position) : '',
     type: event.type,
     data: jsonObject(event.data, `data of ${where}`),
-    metadata: jsonObject(event.metadata, `metadata of ${where}`) as EventMetadata,
+    metadata,
     recordedAt: event.created,
+    ...(chain ? { chain } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { canonicalJson, chainHashOfCanonical, GENESIS_HASH } from '../chain';
 import type { EventMetadata, RecordedEvent } from '../event-store.port';
 
 /**
@@ -6,7 +7,8 @@ import type { EventMetadata, RecordedEvent } from '../event-store.port';
  * because every write takes the single write lock (BEGIN IMMEDIATE), so a reader never sees a
  * later position committed before an earlier one. AUTOINCREMENT keeps positions from ever
  * being reused. UNIQUE (stream_id, revision) doubles as the index that reads one stream
- * without scanning the others.
+ * without scanning the others. `prev_hash` and `hash` are the event's link in its stream's
+ * hash chain (chain.ts), written by the append in the same transaction.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -18,6 +20,8 @@ CREATE TABLE IF NOT EXISTS events (
   data        TEXT    NOT NULL,
   metadata    TEXT    NOT NULL,
   recorded_at INTEGER NOT NULL,
+  prev_hash   TEXT,
+  hash        TEXT,
   UNIQUE (stream_id, revision)
 );
 `;
@@ -30,7 +34,56 @@ export function openDatabase(path: string): Database.Database {
   // FULL: the WAL is fsynced at every commit, so an acknowledged append survives power loss.
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);
+  migrateToHashChain(db);
   return db;
+}
+
+/**
+ * A file written before the hash chain gets its columns, and its unchained events their links,
+ * in one IMMEDIATE transaction (so two processes opening it together do it once).
+ */
+function migrateToHashChain(db: Database.Database): void {
+  const hasHash = () =>
+    (db.pragma('table_info(events)') as { name: string }[]).some((c) => c.name === 'hash');
+  const unchained = () =>
+    db.prepare('SELECT 1 FROM events WHERE hash IS NULL LIMIT 1').get() !== undefined;
+  if (hasHash() && !unchained()) return;
+  db.transaction(() => {
+    if (!hasHash()) {
+      db.exec('ALTER TABLE events ADD COLUMN prev_hash TEXT');
+      db.exec('ALTER TABLE events ADD COLUMN hash TEXT');
+    }
+    const rows = db
+      .prepare(
+        `SELECT * FROM events WHERE stream_id IN (SELECT DISTINCT stream_id FROM events
+         WHERE hash IS NULL) ORDER BY stream_id, revision`,
+      )
+      .all() as EventRow[];
+    const update = db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?');
+    let stream: string | null = null;
+    let prevHash = GENESIS_HASH;
+    for (const row of rows) {
+      if (row.stream_id !== stream) {
+        stream = row.stream_id;
+        prevHash = GENESIS_HASH;
+      }
+      if (row.hash === null) {
+        const hash = rowHash(row, prevHash);
+        update.run(prevHash, hash, row.position);
+        prevHash = hash;
+      } else {
+        prevHash = row.hash;
+      }
+    }
+  }).immediate();
+}
+
+function rowHash(row: EventRow, prevHash: string): string {
+  return chainHashOfCanonical(
+    { streamId: row.stream_id, revision: row.revision, id: row.id, type: row.type, prevHash },
+    canonicalJson(JSON.parse(row.data)),
+    canonicalJson(JSON.parse(row.metadata)),
+  );
 }
 
 export interface EventRow {
@@ -42,24 +95,29 @@ export interface EventRow {
   data: string;
   metadata: string;
   recorded_at: number;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export type ExistingEventRow = Pick<EventRow, 'position' | 'stream_id' | 'revision'>;
 
 export interface Statements {
-  head: Database.Statement<[string], { revision: number | null }>;
+  head: Database.Statement<[string], { revision: number; hash: string | null }>;
   findById: Database.Statement<[string], ExistingEventRow>;
-  insert: Database.Statement<[string, number, string, string, string, string, number]>;
+  insert: Database.Statement<
+    [string, number, string, string, string, string, number, string, string]
+  >;
   readStream: Database.Statement<[string, number, number], EventRow>;
   readAll: Database.Statement<[number, number], EventRow>;
 }
 
 /** The SQL behind the statements; exported so tests can check the query plans. */
 export const SQL = {
-  head: 'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
+  head: 'SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   findById: 'SELECT position, stream_id, revision FROM events WHERE id = ?',
-  insert: `INSERT INTO events (stream_id, revision, id, type, data, metadata, recorded_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  insert: `INSERT INTO events
+             (stream_id, revision, id, type, data, metadata, recorded_at, prev_hash, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   readStream: `SELECT * FROM events WHERE stream_id = ? AND revision >= ?
                ORDER BY revision LIMIT ?`,
   readAll: 'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
@@ -85,6 +143,9 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as Record<string, unknown>,
     metadata: JSON.parse(row.metadata) as EventMetadata,
     recordedAt: new Date(row.recorded_at),
+    ...(row.hash !== null && row.prev_hash !== null
+      ? { chain: { prevHash: row.prev_hash, hash: row.hash } }
+      : {}),
   };
 }
 

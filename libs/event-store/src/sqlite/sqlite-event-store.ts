@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { assertValidAppend } from '../append-validation';
+import { canonicalJson } from '../chain';
 import {
   type AppendResult,
   type EventStore,
@@ -95,12 +96,18 @@ export class SqliteEventStore implements EventStore {
       const pending: PendingAppend = {
         streamId,
         expectedRevision,
-        events: events.map((e) => ({
-          id: e.id,
-          type: e.type,
-          data: JSON.stringify(e.data),
-          metadata: JSON.stringify(e.metadata),
-        })),
+        events: events.map((e) => {
+          const data = JSON.stringify(e.data);
+          const metadata = JSON.stringify(e.metadata);
+          return {
+            id: e.id,
+            type: e.type,
+            data,
+            metadata,
+            canonicalData: canonicalJson(JSON.parse(data)),
+            canonicalMetadata: canonicalJson(JSON.parse(metadata)),
+          };
+        }),
       };
       return this.queue.enqueue(pending);
     } catch (error) {

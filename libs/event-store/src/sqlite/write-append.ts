@@ -1,4 +1,5 @@
 import { revisionMatches } from '../append-validation';
+import { chainHashOfCanonical, GENESIS_HASH } from '../chain';
 import {
   type AppendResult,
   type ExpectedRevision,
@@ -6,11 +7,21 @@ import {
 } from '../event-store.port';
 import type { ExistingEventRow, Statements } from './schema';
 
-/** An append with its JSON already serialised, so bad data fails before it joins a batch. */
+/**
+ * An append with its JSON already serialised (and in canonical form, for the hash chain), so
+ * bad data fails before it joins a batch.
+ */
 export interface PendingAppend {
   streamId: string;
   expectedRevision: ExpectedRevision;
-  events: { id: string; type: string; data: string; metadata: string }[];
+  events: {
+    id: string;
+    type: string;
+    data: string;
+    metadata: string;
+    canonicalData: string;
+    canonicalMetadata: string;
+  }[];
 }
 
 /** An event id is already used by another stream (deterministic ids make this a caller bug). */
@@ -34,7 +45,8 @@ export function writeAppend(
   recordedAt: number,
 ): AppendResult {
   const { streamId, expectedRevision, events } = append;
-  const head = stmts.head.get(streamId)?.revision ?? null;
+  const headRow = stmts.head.get(streamId);
+  const head = headRow?.revision ?? null;
   const actual = head === null ? 'no_stream' : head;
 
   const existing = events.map((e) => stmts.findById.get(e.id));
@@ -54,9 +66,17 @@ export function writeAppend(
   }
 
   let revision = head ?? -1;
+  // The chain continues from the head this append was checked against, in this transaction:
+  // an earlier append of the same batch is the head here, a retried batch recomputes it.
+  let prevHash = headRow?.hash ?? GENESIS_HASH;
   let position = 0;
   for (const event of events) {
     revision += 1;
+    const hash = chainHashOfCanonical(
+      { streamId, revision, id: event.id, type: event.type, prevHash },
+      event.canonicalData,
+      event.canonicalMetadata,
+    );
     const info = stmts.insert.run(
       streamId,
       revision,
@@ -65,7 +85,10 @@ export function writeAppend(
       event.data,
       event.metadata,
       recordedAt,
+      prevHash,
+      hash,
     );
+    prevHash = hash;
     position = Number(info.lastInsertRowid);
   }
   return { nextExpectedRevision: revision, position: String(position) };

@@ -7,6 +7,7 @@ import {
   mainSet,
   planChanged,
   reconnected,
+  renamed,
 } from '../testing/workspace-events';
 import { projectConnectionsEvent } from './connections.projection';
 
@@ -108,6 +109,18 @@ describe('projectConnectionsEvent', () => {
     ]);
   });
 
+  it('sets the new account name from ConnectionRenamed', () => {
+    expect(project(renamed(WS, 'c1', 'Old Bakery', 'Acme Bakery', AT))).toEqual([
+      {
+        kind: 'connectionChanged',
+        streamRevision: 7,
+        workspaceId: WS,
+        connectionId: 'c1',
+        set: { accountName: 'Acme Bakery' },
+      },
+    ]);
+  });
+
   it('removes a disconnected connection, keeping when it happened', () => {
     expect(project(disconnected(WS, 'c1', AT, true))).toEqual([
       { kind: 'connectionRemoved', streamRevision: 7, workspaceId: WS, connectionId: 'c1', at: AT },
@@ -139,6 +152,7 @@ describe('projectConnectionsEvent', () => {
       health('ConnectionExpired', WS, 'c1', 'r', AT),
       health('ConnectionErrored', WS, 'c1', 'r', AT),
       health('ConnectionRestored', WS, 'c1', 'r', AT),
+      renamed(WS, 'c1', 'old', 'new', AT),
       disconnected(WS, 'c1', AT),
       planChanged(WS, 'enterprise', 'free', AT),
     ];

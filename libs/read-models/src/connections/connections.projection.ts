@@ -76,6 +76,8 @@ export function projectConnectionsEvent(event: ProjectableEvent): ReadModelChang
       return [changed(streamRevision, e.data, { status: 'error', statusReason: e.data.reason })];
     case 'ConnectionRestored':
       return [changed(streamRevision, e.data, { status: 'active', statusReason: null })];
+    case 'ConnectionRenamed':
+      return [changed(streamRevision, e.data, { accountName: e.data.accountName })];
     case 'ConnectionDisconnected':
       return [
         {

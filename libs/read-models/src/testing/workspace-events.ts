@@ -78,6 +78,19 @@ export function health(
   return { type, data: { workspaceId, connectionId, platform: 'facebook', reason, at } };
 }
 
+export function renamed(
+  workspaceId: string,
+  connectionId: string,
+  previousName: string,
+  accountName: string,
+  at: string,
+): WorkspaceEvent {
+  return {
+    type: 'ConnectionRenamed',
+    data: { workspaceId, connectionId, platform: 'facebook', previousName, accountName, at },
+  };
+}
+
 export function disconnected(
   workspaceId: string,
   connectionId: string,

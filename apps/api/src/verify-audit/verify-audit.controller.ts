@@ -1,0 +1,44 @@
+import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
+import { workspaceStream } from '@ledger/domain';
+import { AuditVerifier, ChainCheckpoints, type AuditVerification } from '@ledger/audit';
+import { Roles } from '../http/auth/auth.decorators';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/audit')
+export class VerifyAuditController {
+  constructor(
+    private readonly verifier: AuditVerifier,
+    private readonly checkpoints: ChainCheckpoints,
+  ) {}
+
+  @Get('verify')
+  @Roles('owner', 'admin', 'auditor')
+  @ApiOperation({
+    summary: 'Tamper check of the workspace history',
+    description:
+      'Checks the hash chain of the workspace stream and its signed checkpoints; names the ' +
+      'first bad event (`ok: false`) when an event was edited, deleted, reordered or inserted.',
+  })
+  verify(@Param('ws') workspaceId: string): Promise<AuditVerification> {
+    return this.verifier.verifyWorkspace(workspaceId);
+  }
+
+  @Get('checkpoints')
+  @Roles('owner', 'admin', 'auditor')
+  @Header('Content-Type', 'application/x-ndjson; charset=utf-8')
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({
+    summary: 'Signed chain checkpoints of the workspace, as JSON Lines, for anchoring elsewhere',
+    description:
+      'Each line: {streamId, revision, hash, signedAt, keyId, signature, publicKey}; the ' +
+      'Ed25519 signature covers the canonical JSON of {hash, keyId, revision, signedAt, streamId}.',
+  })
+  exportCheckpoints(@Param('ws') workspaceId: string): StreamableFile {
+    return new StreamableFile(
+      Readable.from(this.checkpoints.exportJsonLines([workspaceStream(workspaceId)])),
+    );
+  }
+}

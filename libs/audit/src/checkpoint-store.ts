@@ -1,0 +1,230 @@
+import Database from 'better-sqlite3';
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { SignedCheckpoint } from './signing-key';
+
+/**
+ * Where signed checkpoints are kept, with the feed position the signer has covered. Adding a
+ * checkpoint that already exists (same stream and revision) keeps the first one.
+ */
+export interface CheckpointStore {
+  /** Saves the checkpoints and, with them, the feed position they cover. */
+  add(checkpoints: SignedCheckpoint[], cursor: string | null): Promise<void>;
+  cursor(): Promise<string | null>;
+  /** One stream's checkpoints, by revision. */
+  forStream(streamId: string): Promise<SignedCheckpoint[]>;
+  /** Checkpoints of these streams (all when absent), in the order they were signed. */
+  list(streamIds?: string[]): AsyncIterable<SignedCheckpoint>;
+  close(): Promise<void>;
+}
+
+interface CheckpointRow {
+  seq: number;
+  stream_id: string;
+  revision: number;
+  hash: string;
+  signed_at: string;
+  key_id: string;
+  signature: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS checkpoints (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  hash      TEXT    NOT NULL,
+  signed_at TEXT    NOT NULL,
+  key_id    TEXT    NOT NULL,
+  signature TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+CREATE TABLE IF NOT EXISTS signer_cursor (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  position TEXT
+);
+`;
+
+const fromRow = (row: CheckpointRow): SignedCheckpoint => ({
+  streamId: row.stream_id,
+  revision: row.revision,
+  hash: row.hash,
+  signedAt: row.signed_at,
+  keyId: row.key_id,
+  signature: row.signature,
+});
+
+/** Checkpoints in a SQLite file (DATA_DIR/audit-checkpoints.sqlite by default). */
+export class SqliteCheckpointStore implements CheckpointStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+  }
+
+  async add(checkpoints: SignedCheckpoint[], cursor: string | null): Promise<void> {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO checkpoints (stream_id, revision, hash, signed_at, key_id, signature)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    const saveCursor = this.db.prepare(
+      `INSERT INTO signer_cursor (id, position) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
+    );
+    this.db
+      .transaction(() => {
+        for (const c of checkpoints) {
+          insert.run(c.streamId, c.revision, c.hash, c.signedAt, c.keyId, c.signature);
+        }
+        saveCursor.run(cursor);
+      })
+      .immediate();
+  }
+
+  async cursor(): Promise<string | null> {
+    const row = this.db.prepare('SELECT position FROM signer_cursor WHERE id = 1').get() as
+      { position: string | null } | undefined;
+    return row?.position ?? null;
+  }
+
+  async forStream(streamId: string): Promise<SignedCheckpoint[]> {
+    return (
+      this.db
+        .prepare('SELECT * FROM checkpoints WHERE stream_id = ? ORDER BY revision')
+        .all(streamId) as CheckpointRow[]
+    ).map(fromRow);
+  }
+
+  async *list(streamIds?: string[]): AsyncIterable<SignedCheckpoint> {
+    const page = 500;
+    let after = 0;
+    const filter = streamIds
+      ? `AND stream_id IN (SELECT value FROM json_each(?))`
+      : `AND ? IS NULL`;
+    const statement = this.db.prepare(
+      `SELECT * FROM checkpoints WHERE seq > ? ${filter} ORDER BY seq LIMIT ${page}`,
+    );
+    for (;;) {
+      const rows = statement.all(
+        after,
+        streamIds ? JSON.stringify(streamIds) : null,
+      ) as CheckpointRow[];
+      for (const row of rows) yield fromRow(row);
+      if (rows.length < page) return;
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface CheckpointDoc {
+  streamId: string;
+  revision: number;
+  hash: string;
+  signedAt: string;
+  keyId: string;
+  signature: string;
+  seq: Date;
+}
+
+interface CursorDoc {
+  _id: string;
+  position: string | null;
+}
+
+const CHECKPOINT_MODEL = 'AuditCheckpoint';
+const CURSOR_MODEL = 'AuditCheckpointCursor';
+
+const checkpointSchema = new Schema<CheckpointDoc>(
+  {
+    streamId: { type: String, required: true },
+    revision: { type: Number, required: true },
+    hash: { type: String, required: true },
+    signedAt: { type: String, required: true },
+    keyId: { type: String, required: true },
+    signature: { type: String, required: true },
+    seq: { type: Date, required: true },
+  },
+  { collection: 'audit_checkpoints', versionKey: false, autoIndex: false },
+);
+checkpointSchema.index({ streamId: 1, revision: 1 }, { unique: true });
+
+const cursorSchema = new Schema<CursorDoc>(
+  { _id: { type: String, required: true }, position: { type: String, default: null } },
+  { collection: 'audit_checkpoint_cursor', versionKey: false, autoIndex: false },
+);
+
+/** Checkpoints in MongoDB, when MONGODB_URI is set. */
+export class MongoCheckpointStore implements CheckpointStore {
+  private readonly checkpoints: Model<CheckpointDoc>;
+  private readonly cursors: Model<CursorDoc>;
+
+  private constructor(connection: Connection) {
+    this.checkpoints =
+      (connection.models[CHECKPOINT_MODEL] as Model<CheckpointDoc> | undefined) ??
+      connection.model<CheckpointDoc>(CHECKPOINT_MODEL, checkpointSchema);
+    this.cursors =
+      (connection.models[CURSOR_MODEL] as Model<CursorDoc> | undefined) ??
+      connection.model<CursorDoc>(CURSOR_MODEL, cursorSchema);
+  }
+
+  static async create(connection: Connection): Promise<MongoCheckpointStore> {
+    const store = new MongoCheckpointStore(connection);
+    await store.checkpoints.createIndexes();
+    return store;
+  }
+
+  async add(checkpoints: SignedCheckpoint[], cursor: string | null): Promise<void> {
+    const seq = new Date();
+    if (checkpoints.length > 0) {
+      await this.checkpoints.bulkWrite(
+        checkpoints.map((c) => ({
+          updateOne: {
+            filter: { streamId: c.streamId, revision: c.revision },
+            update: { $setOnInsert: { ...c, seq } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    await this.cursors.updateOne(
+      { _id: 'signer' },
+      { $set: { position: cursor } },
+      { upsert: true },
+    );
+  }
+
+  async cursor(): Promise<string | null> {
+    return (await this.cursors.findById('signer').lean())?.position ?? null;
+  }
+
+  async forStream(streamId: string): Promise<SignedCheckpoint[]> {
+    const docs = await this.checkpoints.find({ streamId }).sort({ revision: 1 }).lean();
+    return docs.map(toCheckpoint);
+  }
+
+  async *list(streamIds?: string[]): AsyncIterable<SignedCheckpoint> {
+    const cursor = this.checkpoints
+      .find(streamIds ? { streamId: { $in: streamIds } } : {})
+      .sort({ seq: 1, streamId: 1, revision: 1 })
+      .lean()
+      .cursor();
+    for await (const doc of cursor) yield toCheckpoint(doc as CheckpointDoc);
+  }
+
+  async close(): Promise<void> {
+    // The connection belongs to the caller.
+  }
+}
+
+function toCheckpoint(doc: CheckpointDoc): SignedCheckpoint {
+  const { streamId, revision, hash, signedAt, keyId, signature } = doc;
+  return { streamId, revision, hash, signedAt, keyId, signature };
+}

@@ -1,0 +1,118 @@
+import { chainHash, GENESIS_HASH, type RecordedEvent } from '@ledger/event-store';
+
+/**
+ * What is wrong with the first bad event:
+ * - `unchained`: the event carries no chain link (written before chaining, or stripped);
+ * - `revision-gap`: revisions before this one are missing (an event was deleted);
+ * - `revision-out-of-order`: the revision repeats or goes back;
+ * - `hash-mismatch`: the event's content, revision or stream no longer hashes to the hash it
+ *   carries (an edited payload, a moved or forged event);
+ * - `prev-hash-mismatch`: the event does not link to the event before it (deleted, inserted
+ *   or reordered events);
+ * - `checkpoint-mismatch`: a signed checkpoint's hash is not the event's at its revision
+ *   (the chain was rewritten after the checkpoint was signed); the named event is the first
+ *   after the last checkpoint that still matches;
+ * - `checkpoint-missing-event`: a signed checkpoint names a revision the stream no longer has;
+ * - `checkpoint-signature-invalid`: a checkpoint's signature does not verify (forged or edited
+ *   checkpoint, or signed by an unknown key).
+ */
+export type ChainProblem =
+  | 'unchained'
+  | 'revision-gap'
+  | 'revision-out-of-order'
+  | 'hash-mismatch'
+  | 'prev-hash-mismatch'
+  | 'checkpoint-mismatch'
+  | 'checkpoint-missing-event'
+  | 'checkpoint-signature-invalid';
+
+export interface BadEvent {
+  streamId: string;
+  revision: number;
+  /** Null when no event is left at that revision (it was deleted). */
+  eventId: string | null;
+  problem: ChainProblem;
+}
+
+export interface StreamVerification {
+  checkedEvents: number;
+  firstBadEvent: BadEvent | null;
+}
+
+/**
+ * Checks a stream's events one by one, in the order the store gives them (revision order),
+ * keeping only the previous hash: streams of any length verify in flat memory.
+ */
+export class StreamChainVerifier {
+  private expectedRevision = 0;
+  private prevHash = GENESIS_HASH;
+  private checked = 0;
+  private bad: BadEvent | null = null;
+
+  constructor(readonly streamId: string) {}
+
+  get firstBadEvent(): BadEvent | null {
+    return this.bad;
+  }
+
+  get checkedEvents(): number {
+    return this.checked;
+  }
+
+  /** Checks the next event; false once a bad event was found (later ones are not checked). */
+  next(event: RecordedEvent): boolean {
+    if (this.bad) return false;
+    this.checked += 1;
+    const problem = this.problemWith(event);
+    if (problem === 'revision-gap') {
+      // The first bad event is the first missing one: no event is left to name.
+      this.bad = {
+        streamId: this.streamId,
+        revision: this.expectedRevision,
+        eventId: null,
+        problem,
+      };
+      return false;
+    }
+    if (problem) {
+      this.bad = { streamId: this.streamId, revision: event.revision, eventId: event.id, problem };
+      return false;
+    }
+    this.expectedRevision = event.revision + 1;
+    this.prevHash = event.chain?.hash ?? GENESIS_HASH;
+    return true;
+  }
+
+  private problemWith(event: RecordedEvent): ChainProblem | null {
+    if (event.streamId !== this.streamId) return 'hash-mismatch';
+    if (event.revision > this.expectedRevision) return 'revision-gap';
+    if (event.revision < this.expectedRevision) return 'revision-out-of-order';
+    if (!event.chain) return 'unchained';
+    const { streamId, revision, id, type, data, metadata } = event;
+    const recomputed = chainHash({
+      streamId,
+      revision,
+      id,
+      type,
+      data,
+      metadata,
+      prevHash: event.chain.prevHash,
+    });
+    if (recomputed !== event.chain.hash) return 'hash-mismatch';
+    if (event.chain.prevHash !== this.prevHash) return 'prev-hash-mismatch';
+    return null;
+  }
+}
+
+/** Verifies one stream's events (in revision order) and names the first bad one. */
+export function verifyStream(events: Iterable<RecordedEvent>): StreamVerification {
+  let verifier: StreamChainVerifier | null = null;
+  for (const event of events) {
+    verifier ??= new StreamChainVerifier(event.streamId);
+    if (!verifier.next(event)) break;
+  }
+  return {
+    checkedEvents: verifier?.checkedEvents ?? 0,
+    firstBadEvent: verifier?.firstBadEvent ?? null,
+  };
+}
