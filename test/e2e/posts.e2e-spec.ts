@@ -72,6 +72,20 @@ describe.each(BACKENDS)('scheduled posts and campaigns, read models in %s', (rea
       .set(as(owner))
       .expect(200);
     expect(report.body).toMatchObject({ scheduledPostsFailed: 1, campaignsFlagged: 1 });
+    const campaigns = (
+      await api().get(`/v1/workspaces/${WS}/campaigns`).set(as(auditor)).expect(200)
+    ).body;
+    expect(campaigns).toEqual([
+      expect.objectContaining({
+        name: 'Winter launch',
+        flags: [
+          expect.objectContaining({
+            connectionId: x.id,
+            reason: expect.stringContaining('choose another account'),
+          }),
+        ],
+      }),
+    ]);
     const posts = (await api().get(`/v1/workspaces/${WS}/posts`).set(as(auditor))).body;
     expect(posts).toEqual([
       expect.objectContaining({

@@ -1,10 +1,11 @@
-import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
-import { nameBasedUuid } from '@ledger/event-store';
+import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
-import { CLOCK } from '../storage/injection-tokens';
+import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { campaignsOf, type CampaignView } from './campaign-views';
 import { CreateCampaignDto } from './create-campaign.dto';
 
 @ApiTags('posts')
@@ -14,7 +15,17 @@ export class CreateCampaignController {
   constructor(
     private readonly workspaces: WorkspaceCommands,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  @Get()
+  @Roles('owner', 'admin', 'editor', 'auditor')
+  @ApiOperation({
+    summary: 'Campaigns, flagged where a connection they relied on was disconnected',
+  })
+  list(@Param('ws') workspaceId: string): Promise<CampaignView[]> {
+    return campaignsOf(this.store, workspaceId);
+  }
 
   @Post()
   @Roles('owner', 'admin', 'editor')
