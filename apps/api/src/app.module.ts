@@ -38,6 +38,8 @@ import { RefreshConnectionController } from './refresh-connection/refresh-connec
 import { ConfigureWebhookController } from './configure-webhook/configure-webhook.controller';
 import { WebhooksModule } from './configure-webhook/webhooks.module';
 import { VerifyAuditModule } from './verify-audit/verify-audit.module';
+import { AuditTrailModule } from './audit-trail/audit-trail.module';
+import { BreachResponseModule } from './breach-response/breach-response.module';
 
 /** The HTTP API: one controller and handler per capability, over the storage ports. */
 @Module({})
@@ -51,6 +53,8 @@ export class AppModule {
         PlatformSettingsModule,
         WebhooksModule,
         VerifyAuditModule,
+        AuditTrailModule,
+        BreachResponseModule,
         TokenRefreshModule,
         CqrsModule.forRoot(),
         // A local run is one process: it runs the scheduled jobs too (else the worker does).

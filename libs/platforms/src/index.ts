@@ -14,4 +14,5 @@ export * from './threads/threads-platform';
 export * from './tiktok';
 export * from './linkedin';
 export * from './refresh';
+export * from './revoke';
 export * from './health';

@@ -123,6 +123,8 @@ interface GraphApiServerBase {
   readonly exchanges: GraphExchangeRecord[];
   /** Every long-lived token the exchange (or a refresh) issued, for leak checks. */
   readonly longLivedTokens: string[];
+  /** Tokens `DELETE /me/permissions` was called with (Facebook): they no longer work. */
+  readonly revokedPermissions: string[];
   stop(): Promise<void>;
 }
 
@@ -229,6 +231,7 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
   const exchanges: GraphExchangeRecord[] = [];
   const longLivedTokens: string[] = [];
   const refreshes: GraphRefreshRecord[] = [];
+  const revokedPermissions: string[] = [];
   const pageFeed = startPageFeed(tokens);
   const clock = (): number => (options.now ? options.now() : new Date()).getTime();
   let baseUrl = '';
@@ -256,6 +259,20 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
 
     if (flavor === 'facebook' && pageFeed.handles(req, path))
       return pageFeed.handle(req, res, path);
+    if (flavor === 'facebook' && req.method === 'DELETE' && path === 'me/permissions') {
+      // Withdraws the app's permissions: the user token, or the Page token, stops working.
+      const header = /^(?:Bearer|OAuth) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const token = header ?? q.get('access_token') ?? undefined;
+      const entry = token === undefined ? undefined : tokens.get(token);
+      const page = token !== undefined && !entry ? pageOfToken(tokens, token) : undefined;
+      if (token === undefined || (!page && (!entry || entry.invalidSubcode !== null))) {
+        return sendJson(res, 400, invalidToken(entry?.invalidSubcode ?? null), wwwAuthenticate());
+      }
+      revokedPermissions.push(token);
+      if (entry) entry.invalidSubcode = 458;
+      if (page) page.access_token = `revoked-${randomBytes(8).toString('hex')}`;
+      return sendJson(res, 200, { success: true });
+    }
     if (req.method !== 'GET') {
       return sendJson(
         res,
@@ -510,6 +527,7 @@ async function startGraphServer<U extends GraphFakeFacebookUser | GraphFakeInsta
     exchanges,
     longLivedTokens,
     refreshes,
+    revokedPermissions,
     pageFeed,
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -31,6 +31,8 @@ export interface TikTokOAuthServer {
   /** The next token request answers `status` with `body` (e.g. 503, or a 200 carrying an error). */
   failNextTokenRequest(status: number, body?: unknown): void;
   tokenRequests(): TikTokTokenRequestRecord[];
+  /** `POST /v2/oauth/revoke/` calls received (a revoked access token's refresh tokens die). */
+  revocations(): { token: string; known: boolean }[];
   /** Query strings the authorize endpoint received, oldest first. */
   authorizeRequests(): URLSearchParams[];
   /**
@@ -54,6 +56,7 @@ export interface TikTokTokenResponse {
 
 const AUTHORIZE = '/v2/auth/authorize/';
 const TOKEN = '/v2/oauth/token/';
+const REVOKE = '/v2/oauth/revoke/';
 
 interface IssuedCode {
   redirectUri: string;
@@ -79,6 +82,8 @@ export async function startTikTokOAuthServer(
   const refreshTokens = new Map<string, { scope: string; openId: string }>();
   const tokenRequests: TikTokTokenRequestRecord[] = [];
   const authorizeRequests: URLSearchParams[] = [];
+  const openIdByAccessToken = new Map<string, string>();
+  const revocations: { token: string; known: boolean }[] = [];
   let nextFailure: { status: number; body: unknown } | null = null;
 
   const server = createServer((req, res) => {
@@ -88,8 +93,42 @@ export async function startTikTokOAuthServer(
       void readForm(req).then((body) => token(req, body, res));
       return;
     }
+    if (req.method === 'POST' && url.pathname === REVOKE) {
+      void readForm(req).then((body) => revoke(body, res));
+      return;
+    }
     send(res, 404, { error: 'not_found' });
   });
+
+  // TikTok's revoke: form `client_key`, `client_secret`, `token`; the user's authorization of
+  // the app ends, so the refresh tokens issued with it stop working too.
+  function revoke(body: URLSearchParams, res: ServerResponse): void {
+    if (
+      body.get('client_key') !== options.clientKey ||
+      body.get('client_secret') !== options.clientSecret
+    ) {
+      return send(res, 401, {
+        error: 'invalid_client',
+        error_description: 'Client key or secret is invalid',
+        log_id: logId(),
+      });
+    }
+    const token = body.get('token') ?? '';
+    const openId = openIdByAccessToken.get(token);
+    revocations.push({ token, known: openId !== undefined });
+    if (openId === undefined) {
+      return send(res, 400, {
+        error: 'invalid_request',
+        error_description: 'Access token is invalid or not found',
+        log_id: logId(),
+      });
+    }
+    openIdByAccessToken.delete(token);
+    for (const [refresh, issued] of refreshTokens) {
+      if (issued.openId === openId) refreshTokens.delete(refresh);
+    }
+    send(res, 200, {});
+  }
 
   function authorize(q: URLSearchParams, res: ServerResponse): void {
     authorizeRequests.push(new URLSearchParams(q));
@@ -175,6 +214,7 @@ export async function startTikTokOAuthServer(
 
   function tokens(accessToken: string, openId: string, scope: string): TikTokTokenResponse {
     const refreshToken = `rft.${random()}`;
+    openIdByAccessToken.set(accessToken, openId);
     refreshTokens.set(refreshToken, { scope, openId });
     return {
       access_token: accessToken,
@@ -196,6 +236,7 @@ export async function startTikTokOAuthServer(
     tokenUrl: `${baseUrl}${TOKEN}`,
     failNextTokenRequest: (status, body) => void (nextFailure = { status, body }),
     tokenRequests: () => [...tokenRequests],
+    revocations: () => [...revocations],
     authorizeRequests: () => [...authorizeRequests],
     issueTokens: (issue = {}) =>
       tokens(

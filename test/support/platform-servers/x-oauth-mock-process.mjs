@@ -12,6 +12,7 @@ const clientSecret = required('X_MOCK_CLIENT_SECRET');
 const redirectUris = required('X_MOCK_REDIRECT_URIS').split(',');
 const AUTHORIZE = '/i/oauth2/authorize';
 const TOKEN = '/2/oauth2/token';
+const REVOKE = '/2/oauth2/revoke';
 
 const issuer = new OAuth2Issuer();
 await issuer.keys.generate('RS256');
@@ -20,6 +21,7 @@ const service = new OAuth2Service(issuer, { authorize: AUTHORIZE, token: TOKEN }
 const codes = new Map(); // code -> { redirectUri, scope, pkce, accessToken }
 const refreshTokens = new Map(); // refresh token -> scope
 const tokenRequests = [];
+const revocations = []; // { token, tokenTypeHint, known }
 let nextTokenFailure = null;
 
 service.on('beforeAuthorizeRedirect', ({ url }, req) => {
@@ -106,6 +108,8 @@ const server = createServer((req, res) => {
     });
   }
   if (url.pathname === '/__test/token-requests') return send(res, 200, tokenRequests);
+  if (url.pathname === '/__test/revocations') return send(res, 200, revocations);
+  if (url.pathname === REVOKE && req.method === 'POST') return revoke(req, res);
   if (url.pathname === '/__test/issue-tokens' && req.method === 'POST') {
     // As if a consent had just completed: a token pair for `scope`, without the browser dance.
     return readJson(req).then(({ scope }) => send(res, 200, tokens(scope ?? '', null)));
@@ -121,6 +125,33 @@ const server = createServer((req, res) => {
   }
   service.requestHandler(req, res);
 });
+
+// X's POST /2/oauth2/revoke: form `token` (+ `token_type_hint`), HTTP Basic client auth;
+// answers {revoked: true}. A revoked refresh token no longer refreshes.
+function revoke(req, res) {
+  return readForm(req).then((form) => {
+    const basic = parseBasic(req.headers.authorization);
+    if (!basic || basic.id !== clientId || basic.secret !== clientSecret) {
+      return send(res, 401, {
+        error: 'unauthorized_client',
+        error_description: 'Missing valid authorization header',
+      });
+    }
+    const token = form.get('token');
+    if (!token) return send(res, 400, { error: 'invalid_request', error_description: 'token' });
+    const known = refreshTokens.delete(token);
+    revocations.push({ token, tokenTypeHint: form.get('token_type_hint'), known });
+    send(res, 200, { revoked: true });
+  });
+}
+
+function readForm(req) {
+  return new Promise((resolve) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => resolve(new URLSearchParams(text)));
+  });
+}
 
 function authorizeProblem(q) {
   if (q.get('client_id') !== clientId) return 'Unknown client_id';

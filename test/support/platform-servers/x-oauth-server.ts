@@ -23,12 +23,21 @@ export interface XOAuthServer {
   /** The next token request answers `status` with `body` (e.g. a 503 outage). */
   failNextTokenRequest(status: number, body?: unknown): Promise<void>;
   tokenRequests(): Promise<TokenRequestRecord[]>;
+  /** `POST /2/oauth2/revoke` calls received, oldest first (a revoked refresh token is dead). */
+  revocations(): Promise<XRevocationRecord[]>;
   /**
    * A token pair as a completed consent would yield it (`offline.access` in `scope` brings a
    * refresh token), so refresh tests need no browser flow.
    */
   issueTokens(scope?: string): Promise<XTokenResponse>;
   stop(): Promise<void>;
+}
+
+export interface XRevocationRecord {
+  token: string;
+  tokenTypeHint: string | null;
+  /** True when it was a live refresh token (now dead). */
+  known: boolean;
 }
 
 /** X's token endpoint answer. */
@@ -72,6 +81,9 @@ export async function startXOAuthServer(options: XOAuthServerOptions): Promise<X
       return (await (
         await fetch(`${baseUrl}/__test/token-requests`)
       ).json()) as TokenRequestRecord[];
+    },
+    async revocations() {
+      return (await (await fetch(`${baseUrl}/__test/revocations`)).json()) as XRevocationRecord[];
     },
     async issueTokens(scope = 'tweet.read tweet.write users.read offline.access') {
       const response = await fetch(`${baseUrl}/__test/issue-tokens`, {

@@ -52,6 +52,14 @@ export class OAuthCallbackController {
       return undefined;
     }
     refuseIfAnotherUser(request, this.config, completed.pending.userId);
+    const { pending } = completed;
+    request.auditSubject = {
+      workspaceId: pending.workspaceId,
+      userId: pending.userId,
+      role: pending.actor.role,
+      ip: pending.actor.ip,
+      userAgent: pending.actor.userAgent,
+    };
     const returnTo = completed.pending.intent.returnTo;
     let outcome: CallbackOutcome;
     try {

@@ -12,6 +12,17 @@ export interface LedgerRequest extends Request {
   auth?: AccessClaims;
   /** Set by IdempotencyInterceptor when a POST carried a valid Idempotency-Key. */
   idempotencyKey?: string;
+  /**
+   * Who is acting where, on routes without a bearer token or `:ws` (the OAuth callback knows
+   * them from its state): lets a refusal there reach the audit trail.
+   */
+  auditSubject?: {
+    workspaceId: string;
+    userId: string;
+    role: string;
+    ip: string | null;
+    userAgent: string | null;
+  };
 }
 
 /** Path without the query string: query strings can carry OAuth codes and state. */

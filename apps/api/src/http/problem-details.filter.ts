@@ -1,4 +1,5 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { AUDITED_REFUSALS, AuditRecorder } from '../audit-trail/audit-recorder';
 import type { Response } from 'express';
 import { requestPath, type LedgerRequest } from './ledger-request';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemBody } from './problem';
@@ -14,6 +15,9 @@ import { redactSecrets } from './redact';
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
+  /** Keeps refused attempts in the audit trail; absent in apps without one. */
+  constructor(@Optional() private readonly audit?: AuditRecorder) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
@@ -21,6 +25,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = mapToProblem(exception);
     if (problem.internal) this.logInternal(exception, request, problem);
+    if (this.audit && AUDITED_REFUSALS.has(problem.code)) {
+      // Recorded before answering, so the refusal is in the trail once the caller sees it.
+      const answer = () => this.answer(response, request, problem);
+      void this.audit.recordRefusal(request, problem).then(answer, answer);
+      return;
+    }
+    this.answer(response, request, problem);
+  }
+
+  private answer(response: Response, request: LedgerRequest, problem: MappedProblem): void {
     if (response.headersSent) {
       // Part of a response is out already: all that is left is to cut it short.
       response.end();

@@ -1,0 +1,67 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Roles } from '../http/auth/auth.decorators';
+import { csvHeader, csvRow, jsonLine, streamPages } from './audit-export';
+import { AuditTrailQuery } from './audit-trail.dto';
+import { AuditTrailQueries } from './audit-trail.query';
+
+const CSV = 'text/csv';
+const NDJSON = 'application/x-ndjson';
+const JSON_TYPE = 'application/json';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/workspaces/:ws/audit')
+export class AuditTrailController {
+  constructor(private readonly queries: AuditTrailQueries) {}
+
+  @Get()
+  @Roles('owner', 'admin', 'auditor')
+  @ApiProduces(JSON_TYPE, CSV, NDJSON)
+  @ApiOperation({
+    summary:
+      'Audit trail: every event and refused attempt; filters actor, connectionId, platform, type, from, to; ' +
+      'cursor pages as JSON, or the whole selection streamed as CSV (Accept: text/csv) or JSON Lines ' +
+      '(Accept: application/x-ndjson)',
+  })
+  async list(
+    @Param('ws') workspaceId: string,
+    @Query() query: AuditTrailQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const wanted = request.accepts([JSON_TYPE, CSV, NDJSON]);
+    response.vary('Accept');
+    if (wanted !== CSV && wanted !== NDJSON) {
+      response.status(200).json(await this.queries.page(workspaceId, query));
+      return;
+    }
+    this.queries.check(query);
+    const pages = this.queries.pages(workspaceId, query);
+    // Read the first page before any byte goes out, so a failure can still be a problem.
+    const first = await pages.next();
+    const name = `audit-${workspaceId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    response.status(200);
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (wanted === CSV) {
+      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+    } else {
+      response.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      response.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);
+    }
+    response.flushHeaders();
+    async function* all() {
+      if (!first.done) yield first.value;
+      yield* pages;
+    }
+    await streamPages(
+      response,
+      all(),
+      wanted === CSV ? csvHeader() : '',
+      wanted === CSV ? csvRow : jsonLine,
+    );
+  }
+}

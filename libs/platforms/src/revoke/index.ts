@@ -1,0 +1,5 @@
+export * from './token-revoker';
+export * from './token-revokers';
+export * from '../x/x-revoke';
+export * from '../tiktok/tiktok-revoke';
+export * from '../facebook/facebook-revoke';

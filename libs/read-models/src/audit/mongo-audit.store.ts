@@ -1,0 +1,173 @@
+import mongoose, { type Connection } from 'mongoose';
+import { comparePositions } from '../positions';
+import type {
+  AuditActor,
+  AuditEntry,
+  AuditFilter,
+  AuditPageRequest,
+  AuditStore,
+} from './audit.port';
+
+interface AuditDoc {
+  _id: string;
+  workspaceId: string;
+  kind: AuditEntry['kind'];
+  type: string;
+  at: string;
+  actor: AuditActor;
+  correlationId: string | null;
+  connectionId: string | null;
+  connectionIds: string[];
+  platform: AuditEntry['platform'];
+  details: Record<string, unknown>;
+}
+
+interface CheckpointDoc {
+  _id: string;
+  position: string;
+}
+
+export const AUDIT_ENTRIES_COLLECTION = 'audit_entries';
+export const AUDIT_CHECKPOINTS_COLLECTION = 'audit_checkpoints';
+const DUPLICATE_KEY = 11000;
+
+/**
+ * The audit trail in MongoDB or FerretDB. Entries never change, so every write is an insert
+ * keyed by id (a duplicate key means it is there already): nothing relies on a filtered
+ * update being atomic, which FerretDB does not guarantee.
+ */
+export class MongoAuditStore implements AuditStore {
+  private constructor(
+    private readonly connection: Connection,
+    private readonly owned: boolean,
+  ) {}
+
+  static async open(
+    options: { connection: Connection } | { uri: string; dbName: string },
+  ): Promise<MongoAuditStore> {
+    const owned = !('connection' in options);
+    const connection =
+      'connection' in options
+        ? options.connection
+        : await mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise();
+    const store = new MongoAuditStore(connection, owned);
+    await store.entries().createIndex({ workspaceId: 1, at: 1, _id: 1 });
+    return store;
+  }
+
+  private entries() {
+    return this.connection.collection<AuditDoc>(AUDIT_ENTRIES_COLLECTION);
+  }
+  private checkpoints() {
+    return this.connection.collection<CheckpointDoc>(AUDIT_CHECKPOINTS_COLLECTION);
+  }
+
+  async apply(
+    entries: AuditEntry[],
+    checkpoint: { projection: string; position: string },
+  ): Promise<void> {
+    if (entries.length > 0) {
+      try {
+        await this.entries().insertMany(entries.map(toDoc), { ordered: false });
+      } catch (error) {
+        if (!onlyDuplicates(error)) throw error;
+      }
+    }
+    const current = await this.getCheckpoint(checkpoint.projection);
+    // Never backwards. Not atomic with another feeder's write, which is harmless: a checkpoint
+    // behind the entries only makes the next catch-up replay duplicate inserts.
+    if (current === null || comparePositions(checkpoint.position, current) > 0) {
+      await this.checkpoints().updateOne(
+        { _id: checkpoint.projection },
+        { $set: { position: checkpoint.position } },
+        { upsert: true },
+      );
+    }
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    try {
+      await this.entries().insertOne(toDoc(entry));
+    } catch (error) {
+      if (!onlyDuplicates(error)) throw error;
+    }
+  }
+
+  async getCheckpoint(projection: string): Promise<string | null> {
+    return (await this.checkpoints().findOne({ _id: projection }))?.position ?? null;
+  }
+
+  async reset(projection: string): Promise<void> {
+    await this.entries().deleteMany({ kind: 'event' });
+    await this.checkpoints().deleteOne({ _id: projection });
+  }
+
+  async list(
+    workspaceId: string,
+    filter: AuditFilter,
+    page: AuditPageRequest,
+  ): Promise<AuditEntry[]> {
+    const query: Record<string, unknown> = { workspaceId };
+    const and: Record<string, unknown>[] = [];
+    if (filter.actor !== undefined) query['actor.userId'] = filter.actor;
+    if (filter.connectionId !== undefined) query.connectionIds = filter.connectionId;
+    if (filter.platform !== undefined) query.platform = filter.platform;
+    if (filter.type !== undefined) query.type = filter.type;
+    if (filter.from !== undefined) and.push({ at: { $gte: new Date(filter.from).toISOString() } });
+    if (filter.to !== undefined) and.push({ at: { $lt: new Date(filter.to).toISOString() } });
+    if (page.after) {
+      and.push({
+        $or: [{ at: { $gt: page.after.at } }, { at: page.after.at, _id: { $gt: page.after.id } }],
+      });
+    }
+    if (and.length > 0) query.$and = and;
+    const docs = await this.entries()
+      .find(query)
+      .sort({ at: 1, _id: 1 })
+      .limit(page.limit)
+      .toArray();
+    return docs.map(fromDoc);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.connection.close();
+  }
+}
+
+function toDoc(entry: AuditEntry): AuditDoc {
+  const { id, ...rest } = entry;
+  return { _id: id, ...rest };
+}
+
+function fromDoc(doc: AuditDoc): AuditEntry {
+  return {
+    id: doc._id,
+    workspaceId: doc.workspaceId,
+    kind: doc.kind,
+    type: doc.type,
+    at: doc.at,
+    actor: {
+      userId: doc.actor.userId,
+      role: doc.actor.role,
+      ip: doc.actor.ip ?? null,
+      userAgent: doc.actor.userAgent ?? null,
+    },
+    correlationId: doc.correlationId ?? null,
+    connectionId: doc.connectionId ?? null,
+    connectionIds: doc.connectionIds ?? [],
+    platform: doc.platform ?? null,
+    details: doc.details ?? {},
+  };
+}
+
+/** A bulk or single insert that failed only on ids already present. */
+function onlyDuplicates(error: unknown): boolean {
+  type WriteError = { code?: unknown; err?: { code?: unknown } };
+  const e = error as { code?: unknown; writeErrors?: WriteError[] | WriteError } | null;
+  if (!e) return false;
+  if (e.writeErrors !== undefined) {
+    const list = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+    return list.length > 0 && list.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY);
+  }
+  return e.code === DUPLICATE_KEY;
+}

@@ -1,0 +1,206 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Platform } from '@ledger/domain';
+import { comparePositions } from '../positions';
+import type { AuditEntry, AuditFilter, AuditPageRequest, AuditStore } from './audit.port';
+
+interface AuditRow {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  type: string;
+  at: string;
+  actor_user_id: string;
+  actor_role: string;
+  actor_ip: string | null;
+  actor_user_agent: string | null;
+  correlation_id: string | null;
+  connection_id: string | null;
+  connection_ids: string;
+  platform: string | null;
+  details: string;
+}
+
+/** The audit trail in a SQLite file (WAL, synchronous=FULL); one transaction per apply. */
+export class SqliteAuditStore implements AuditStore {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private readonly applyTx: (
+    entries: AuditEntry[],
+    checkpoint: { projection: string; position: string },
+  ) => void;
+
+  constructor(filePath: string) {
+    mkdirSync(dirname(filePath), { recursive: true });
+    this.db = new Database(filePath);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS audit_entries (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor_user_id TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        actor_ip TEXT,
+        actor_user_agent TEXT,
+        correlation_id TEXT,
+        connection_id TEXT,
+        connection_ids TEXT NOT NULL,
+        platform TEXT,
+        details TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS audit_entries_order ON audit_entries (workspace_id, at, id);
+      CREATE TABLE IF NOT EXISTS audit_checkpoints (
+        projection TEXT PRIMARY KEY,
+        position TEXT NOT NULL
+      );
+    `);
+    this.insert = this.db.prepare(
+      `INSERT INTO audit_entries (id, workspace_id, kind, type, at, actor_user_id, actor_role,
+         actor_ip, actor_user_agent, correlation_id, connection_id, connection_ids, platform, details)
+       VALUES (@id, @workspace_id, @kind, @type, @at, @actor_user_id, @actor_role, @actor_ip,
+         @actor_user_agent, @correlation_id, @connection_id, @connection_ids, @platform, @details)
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    const readCheckpoint = this.db.prepare<[string], { position: string }>(
+      'SELECT position FROM audit_checkpoints WHERE projection = ?',
+    );
+    const writeCheckpoint = this.db.prepare(
+      `INSERT INTO audit_checkpoints (projection, position) VALUES (?, ?)
+       ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
+    );
+    const applyAll = this.db.transaction(
+      (entries: AuditEntry[], checkpoint: { projection: string; position: string }) => {
+        for (const entry of entries) this.insert.run(toRow(entry));
+        const current = readCheckpoint.get(checkpoint.projection)?.position ?? null;
+        if (current === null || comparePositions(checkpoint.position, current) > 0) {
+          writeCheckpoint.run(checkpoint.projection, checkpoint.position);
+        }
+      },
+    );
+    this.applyTx = (entries, checkpoint) => applyAll.immediate(entries, checkpoint);
+  }
+
+  async apply(
+    entries: AuditEntry[],
+    checkpoint: { projection: string; position: string },
+  ): Promise<void> {
+    this.applyTx(entries, checkpoint);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    this.insert.run(toRow(entry));
+  }
+
+  async getCheckpoint(projection: string): Promise<string | null> {
+    const row = this.db
+      .prepare<[string], { position: string }>(
+        'SELECT position FROM audit_checkpoints WHERE projection = ?',
+      )
+      .get(projection);
+    return row?.position ?? null;
+  }
+
+  async reset(projection: string): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.db.prepare(`DELETE FROM audit_entries WHERE kind = 'event'`).run();
+        this.db.prepare('DELETE FROM audit_checkpoints WHERE projection = ?').run(projection);
+      })
+      .immediate();
+  }
+
+  async list(
+    workspaceId: string,
+    filter: AuditFilter,
+    page: AuditPageRequest,
+  ): Promise<AuditEntry[]> {
+    const where = ['workspace_id = @workspaceId'];
+    const params: Record<string, unknown> = { workspaceId, limit: page.limit };
+    if (filter.actor !== undefined) {
+      where.push('actor_user_id = @actor');
+      params.actor = filter.actor;
+    }
+    if (filter.connectionId !== undefined) {
+      where.push(`instr(connection_ids, @connectionNeedle) > 0`);
+      params.connectionNeedle = `|${filter.connectionId}|`;
+    }
+    if (filter.platform !== undefined) {
+      where.push('platform = @platform');
+      params.platform = filter.platform;
+    }
+    if (filter.type !== undefined) {
+      where.push('type = @type');
+      params.type = filter.type;
+    }
+    if (filter.from !== undefined) {
+      where.push('at >= @from');
+      params.from = new Date(filter.from).toISOString();
+    }
+    if (filter.to !== undefined) {
+      where.push('at < @to');
+      params.to = new Date(filter.to).toISOString();
+    }
+    if (page.after) {
+      where.push('(at > @afterAt OR (at = @afterAt AND id > @afterId))');
+      params.afterAt = page.after.at;
+      params.afterId = page.after.id;
+    }
+    const rows = this.db
+      .prepare<[Record<string, unknown>], AuditRow>(
+        `SELECT * FROM audit_entries WHERE ${where.join(' AND ')} ORDER BY at, id LIMIT @limit`,
+      )
+      .all(params);
+    return rows.map(fromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRow(entry: AuditEntry): AuditRow {
+  return {
+    id: entry.id,
+    workspace_id: entry.workspaceId,
+    kind: entry.kind,
+    type: entry.type,
+    at: entry.at,
+    actor_user_id: entry.actor.userId,
+    actor_role: entry.actor.role,
+    actor_ip: entry.actor.ip,
+    actor_user_agent: entry.actor.userAgent,
+    correlation_id: entry.correlationId,
+    connection_id: entry.connectionId,
+    // Delimited on both sides so a filter matches whole ids only.
+    connection_ids: `|${entry.connectionIds.join('|')}|`,
+    platform: entry.platform,
+    details: JSON.stringify(entry.details),
+  };
+}
+
+function fromRow(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    kind: row.kind as AuditEntry['kind'],
+    type: row.type,
+    at: row.at,
+    actor: {
+      userId: row.actor_user_id,
+      role: row.actor_role,
+      ip: row.actor_ip,
+      userAgent: row.actor_user_agent,
+    },
+    correlationId: row.correlation_id,
+    connectionId: row.connection_id,
+    connectionIds: row.connection_ids.split('|').filter((id) => id !== ''),
+    platform: row.platform as Platform | null,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
