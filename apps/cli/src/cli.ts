@@ -2,7 +2,6 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Writable } from 'node:stream';
 import { AuditVerifier } from '@ledger/audit';
-import { isWorkspaceEvent, workspaceStream } from '@ledger/domain';
 import { comparePositions, ProjectionRunner, type ConnectionsReadModel } from '@ledger/read-models';
 import type { EventStore } from '@ledger/event-store';
 import { AppConfigModule } from '../../api/src/config/app-config.module';
@@ -13,6 +12,8 @@ import { CONNECTIONS_READ_MODEL, EVENT_STORE } from '../../api/src/storage/injec
 import { CONNECTIONS_PROJECTION } from '../../api/src/storage/read-your-writes';
 import { StorageModule } from '../../api/src/storage/storage.module';
 import { VerifyAuditModule } from '../../api/src/verify-audit/verify-audit.module';
+import { AuditTrailModule } from '../../api/src/audit-trail/audit-trail.module';
+import { AuditTrailQueries } from '../../api/src/audit-trail/audit-trail.query';
 import { ProgressBar } from './progress';
 
 export interface CliIo {
@@ -43,6 +44,7 @@ export async function runCli(argv: string[], io: CliIo, config: AppConfig): Prom
       AppConfigModule.forRoot({ ...config, runProjections: false }),
       StorageModule,
       VerifyAuditModule,
+      AuditTrailModule,
     ],
     providers: [ConnectionHistoryQuery, ConnectionQueries],
   })
@@ -87,16 +89,13 @@ const COMMANDS: Record<string, Command> = {
   'audit-export': {
     arity: 1,
     async run(app, [ws], io) {
-      const store = app.get<EventStore>(EVENT_STORE);
-      const progress = new ProgressBar(io.err, 'exported events');
+      // The audit trail: every event and every refused attempt, page by page (flat memory).
+      const progress = new ProgressBar(io.err, 'exported audit entries');
       let count = 0;
-      for await (const event of store.readStream(workspaceStream(ws))) {
-        if (!isWorkspaceEvent(event)) continue;
-        const { actor, correlationId, causationId } = event.metadata;
-        io.out.write(
-          `${JSON.stringify({ eventId: event.id, revision: event.revision, type: event.type, recordedAt: event.recordedAt.toISOString(), actor, correlationId, causationId, data: event.data })}\n`,
-        );
-        progress.update(++count, null);
+      for await (const page of app.get(AuditTrailQueries).pages(ws, {})) {
+        for (const entry of page) io.out.write(`${JSON.stringify(entry)}\n`);
+        count += page.length;
+        progress.update(count, null);
       }
       progress.finish(count, null);
       return 0;

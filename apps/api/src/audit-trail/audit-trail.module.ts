@@ -30,7 +30,7 @@ import { AuditTrailQueries } from './audit-trail.query';
     AuditRecorder,
     AuditTrailQueries,
   ],
-  exports: [AUDIT_STORE, AuditProjection, AuditRecorder],
+  exports: [AUDIT_STORE, AuditProjection, AuditRecorder, AuditTrailQueries],
 })
 export class AuditTrailModule implements OnApplicationShutdown {
   constructor(@Inject(AUDIT_STORE) private readonly store: AuditStore) {}
