@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDurableSqlite } from '../sqlite/open-durable-sqlite';
 import type { Platform } from '@ledger/domain';
 import { comparePositions } from '../positions';
 import type { AuditEntry, AuditFilter, AuditPageRequest, AuditStore } from './audit.port';
@@ -32,11 +31,7 @@ export class SqliteAuditStore implements AuditStore {
   ) => void;
 
   constructor(filePath: string) {
-    mkdirSync(dirname(filePath), { recursive: true });
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS audit_entries (
         id TEXT PRIMARY KEY,

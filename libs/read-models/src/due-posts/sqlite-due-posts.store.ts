@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDurableSqlite } from '../sqlite/open-durable-sqlite';
 import type { Platform } from '@ledger/domain';
 import { comparePositions } from '../positions';
 import type { DuePost, DuePostChange, DuePostsStore, PublishingMarker } from './due-posts.port';
@@ -30,11 +29,7 @@ export class SqliteDuePostsStore implements DuePostsStore {
   ) => void;
 
   constructor(filePath: string) {
-    mkdirSync(dirname(filePath), { recursive: true });
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS due_posts (
         post_id TEXT PRIMARY KEY,
