@@ -64,25 +64,68 @@ export class WorkspaceCommands {
     context: CommandContext,
   ): Promise<WorkspaceCommandResult> {
     const stream = workspaceStream(command.workspaceId);
+    // First try on the cached state without reading the stream: the expected revision makes
+    // a stale cache a conflict, never a wrong write. Only an append is trusted this way; a
+    // refusal or a no-op is decided again on the stream as it is (the cache may be behind).
+    const cached = this.cache.get(stream);
+    if (cached) {
+      const outcome = await this.tryAppend(command, context, cached.state, cached.revision);
+      if (outcome) return outcome;
+    }
     for (let attempt = 1; ; attempt++) {
       const { state, revision } = await this.load(command.workspaceId);
       const events = decide(command, state);
       if (events.length === 0) return { events, state, position: null };
       try {
-        const result = await this.store.append(
-          stream,
-          toAppend(events, idempotencyKeyOf(command, context), stream, context),
-          revision,
-        );
-        const next = events.reduce(evolve, state);
-        this.remember(stream, next, result.nextExpectedRevision);
-        return { events, state: next, position: result.position };
+        return await this.append(stream, command, context, state, revision, events);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
         this.cache.delete(stream);
         // A client that sent If-Match gets the refusal from decide() on the fresh state.
       }
     }
+  }
+
+  /** The cached attempt: a result when it appended, null when the full path must decide. */
+  private async tryAppend(
+    command: WorkspaceCommand,
+    context: CommandContext,
+    state: WorkspaceState,
+    revision: number,
+  ): Promise<WorkspaceCommandResult | null> {
+    let events: WorkspaceEvent[];
+    try {
+      events = decide(command, state);
+    } catch {
+      return null;
+    }
+    if (events.length === 0) return null;
+    const stream = workspaceStream(command.workspaceId);
+    try {
+      return await this.append(stream, command, context, state, revision, events);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      this.cache.delete(stream);
+      return null;
+    }
+  }
+
+  private async append(
+    stream: string,
+    command: WorkspaceCommand,
+    context: CommandContext,
+    state: WorkspaceState,
+    revision: ExpectedRevision,
+    events: WorkspaceEvent[],
+  ): Promise<WorkspaceCommandResult> {
+    const result = await this.store.append(
+      stream,
+      toAppend(events, idempotencyKeyOf(command, context), stream, context),
+      revision,
+    );
+    const next = events.reduce(evolve, state);
+    this.remember(stream, next, result.nextExpectedRevision);
+    return { events, state: next, position: result.position };
   }
 
   private remember(stream: string, state: WorkspaceState, revision: number): void {

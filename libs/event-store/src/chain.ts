@@ -17,26 +17,65 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * JSON with object keys sorted (recursively) and no whitespace. Callers pass JSON values
- * (what JSON.parse returns): canonicalJson(JSON.parse(JSON.stringify(x))) is how a value is
- * hashed, so what the store gives back hashes the same as what was appended.
+ * (what JSON.parse returns): canonicalOf(x) is how a value is hashed, so what the store gives
+ * back hashes the same as what was appended.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const encoded = JSON.stringify(value);
-    if (encoded === undefined) throw new TypeError(`canonicalJson: not a JSON value`);
-    return encoded;
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  const encoded = canonicalValue(value);
+  if (encoded === undefined) throw new TypeError(`canonicalJson: not a JSON value`);
+  return encoded;
 }
 
-/** The canonical JSON of a value as it will read back from the store (a JSON round trip). */
+/**
+ * The canonical JSON of a value as it will read back from the store: what
+ * canonicalJson(JSON.parse(JSON.stringify(value))) gives, in one pass (dates become strings,
+ * undefined properties vanish, undefined array items become null). Hashing is most of the
+ * cost of appending and verifying, so the round trip is not made.
+ */
 export function canonicalOf(value: unknown): string {
-  return canonicalJson(JSON.parse(JSON.stringify(value)) as unknown);
+  return canonicalJson(value);
+}
+
+/** JSON.stringify's rules with sorted keys; undefined where JSON.stringify would omit. */
+function canonicalValue(input: unknown): string | undefined {
+  let value = input;
+  if (typeof value === 'object' && value !== null) {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') value = (toJSON as () => unknown).call(value);
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+      value = value.valueOf();
+    }
+  }
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('canonicalJson: a BigInt is not a JSON value');
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          out += (i === 0 ? '' : ',') + (canonicalValue(value[i]) ?? 'null');
+        }
+        return out + ']';
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      for (const key of keys) {
+        const encoded = canonicalValue(record[key]);
+        if (encoded === undefined) continue;
+        out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + encoded;
+      }
+      return out + '}';
+    }
+    default:
+      return undefined; // undefined, functions and symbols, as JSON.stringify leaves them out
+  }
 }
 
 export interface ChainedEventFields {

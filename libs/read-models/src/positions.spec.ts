@@ -5,6 +5,14 @@ describe('comparePositions', () => {
     expect(comparePositions('9', '10')).toBeLessThan(0);
     expect(comparePositions('10', '9')).toBeGreaterThan(0);
     expect(comparePositions('42', '42')).toBe(0);
+    expect(comparePositions('100', '99')).toBeGreaterThan(0);
+    expect(comparePositions('123', '124')).toBeLessThan(0);
+  });
+
+  it('still orders decimal positions written with leading zeros by value', () => {
+    expect(comparePositions('010', '9')).toBeGreaterThan(0);
+    expect(comparePositions('0009', '10')).toBeLessThan(0);
+    expect(comparePositions('007', '7')).toBe(0);
   });
 
   it('orders EventStoreDB commit/prepare positions by commit then prepare', () => {

@@ -4,6 +4,11 @@
  * Returns a negative number, zero or a positive number, like a sort comparator.
  */
 export function comparePositions(a: string, b: string): number {
+  // The common case, two SQLite positions, without parsing: longer is larger, else by digits.
+  if (CANONICAL_DECIMAL.test(a) && CANONICAL_DECIMAL.test(b)) {
+    if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
   const left = parsePosition(a);
   const right = parsePosition(b);
   if (left.length !== right.length) {
@@ -21,6 +26,7 @@ export function isAtOrAfter(position: string | null, target: string): boolean {
 }
 
 const DECIMAL = /^\d+$/;
+const CANONICAL_DECIMAL = /^(0|[1-9]\d*)$/;
 const COMMIT_PREPARE = /^(\d+)\/(\d+)$/;
 
 // BigInt: ESDB commit/prepare positions are 64-bit and exceed Number.MAX_SAFE_INTEGER.

@@ -295,24 +295,97 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
   });
 });
 
-describe('ProjectionRunner.waitUntilCaughtUp', () => {
+describe('ProjectionRunner in one process with its readers', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let store: SqliteEventStore;
+  let model: SqliteConnectionsReadModel;
+  let r: ProjectionRunner;
+  const planChanged = (workspaceId: string, n: number) =>
+    toAppend({
+      type: 'WorkspacePlanChanged',
+      data: {
+        workspaceId,
+        plan: n % 2 ? 'starter' : 'professional',
+        previousPlan: 'free',
+        at: T(n),
+      },
+    });
+
+  beforeEach(() => {
+    dir = makeTempDir('ledger-runner-');
+    store = new SqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    model = new SqliteConnectionsReadModel(join(dir.path, 'read.sqlite'));
+    r = new ProjectionRunner(store, model, { projection: PROJECTION });
+  });
+
+  afterEach(async () => {
+    await r.stop();
+    await model.close();
+    await store.close();
+    dir.remove();
+  });
+
   it('fails with the lag when the position is not reached in time', async () => {
-    const dir = makeTempDir('ledger-runner-');
-    const store = new SqliteEventStore({ path: join(dir.path, 'events.sqlite') });
-    const model = new SqliteConnectionsReadModel(join(dir.path, 'read.sqlite'));
-    try {
-      await model.apply([], { projection: PROJECTION, position: '4' });
-      const r = new ProjectionRunner(store, model, { projection: PROJECTION });
-      await expect(r.waitUntilCaughtUp('5', { timeoutMs: 50 })).rejects.toMatchObject({
-        name: 'ProjectionLagError',
-        checkpoint: '4',
-        position: '5',
-      });
-      await expect(r.waitUntilCaughtUp('4', { timeoutMs: 50 })).resolves.toBeUndefined();
-    } finally {
-      await model.close();
-      await store.close();
-      dir.remove();
-    }
+    await model.apply([], { projection: PROJECTION, position: '4' });
+    await expect(r.waitUntilCaughtUp('5', { timeoutMs: 50 })).rejects.toMatchObject({
+      name: 'ProjectionLagError',
+      checkpoint: '4',
+      position: '5',
+    });
+    await expect(r.waitUntilCaughtUp('4', { timeoutMs: 50 })).resolves.toBeUndefined();
+  });
+
+  it('answers as soon as this process applies the position, without waiting for the next poll', async () => {
+    const reads = jest.spyOn(model, 'getCheckpoint');
+    const appended = await store.append(
+      workspaceStream('ws-wake'),
+      [planChanged('ws-wake', 1)],
+      'no_stream',
+    );
+    // An hour between polls: only the runner's notification can end this wait in time.
+    const caughtUp = r.waitUntilCaughtUp(appended.position, {
+      intervalMs: 3_600_000,
+      timeoutMs: 5_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the wait has read the checkpoint
+    expect(reads).toHaveBeenCalledTimes(1);
+    r.start();
+    await caughtUp;
+    expect(await model.getCheckpoint(PROJECTION)).toBe(appended.position);
+  });
+
+  it('tells onApplied listeners each checkpoint it commits, until they unregister', async () => {
+    const seen: string[] = [];
+    const unlisten = r.onApplied((position) => seen.push(position));
+    r.start();
+    const first = await store.append(
+      workspaceStream('ws-l'),
+      [planChanged('ws-l', 1)],
+      'no_stream',
+    );
+    await r.waitUntilCaughtUp(first.position);
+    unlisten();
+    const second = await store.append(workspaceStream('ws-l'), [planChanged('ws-l', 2)], 0);
+    await r.waitUntilCaughtUp(second.position);
+    expect(seen).toEqual([first.position]);
+  });
+
+  it('applies a burst of live events together, not one transaction per event', async () => {
+    r.start();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // caught up, now following
+    const applies = jest.spyOn(model, 'apply');
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.append(
+          workspaceStream(`ws-burst-${i}`),
+          [planChanged(`ws-burst-${i}`, 1)],
+          'no_stream',
+        ),
+      ),
+    );
+    const last = results.map((a) => a.position).sort((a, b) => Number(a) - Number(b))[49];
+    await r.waitUntilCaughtUp(last);
+    expect(applies.mock.calls.length).toBeLessThan(5);
+    for (let i = 0; i < 50; i++) expect(await model.getPlan(`ws-burst-${i}`)).toBe('starter');
   });
 });

@@ -41,6 +41,7 @@ export class ProjectionRunner {
   private loop: Promise<void> | null = null;
   private subscription: Subscription | null = null;
   private lastErrorValue: unknown = null;
+  private readonly appliedListeners = new Set<(position: string) => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -89,8 +90,21 @@ export class ProjectionRunner {
 
   /** Resolves once the read model's checkpoint is at or after `position` (see waitForCheckpoint). */
   waitUntilCaughtUp(position: string, options?: WaitOptions): Promise<void> {
-    return waitForCheckpoint(this.readModel, this.projection, position, options);
+    return waitForCheckpoint(this.readModel, this.projection, position, {
+      applied: this.onApplied,
+      ...options,
+    });
   }
+
+  /**
+   * Calls `listener` with the checkpoint after each apply this runner commits; returns the
+   * unregister function. Lets read-your-writes answer as soon as the read model shows a write,
+   * without polling it.
+   */
+  readonly onApplied = (listener: (position: string) => void): (() => void) => {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  };
 
   /**
    * Drops the read model and replays the whole feed as it stands, resolving when done; a
@@ -134,18 +148,48 @@ export class ProjectionRunner {
     return position;
   }
 
-  /** Follows the live feed until stopped (resolves) or the subscription fails (rejects). */
+  /**
+   * Follows the live feed until stopped (resolves) or the subscription or an apply fails
+   * (rejects). Events delivered in one event-loop turn are applied together, in one
+   * transaction: under load, one apply per event would cost a transaction each.
+   */
   private follow(after: string | null, signal: RunSignal): Promise<void> {
     if (signal.stopped) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      signal.wake = resolve;
+      let pending: RecordedEvent[] = [];
+      let applying: Promise<void> = Promise.resolve();
+      let scheduled = false;
+      let failed = false;
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        const subscription = this.subscription;
+        this.subscription = null;
+        void subscription?.stop();
+        reject(error);
+      };
+      const applyPending = async () => {
+        await new Promise<void>((next) => setImmediate(next));
+        scheduled = false;
+        const batch = pending;
+        pending = [];
+        if (batch.length > 0 && !failed) await this.applyEvents(batch);
+      };
+      // On stop, what was delivered is applied before the run ends.
+      signal.wake = () => void applying.then(resolve, resolve);
       this.subscription = this.store.subscribeToAll(
         { after },
-        (event) => this.applyEvents([event]),
-        (error) => {
-          this.subscription = null;
-          reject(error);
+        (event) => {
+          if (failed) return Promise.resolve();
+          pending.push(event);
+          if (!scheduled) {
+            scheduled = true;
+            applying = applying.then(applyPending).catch(fail);
+          }
+          // Back-pressure: a full batch waits for its apply before taking more.
+          return pending.length >= this.batchSize ? applying : Promise.resolve();
         },
+        fail,
       );
     });
   }
@@ -155,6 +199,7 @@ export class ProjectionRunner {
     const position = events[events.length - 1].position;
     await this.readModel.apply(changes, { projection: this.projection, position });
     this.lastErrorValue = null;
+    for (const listener of this.appliedListeners) listener(position);
   }
 }
 

@@ -6,6 +6,12 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** How often to read the checkpoint (default 10 ms). */
   intervalMs?: number;
+  /**
+   * Tells of applies made in this process (see ProjectionRunner.onApplied) with the position
+   * each reached: the wait ends as soon as one passes `position`, without reading the store.
+   * The interval still covers a projection running in another process.
+   */
+  applied?: (listener: (position: string) => void) => () => void;
 }
 
 /**
@@ -17,16 +23,35 @@ export async function waitForCheckpoint(
   readModel: Pick<ConnectionsReadModel, 'getCheckpoint'>,
   projection: string,
   position: string,
-  { timeoutMs = 10_000, intervalMs = 10 }: WaitOptions = {},
+  { timeoutMs = 10_000, intervalMs = 10, applied }: WaitOptions = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const checkpoint = await readModel.getCheckpoint(projection);
-    if (isAtOrAfter(checkpoint, position)) return;
-    if (Date.now() >= deadline) {
-      throw new ProjectionLagError(projection, position, checkpoint, timeoutMs);
+  let reached = false;
+  let wake: (() => void) | null = null;
+  const unlisten = applied?.((appliedPosition) => {
+    if (reached || !isAtOrAfter(appliedPosition, position)) return;
+    reached = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const checkpoint = await readModel.getCheckpoint(projection);
+      if (reached || isAtOrAfter(checkpoint, position)) return;
+      if (Date.now() >= deadline) {
+        throw new ProjectionLagError(projection, position, checkpoint, timeoutMs);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+      if (reached) return;
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  } finally {
+    unlisten?.();
   }
 }
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   ProjectionLagError,
+  type ProjectionRunner,
   waitForCheckpoint,
   type ConnectionsReadModel,
 } from '@ledger/read-models';
@@ -18,6 +19,8 @@ export class ReadYourWrites {
   constructor(
     private readonly readModel: ConnectionsReadModel,
     private readonly timeoutMs = 5000,
+    /** This process's projection runner: when it runs, its applies wake the wait at once. */
+    private readonly local?: Pick<ProjectionRunner, 'running' | 'onApplied'>,
   ) {}
 
   async waitFor(position: string | null): Promise<void> {
@@ -25,7 +28,10 @@ export class ReadYourWrites {
     try {
       await waitForCheckpoint(this.readModel, CONNECTIONS_PROJECTION, position, {
         timeoutMs: this.timeoutMs,
-        intervalMs: 2,
+        // Woken at once by an apply in this process; else polled, for a separate worker.
+        ...(this.local?.running
+          ? { intervalMs: 20, applied: this.local.onApplied }
+          : { intervalMs: 2 }),
       });
     } catch (error) {
       if (!(error instanceof ProjectionLagError)) throw error;

@@ -144,8 +144,9 @@ import { createTokenVault, keyRingFor, mongoDbName, sqliteFile } from './token-v
     },
     {
       provide: ReadYourWrites,
-      inject: [CONNECTIONS_READ_MODEL],
-      useFactory: (readModel: ConnectionsReadModel) => new ReadYourWrites(readModel),
+      inject: [CONNECTIONS_READ_MODEL, ProjectionRunner],
+      useFactory: (readModel: ConnectionsReadModel, runner: ProjectionRunner) =>
+        new ReadYourWrites(readModel, 5000, runner),
     },
   ],
   exports: [

@@ -60,7 +60,7 @@ export const initialWorkspaceState: WorkspaceState = {
 
 export function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
   const next = apply(state, event);
-  return bumpVersions(next, connectionsTouchedBy(event));
+  return bumpVersions(state, next, connectionsTouchedBy(event));
 }
 
 function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
@@ -162,11 +162,31 @@ function patch(
   return withConnection(state, { ...current, ...changes });
 }
 
-function bumpVersions(state: WorkspaceState, connectionIds: string[]): WorkspaceState {
-  return connectionIds.reduce((s, id) => {
-    const current = s.connections[id];
-    return current ? withConnection(s, { ...current, version: current.version + 1 }) : s;
-  }, state);
+/**
+ * Counts the event on each connection it touched. Replay folds millions of events, so what
+ * `apply` has just copied (and nobody else holds yet) is updated in place instead of copied
+ * again; anything shared with `before` is copied, never changed.
+ */
+function bumpVersions(
+  before: WorkspaceState,
+  next: WorkspaceState,
+  connectionIds: string[],
+): WorkspaceState {
+  const freshMap = next.connections !== before.connections;
+  let connections: Record<string, ConnectionState> | null = freshMap
+    ? (next.connections as Record<string, ConnectionState>)
+    : null;
+  for (const id of connectionIds) {
+    const current = next.connections[id];
+    if (!current) continue;
+    if (freshMap && current !== before.connections[id]) {
+      current.version += 1; // made by this evolve, not yet seen by anyone
+      continue;
+    }
+    connections ??= { ...next.connections };
+    connections[id] = { ...current, version: current.version + 1 };
+  }
+  return connections === null || connections === next.connections ? next : { ...next, connections };
 }
 
 /** Folds a workspace's events, oldest first. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { assertValidAppend } from '../append-validation';
-import { canonicalJson } from '../chain';
+import { canonicalOf } from '../chain';
 import {
   type AppendResult,
   type EventStore,
@@ -97,15 +97,16 @@ export class SqliteEventStore implements EventStore {
         streamId,
         expectedRevision,
         events: events.map((e) => {
-          const data = JSON.stringify(e.data);
-          const metadata = JSON.stringify(e.metadata);
+          // Stored in canonical form: the text the hash chain hashes, written in one pass.
+          const data = canonicalOf(e.data);
+          const metadata = canonicalOf(e.metadata);
           return {
             id: e.id,
             type: e.type,
             data,
             metadata,
-            canonicalData: canonicalJson(JSON.parse(data)),
-            canonicalMetadata: canonicalJson(JSON.parse(metadata)),
+            canonicalData: data,
+            canonicalMetadata: metadata,
           };
         }),
       };
