@@ -1,16 +1,24 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountClaims, WorkspaceCommands, type Clock } from '@ledger/commands';
-import type { ConnectionDisconnected } from '@ledger/domain';
+import {
+  AccountClaims,
+  WorkspaceCommands,
+  type Clock,
+  type CommandContext,
+} from '@ledger/commands';
+import { workspaceStream, type ConnectionDisconnected } from '@ledger/domain';
+import type { EventStore } from '@ledger/event-store';
 import type { TokenVault } from '@ledger/token-vault';
-import { CLOCK, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, EVENT_STORE, TOKEN_VAULT } from '../storage/injection-tokens';
 import { DisconnectAccountCommand, type DisconnectReport } from './disconnect-account.command';
 
 /**
  * Disconnect: the connection leaves the workspace (the event is the point of no return), then
  * its tokens are shredded and its account claim released. If the process dies in between,
  * the tokens belong to a connection that no longer exists and the claim is stale: neither can
- * be used, and both are cleaned up by the next disconnect/claim of that account.
+ * be used. The client got no answer and sends the DELETE again: that one is refused (the
+ * connection is gone) but first finishes the shredding and the release, which nothing else
+ * would do for the tokens (a later claim of the account only passes over the stale claim).
  */
 @CommandHandler(DisconnectAccountCommand)
 export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccountCommand> {
@@ -19,6 +27,7 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
     private readonly claims: AccountClaims,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute(
@@ -26,6 +35,8 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
   ): Promise<{ report: DisconnectReport; position: string | null }> {
     const { workspaceId, connectionId } = command;
     const before = (await this.workspaces.load(workspaceId)).state.connections[connectionId];
+    // Not connected (any more): decide() refuses below, after an earlier disconnect's cleanup.
+    if (!before) await this.finishEarlierDisconnect(workspaceId, connectionId, command.context);
     const result = await this.workspaces.execute(
       {
         type: 'DisconnectAccount',
@@ -41,18 +52,7 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
       (e): e is ConnectionDisconnected => e.type === 'ConnectionDisconnected',
     );
     if (!event || !before) throw new Error('disconnect decided no event'); // decide() refuses instead
-    for (const gone of [event, ...dependents]) {
-      await this.vault.destroy({ workspaceId, connectionId: gone.data.connectionId });
-      await this.claims.release(
-        {
-          platform: gone.data.platform,
-          accountId: gone.data.accountId,
-          workspaceId,
-          connectionId: gone.data.connectionId,
-        },
-        command.context,
-      );
-    }
+    await this.shredAndRelease(workspaceId, [event, ...dependents], command.context);
     return {
       position: result.position,
       report: {
@@ -73,5 +73,43 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
         })),
       },
     };
+  }
+
+  private async shredAndRelease(
+    workspaceId: string,
+    gone: ConnectionDisconnected[],
+    context: CommandContext,
+  ): Promise<void> {
+    for (const { data } of gone) {
+      await this.vault.destroy({ workspaceId, connectionId: data.connectionId });
+      await this.claims.release(
+        {
+          platform: data.platform,
+          accountId: data.accountId,
+          workspaceId,
+          connectionId: data.connectionId,
+        },
+        context,
+      );
+    }
+  }
+
+  /** Shreds and releases again what a recorded disconnect of `connectionId` took away. */
+  private async finishEarlierDisconnect(
+    workspaceId: string,
+    connectionId: string,
+    context: CommandContext,
+  ): Promise<void> {
+    const gone: ConnectionDisconnected[] = [];
+    for await (const recorded of this.store.readStream(workspaceStream(workspaceId))) {
+      const data = recorded.data as ConnectionDisconnected['data'];
+      if (
+        recorded.type === 'ConnectionDisconnected' &&
+        (data.connectionId === connectionId || data.causedByConnectionId === connectionId)
+      ) {
+        gone.push({ type: 'ConnectionDisconnected', data });
+      }
+    }
+    await this.shredAndRelease(workspaceId, gone, context);
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
-import type { ConnectionsReadModel } from '@ledger/read-models';
-import { responseOf, type ConnectionResponse } from '../list-connections/connection-views';
+import { isAtOrAfter, type ConnectionsReadModel } from '@ledger/read-models';
+import { responseOf, viewOf, type ConnectionResponse } from '../list-connections/connection-views';
 import { setEtag } from '../http/etag';
 import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
-import { ReadYourWrites } from '../storage/read-your-writes';
+import { CONNECTIONS_PROJECTION, ReadYourWrites } from '../storage/read-your-writes';
 
 /** Answers with one connection from the read model, its version in the ETag. */
 @Injectable()
@@ -13,6 +14,7 @@ export class ConnectionResponder {
   constructor(
     @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
     private readonly readYourWrites: ReadYourWrites,
+    private readonly workspaces: WorkspaceCommands,
   ) {}
 
   async respond(
@@ -26,19 +28,37 @@ export class ConnectionResponder {
     return connection;
   }
 
-  /** The connection once the read model has applied `after` (the caller's own write). */
+  /**
+   * The connection once the read model has applied `after` (the caller's own write). If the
+   * read model is still behind after the wait (its projection is not running, e.g. right after
+   * a crash, until the dead process's projection lease expires), the answer comes from the
+   * workspace's events, where the write already is: not a stale row, nor a 404 for a
+   * connection the command has just connected.
+   */
   async find(
     workspaceId: string,
     connectionId: string,
     after: string | null,
   ): Promise<ConnectionResponse> {
     await this.readYourWrites.waitFor(after);
-    const connection = await this.readModel.getConnection(workspaceId, connectionId);
+    // The checkpoint first: a row read after a checkpoint at `after` is at least that fresh.
+    const caughtUp =
+      after === null ||
+      isAtOrAfter(await this.readModel.getCheckpoint(CONNECTIONS_PROJECTION), after);
+    const connection = caughtUp
+      ? await this.readModel.getConnection(workspaceId, connectionId)
+      : await this.fromEvents(workspaceId, connectionId);
     if (!connection) {
       throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
         connectionId,
       });
     }
     return responseOf(connection);
+  }
+
+  private async fromEvents(workspaceId: string, connectionId: string) {
+    const { state } = await this.workspaces.load(workspaceId);
+    const connection = state.connections[connectionId];
+    return connection ? viewOf(workspaceId, connection) : null;
   }
 }
