@@ -1,8 +1,15 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../http/auth/auth.decorators';
 import { csvHeader, csvRow, jsonLine, streamPages } from './audit-export';
+import { AuditPageBody } from './audit-page.response';
 import { AuditTrailQuery } from './audit-trail.dto';
 import { AuditTrailQueries } from './audit-trail.query';
 
@@ -18,12 +25,20 @@ export class AuditTrailController {
 
   @Get()
   @Roles('owner', 'admin', 'auditor')
-  @ApiProduces(JSON_TYPE, CSV, NDJSON)
   @ApiOperation({
     summary:
       'Audit trail: every event and refused attempt; filters actor, connectionId, platform, type, from, to; ' +
       'cursor pages as JSON, or the whole selection streamed as CSV (Accept: text/csv) or JSON Lines ' +
       '(Accept: application/x-ndjson)',
+  })
+  @ApiOkResponse({
+    type: AuditPageBody,
+    description: 'A page as JSON, or the whole selection as CSV or JSON Lines',
+    content: {
+      [JSON_TYPE]: { schema: { $ref: getSchemaPath(AuditPageBody) } },
+      [CSV]: { schema: { type: 'string' } },
+      [NDJSON]: { schema: { type: 'string' } },
+    },
   })
   async list(
     @Param('ws') workspaceId: string,

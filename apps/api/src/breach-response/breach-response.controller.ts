@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CommandContextFrom,
   type RequestCommandContext,
@@ -7,6 +7,7 @@ import {
 import { Roles } from '../http/auth/auth.decorators';
 import { ReadYourWrites } from '../storage/read-your-writes';
 import type { BreachReport } from './breach-report';
+import { BreachReportBody } from './breach-report.response';
 import { BreachResponseDto } from './breach-response.dto';
 import { BreachResponseService } from './breach-response.service';
 
@@ -26,6 +27,7 @@ export class BreachResponseController {
     summary:
       'Breach response: disconnect every connection, shred and revoke its tokens, fail pending posts; answers the report',
   })
+  @ApiOkResponse({ type: BreachReportBody })
   async respond(
     @Param('ws') workspaceId: string,
     @Body() body: BreachResponseDto,

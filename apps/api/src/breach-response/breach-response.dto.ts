@@ -8,13 +8,20 @@ export class BreachResponseDto {
   reason!: string;
 
   @ApiPropertyOptional({
-    description: 'Start of the report window (ISO 8601); default 30 days before `to`',
+    description:
+      'Start of the report window (ISO 8601); default (absent or null) 30 days before `to`',
+    format: 'date-time',
+    nullable: true,
   })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'End of the report window (ISO 8601); default now' })
+  @ApiPropertyOptional({
+    description: 'End of the report window (ISO 8601); default (absent or null) now',
+    format: 'date-time',
+    nullable: true,
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { WorkspaceCommandResult } from '@ledger/commands';
 import {
   CommandContextFrom,
@@ -8,6 +8,7 @@ import {
 } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { IntegrationsQuery } from '../integrations/integrations.query';
+import { IntegrationsBody } from '../integrations/integrations.response';
 import { ReadYourWrites } from '../storage/read-your-writes';
 import { ChangePlanCommand } from './change-plan.command';
 import { ChangePlanDto } from './change-plan.dto';
@@ -25,6 +26,10 @@ export class ChangePlanController {
   @Put()
   @Roles('owner')
   @ApiOperation({ summary: 'Change the plan (owner only); a downgrade keeps existing connections' })
+  @ApiOkResponse({
+    type: IntegrationsBody,
+    description: 'The Integrations page under the new plan',
+  })
   async change(
     @Param('ws') workspaceId: string,
     @Body() body: ChangePlanDto,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Clock, CommandContext } from '@ledger/commands';
 import { DomainError, type DomainErrorCode } from '@ledger/domain';
 import type { ConnectionView } from '@ledger/read-models';
@@ -13,9 +13,11 @@ import {
 import { refuseIfNotConnectable } from '../connect-account/tokens-for-account';
 import { ConnectionResponder } from '../get-connection/connection-responder';
 import { Roles } from '../http/auth/auth.decorators';
+import { ApiProblems } from '../http/openapi-responses';
 import { validationFailed } from '../http/problem';
 import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
 import { ChooseAccountsDto } from './choose-accounts.dto';
+import { ChooseAccountsBody } from './choose-accounts.response';
 import {
   selectionTokenRef,
   shredSelectionTokens,
@@ -47,6 +49,18 @@ export class ChooseAccountsController {
   @ApiOperation({
     summary:
       'Connect the chosen accounts of a selection (Pages, company pages); each meets the plan limit and the one-workspace rule',
+  })
+  @ApiOkResponse({
+    type: ChooseAccountsBody,
+    description: 'At least one chosen account connected; the others are listed in `refused`',
+  })
+  @ApiProblems({
+    400: '`VALIDATION_FAILED`: a chosen account was not offered in this selection',
+    402: '`PLAN_LIMIT_REACHED`: the plan allows no more accounts on this platform',
+    403: '`INSUFFICIENT_PERMISSIONS`: platform scopes or page role do not allow connecting',
+    404: '`NOT_FOUND`: the selection expired (15 minutes), was used, or is not yours',
+    409: '`ALREADY_CONNECTED_ELSEWHERE` (another workspace has it; copy it instead) or another conflict (`ALREADY_CONNECTED`, `LINKED_ACCOUNT_REQUIRED`, `RECONNECT_ACCOUNT_MISMATCH`, `COPY_ACCOUNT_MISMATCH`)',
+    422: '`ACCOUNT_TYPE_NOT_SUPPORTED`: e.g. a personal TikTok account, a restricted region',
   })
   async choose(
     @Param('ws') workspaceId: string,

@@ -9,7 +9,14 @@ import {
 } from 'class-validator';
 
 export class ChooseAccountsDto {
-  @ApiProperty({ type: [String], description: 'The accounts of the selection to connect' })
+  @ApiProperty({
+    type: [String],
+    description: 'The accounts of the selection to connect',
+    minItems: 1,
+    maxItems: 100,
+    uniqueItems: true,
+    items: { type: 'string', minLength: 1, maxLength: 200 },
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(100)

@@ -1,15 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsString, Length, ValidateIf } from 'class-validator';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@ledger/webhooks';
 
 export class ConfigureWebhookDto {
-  @ApiProperty({ example: 'https://hooks.example.com/connection-ledger' })
+  @ApiProperty({
+    example: 'https://hooks.example.com/connection-ledger',
+    description: 'An absolute http(s) URL, without credentials',
+    minLength: 1,
+    maxLength: 2000,
+  })
   @IsString()
   @Length(1, 2000)
   url!: string;
 
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, description: 'Default: all' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    enum: WEBHOOK_EVENT_TYPES,
+    isArray: true,
+    uniqueItems: true,
+    description: 'Default (absent): all',
+  })
+  // Absent means all; null is not a list of events (it used to reach the store and fail there).
+  @ValidateIf((_, value) => value !== undefined)
   @IsArray()
   @ArrayUnique()
   @IsIn(WEBHOOK_EVENT_TYPES, { each: true })

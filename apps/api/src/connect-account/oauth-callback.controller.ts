@@ -1,11 +1,22 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PLATFORMS, type Platform } from '@ledger/domain';
 import { OAuthAuthorizationError, OAuthFlows, type CompletedOAuth } from '@ledger/platforms';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Public } from '../http/auth/auth.decorators';
 import type { LedgerRequest } from '../http/ledger-request';
+import { ApiProblems } from '../http/openapi-responses';
+import { ConnectedBody, SelectionToChooseBody } from './oauth.response';
 import { OAuthCallbackService, type CallbackOutcome } from './oauth-callback.service';
 import { PlatformPipe } from './platform.pipe';
 import { redirectWithOutcome } from './return-to';
@@ -32,6 +43,35 @@ export class OAuthCallbackController {
   @ApiOperation({
     summary:
       'OAuth redirect target; answers the connections it created or restored, or a selection to choose from (Pages, company pages)',
+  })
+  @ApiQuery({ name: 'code', required: false, description: 'From the platform, on consent' })
+  @ApiQuery({ name: 'state', required: false, description: 'From the platform: the flow' })
+  @ApiQuery({ name: 'error', required: false, description: 'From the platform, on refusal' })
+  @ApiExtraModels(ConnectedBody, SelectionToChooseBody)
+  @ApiOkResponse({
+    description: 'The connections created or restored, or a selection to choose from',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(ConnectedBody) },
+        { $ref: getSchemaPath(SelectionToChooseBody) },
+      ],
+    },
+  })
+  @ApiResponse({
+    status: 303,
+    description:
+      'The flow was started with `returnTo`: back there with `result=connected|selection|error`',
+    headers: { Location: { required: true, schema: { type: 'string', format: 'uri' } } },
+  })
+  @ApiProblems({
+    400: '`OAUTH_STATE_INVALID`, `OAUTH_CALLBACK_INVALID`, `OAUTH_TOKEN_REJECTED`: start connecting again; or an unknown platform',
+    402: '`PLAN_LIMIT_REACHED`: the plan allows no more accounts on this platform',
+    403: '`OAUTH_ACCESS_DENIED`, `INSUFFICIENT_PERMISSIONS`, or `FORBIDDEN`: another user started this flow',
+    404: '`ACCOUNT_NOT_FOUND`: the platform says the account is gone',
+    409: '`ALREADY_CONNECTED_ELSEWHERE` (another workspace has it; copy it instead) or another conflict (`ALREADY_CONNECTED`, `LINKED_ACCOUNT_REQUIRED`, `RECONNECT_ACCOUNT_MISMATCH`, `COPY_ACCOUNT_MISMATCH`)',
+    422: '`ACCOUNT_TYPE_NOT_SUPPORTED`: e.g. a personal TikTok account, a restricted region',
+    502: '`OAUTH_AUTHORIZATION_FAILED`: the platform refused the authorization',
+    503: '`PLATFORM_UNAVAILABLE` or `PLATFORM_RATE_LIMITED`: wait and retry',
   })
   async callback(
     @Param('platform', PlatformPipe) platform: Platform,

@@ -1,10 +1,18 @@
 import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError, PLATFORMS, type Platform } from '@ledger/domain';
 import { OAuthFlows } from '@ledger/platforms';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
+import { ApiProblems } from '../http/openapi-responses';
+import { AuthorizationUrlBody } from './oauth.response';
 import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
 import { checkReturnTo } from './return-to';
@@ -31,6 +39,13 @@ export class StartOAuthController {
   @ApiOperation({
     summary:
       'Start OAuth: {} to connect, {reconnectConnectionId} to reconnect; answers the URL to send the user to',
+  })
+  @ApiCreatedResponse({ type: AuthorizationUrlBody })
+  @ApiProblems({
+    400: '`VALIDATION_FAILED`: unknown platform, `returnTo` not allowed, `region` missing',
+    404: '`NOT_FOUND`: no such connection to reconnect on this platform; `PLATFORM_NOT_CONFIGURED`',
+    422: '`ACCOUNT_TYPE_NOT_SUPPORTED`: the TikTok account’s region is restricted',
+    429: '`RATE_LIMIT_EXCEEDED`: too many connection attempts this hour',
   })
   async start(
     @Param('ws') workspaceId: string,

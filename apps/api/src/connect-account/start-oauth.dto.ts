@@ -5,6 +5,9 @@ import { IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 export class StartOAuthDto {
   @ApiPropertyOptional({
     description: 'Reconnect this connection instead of connecting a new account',
+    nullable: true,
+    minLength: 1,
+    maxLength: 128,
   })
   @IsOptional()
   @IsString()
@@ -14,6 +17,7 @@ export class StartOAuthDto {
   @ApiPropertyOptional({
     description:
       'Where to send the browser after OAuth; must be one of OAUTH_SUCCESS_REDIRECT_URLS',
+    format: 'uri',
   })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
@@ -21,6 +25,8 @@ export class StartOAuthDto {
 
   @ApiPropertyOptional({
     example: 'US',
+    pattern: '^[A-Za-z]{2}$',
+    nullable: true,
     description:
       'TikTok: where the account is registered (ISO 3166-1 alpha-2); required when regions are restricted',
   })

@@ -1,7 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../http/auth/auth.decorators';
+import { ApiProblems } from '../http/openapi-responses';
 import { ConnectionHistoryQuery } from './connection-history.query';
+import { HistoryEntryBody } from './history.response';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -12,6 +14,8 @@ export class ConnectionHistoryController {
   @Get()
   @Roles('owner', 'admin', 'editor', 'auditor')
   @ApiOperation({ summary: 'Every event of one connection, disconnected ones included' })
+  @ApiOkResponse({ type: [HistoryEntryBody] })
+  @ApiProblems({ 404: '`NOT_FOUND`: no connection with this id ever was in this workspace' })
   get(@Param('ws') workspaceId: string, @Param('id') connectionId: string) {
     return this.history.forConnection(workspaceId, connectionId);
   }

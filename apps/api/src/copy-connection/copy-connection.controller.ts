@@ -1,11 +1,13 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
 import { OAuthFlows } from '@ledger/platforms';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
+import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException, validationFailed } from '../http/problem';
+import { AuthorizationUrlBody } from '../connect-account/oauth.response';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { CopyConnectionDto } from './copy-connection.dto';
 
@@ -29,6 +31,13 @@ export class CopyConnectionController {
   @Roles('owner', 'admin')
   @ApiOperation({
     summary: 'Copy to another workspace you manage: answers the URL to send the user to',
+  })
+  @ApiCreatedResponse({ type: AuthorizationUrlBody })
+  @ApiProblems({
+    400: '`VALIDATION_FAILED`: the target is this same workspace',
+    403: '`FORBIDDEN`: you are not owner or admin of the target workspace',
+    404: '`NOT_FOUND`: no such connection in this workspace; `PLATFORM_NOT_CONFIGURED`',
+    429: '`RATE_LIMIT_EXCEEDED`: too many connection attempts this hour',
   })
   async copy(
     @Param('ws') workspaceId: string,

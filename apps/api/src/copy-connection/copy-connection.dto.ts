@@ -4,6 +4,8 @@ import { IsString, Length } from 'class-validator';
 export class CopyConnectionDto {
   @ApiProperty({
     description: 'The workspace to copy the connection into; you must be its owner or admin',
+    minLength: 1,
+    maxLength: 128,
   })
   @IsString()
   @Length(1, 128)

@@ -1,11 +1,19 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
 import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
+import { ApiProblems } from '../http/openapi-responses';
 import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
 import { campaignsOf, type CampaignView } from './campaign-views';
+import { CampaignBody, CreatedCampaignBody } from './campaign.response';
 import { CreateCampaignDto } from './create-campaign.dto';
 
 @ApiTags('posts')
@@ -23,6 +31,7 @@ export class CreateCampaignController {
   @ApiOperation({
     summary: 'Campaigns, flagged where a connection they relied on was disconnected',
   })
+  @ApiOkResponse({ type: [CampaignBody] })
   list(@Param('ws') workspaceId: string): Promise<CampaignView[]> {
     return campaignsOf(this.store, workspaceId);
   }
@@ -31,6 +40,11 @@ export class CreateCampaignController {
   @Roles('owner', 'admin', 'editor')
   @ApiOperation({
     summary: 'Create a campaign: platforms and, per platform, an account or none (the main)',
+  })
+  @ApiCreatedResponse({ type: CreatedCampaignBody })
+  @ApiProblems({
+    404: '`NOT_FOUND`: a target names no connection of its platform in this workspace',
+    409: '`INVALID_STATE_TRANSITION`: two targets name the same platform',
   })
   async create(
     @Param('ws') workspaceId: string,

@@ -18,7 +18,10 @@ export class CampaignTargetDto {
   platform!: Platform;
 
   @ApiPropertyOptional({
-    description: 'Absent: the platform’s main account when a post is scheduled',
+    description: 'Absent or null: the platform’s main account when a post is scheduled',
+    nullable: true,
+    minLength: 1,
+    maxLength: 128,
   })
   @IsOptional()
   @IsString()
@@ -27,12 +30,12 @@ export class CampaignTargetDto {
 }
 
 export class CreateCampaignDto {
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ type: [CampaignTargetDto] })
+  @ApiProperty({ type: [CampaignTargetDto], minItems: 1, maxItems: 6 })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(6)

@@ -1,14 +1,16 @@
 import { Controller, Delete, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CommandContextFrom,
   type RequestCommandContext,
 } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { IfMatchVersion } from '../http/etag';
+import { ApiProblems } from '../http/openapi-responses';
 import { ReadYourWrites } from '../storage/read-your-writes';
 import { DisconnectAccountCommand, type DisconnectReport } from './disconnect-account.command';
+import { DisconnectReportBody } from './disconnect-report.response';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -25,7 +27,16 @@ export class DisconnectAccountController {
     summary:
       'Disconnect: leaves the list at once, tokens destroyed, history kept; answers a report',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag you read; 412 if it changed since',
+  })
+  @ApiOkResponse({ type: DisconnectReportBody })
+  @ApiProblems({
+    404: '`NOT_FOUND`: no such connection in this workspace',
+    412: '`PRECONDITION_FAILED`: If-Match names another version than the current one',
+  })
   async disconnect(
     @Param('ws') workspaceId: string,
     @Param('id') connectionId: string,

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../http/auth/auth.decorators';
+import { ApiProblems } from '../http/openapi-responses';
+import { CONNECTION_ETAG, ConnectionBody } from '../list-connections/connection.response';
 import { ConnectionResponder } from './connection-responder';
 
 @ApiTags('connections')
@@ -13,6 +15,8 @@ export class GetConnectionController {
   @Get()
   @Roles('owner', 'admin', 'editor', 'auditor')
   @ApiOperation({ summary: 'One connection; the ETag carries its version' })
+  @ApiOkResponse({ type: ConnectionBody, headers: CONNECTION_ETAG })
+  @ApiProblems({ 404: '`NOT_FOUND`: no such connection in this workspace' })
   get(
     @Param('ws') workspaceId: string,
     @Param('id') connectionId: string,

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from './auth/auth.decorators';
+import { HealthBody } from './health.response';
+import { problemResponse, RETRY_AFTER_HEADER } from './openapi-responses';
 import { ProblemException } from './problem';
 
 /** One dependency the API needs to serve (event store, read models...). */
@@ -32,6 +34,14 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Liveness and readiness' })
+  @ApiOkResponse({ type: HealthBody })
+  @ApiResponse({
+    status: 503,
+    ...problemResponse(
+      '`SERVICE_UNAVAILABLE`: `failing` names what is not ready',
+      RETRY_AFTER_HEADER,
+    ),
+  })
   async health(): Promise<{ status: 'ok'; checks: Record<string, CheckResult> }> {
     const results = await Promise.all(
       (this.probes ?? []).map(async (probe) => [probe.name, await runProbe(probe)] as const),

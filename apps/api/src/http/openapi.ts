@@ -1,12 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { documentEdgeResponses } from './openapi-responses';
 
 export const BEARER_SCHEME = 'bearer';
 
 /**
  * Serves Swagger UI at `/docs` and the OpenAPI document at `/docs-json`. Both are served by
  * the HTTP adapter directly, outside Nest's routes, so AuthGuard does not apply to them.
- * Every operation requires the bearer scheme unless it declares otherwise.
+ * Every operation requires the bearer scheme unless it declares otherwise, and declares the
+ * problems the HTTP edge answers (documentEdgeResponses) besides its own.
  */
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -25,6 +27,7 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
     schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA },
   };
   markPublic(document);
+  documentEdgeResponses(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return document;
 }

@@ -249,7 +249,18 @@ describe('ProblemDetailsFilter over HTTP', () => {
     const res = await request(t.server)
       .post('/t/things')
       .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ platform: 'x'.repeat(200_000) }));
+      .send(JSON.stringify({ platform: 'x'.repeat(600_000) }));
     expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('reads a body as large as the longest post, written in escapes (it was a 413)', async () => {
+    // 63206 UTF-16 units, the longest content a post may have, each as a \uXXXX escape.
+    const escaped = '\\u65e5'.repeat(63_206);
+    const res = await request(t.server)
+      .post('/t/things')
+      .set('Content-Type', 'application/json')
+      .send(`{"platform": "${escaped}"}`);
+    // Parsed, then refused by validation (the platform is not one of the two): not a 413.
+    expectProblem(res, 400, 'VALIDATION_FAILED');
   });
 });

@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../http/auth/auth.decorators';
 import { IntegrationsQuery } from './integrations.query';
+import { IntegrationsBody } from './integrations.response';
 
 @ApiTags('workspace')
 @ApiBearerAuth()
@@ -12,6 +13,7 @@ export class IntegrationsController {
   @Get()
   @Roles('owner', 'admin', 'editor', 'auditor')
   @ApiOperation({ summary: 'Platform cards: plan, limit, connected, main account, health' })
+  @ApiOkResponse({ type: IntegrationsBody })
   get(@Param('ws') workspaceId: string) {
     return this.integrations.forWorkspace(workspaceId);
   }

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../http/auth/auth.decorators';
 import { ConnectionQueries } from './connection-queries';
+import { ConnectionBody } from './connection.response';
 import { ListConnectionsQuery } from './list-connections.dto';
 
 @ApiTags('connections')
@@ -15,6 +16,7 @@ export class ListConnectionsController {
   @ApiOperation({
     summary: 'Connections; filters platform, status, expiringWithin (7d), asOf (ISO instant)',
   })
+  @ApiOkResponse({ type: [ConnectionBody] })
   list(@Param('ws') workspaceId: string, @Query() query: ListConnectionsQuery) {
     return this.queries.list(workspaceId, query);
   }

@@ -19,6 +19,7 @@ export class ListConnectionsQuery {
   @ApiPropertyOptional({
     example: '7d',
     description: 'Tokens that expire within this window: <n>m, <n>h, <n>d or <n>w',
+    pattern: DURATION_PATTERN.source,
   })
   @IsOptional()
   @Matches(DURATION_PATTERN, { message: 'expiringWithin must look like 30m, 24h, 7d or 2w' })
@@ -27,6 +28,7 @@ export class ListConnectionsQuery {
   @ApiPropertyOptional({
     example: '2026-01-01T00:00:00Z',
     description: 'The list as it stood at this instant, computed from the events',
+    format: 'date-time',
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'asOf must be an ISO 8601 instant' })

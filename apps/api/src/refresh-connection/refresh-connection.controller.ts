@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@ledger/domain';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import {
@@ -7,7 +7,9 @@ import {
   type RefreshResult,
 } from '../../../worker/src/refresh-tokens/token-refresh.job';
 import { Roles } from '../http/auth/auth.decorators';
+import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException } from '../http/problem';
+import { RefreshBody } from './refresh.response';
 import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
 
 /** What each outcome of an asked-for refresh means to the caller. */
@@ -58,6 +60,12 @@ export class RefreshConnectionController {
   @Roles('owner', 'admin')
   @ApiOperation({
     summary: 'Refresh the connection’s token now (recorded like a scheduled refresh)',
+  })
+  @ApiOkResponse({ type: RefreshBody })
+  @ApiProblems({
+    404: '`NOT_FOUND`: no such connection in this workspace',
+    409: '`REFRESH_IN_PROGRESS`, `CONNECTION_EXPIRED`, `CONNECTION_ERROR` or `REFRESH_NOT_AVAILABLE`: not refreshed',
+    503: '`PLATFORM_UNAVAILABLE`: the platform did not answer; wait and retry',
   })
   async refresh(
     @Param('ws') workspaceId: string,

@@ -1,12 +1,20 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
 import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
+import { ApiProblems } from '../http/openapi-responses';
 import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
 import { postsOf, type PostView } from './post-views';
+import { PostBody } from './post.response';
 
 @ApiTags('posts')
 @ApiBearerAuth()
@@ -23,6 +31,12 @@ export class SchedulePostController {
   @ApiOperation({
     summary:
       'Schedule a post; without connectionId it goes to the campaign’s account, else the main account',
+  })
+  @ApiCreatedResponse({ type: PostBody })
+  @ApiProblems({
+    404: '`NOT_FOUND`: no such connection (on this platform) or campaign in this workspace',
+    409: '`NO_MAIN_ACCOUNT`: no connectionId, and the platform has no main account',
+    422: '`POST_TOO_LONG`: longer than the account allows (see postLengthLimit)',
   })
   async schedule(
     @Param('ws') workspaceId: string,
@@ -52,6 +66,7 @@ export class SchedulePostController {
   @Get()
   @Roles('owner', 'admin', 'editor', 'auditor')
   @ApiOperation({ summary: 'Posts with their status (scheduled, published, failed) and reason' })
+  @ApiOkResponse({ type: [PostBody] })
   async list(
     @Param('ws') workspaceId: string,
     @Query() query: ListPostsQuery,

@@ -8,23 +8,26 @@ export class SchedulePostDto {
   platform!: Platform;
 
   @ApiPropertyOptional({
-    description: 'Absent: the campaign’s account for the platform, else the main account',
+    description: 'Absent or null: the campaign’s account for the platform, else the main account',
+    nullable: true,
+    minLength: 1,
+    maxLength: 128,
   })
   @IsOptional()
   @IsString()
   @Length(1, 128)
   connectionId?: string;
 
-  @ApiProperty({ maxLength: 63206 })
+  @ApiProperty({ minLength: 1, maxLength: 63206 })
   @IsString()
   @Length(1, 63206)
   content!: string;
 
-  @ApiProperty({ example: '2026-12-01T09:00:00Z' })
+  @ApiProperty({ example: '2026-12-01T09:00:00Z', format: 'date-time' })
   @IsISO8601({ strict: true })
   publishAt!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 128, nullable: true })
   @IsOptional()
   @IsString()
   @Length(1, 128)

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { WorkspaceCommandResult } from '@ledger/commands';
 import {
@@ -9,6 +9,8 @@ import {
 } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { IfMatchVersion } from '../http/etag';
+import { ApiProblems } from '../http/openapi-responses';
+import { CONNECTION_ETAG, ConnectionBody } from '../list-connections/connection.response';
 import { ConnectionResponder } from '../get-connection/connection-responder';
 import { SetMainAccountCommand } from './set-main-account.command';
 
@@ -31,6 +33,12 @@ export class SetMainAccountController {
     name: 'If-Match',
     required: false,
     description: 'The ETag you read; 412 if it changed since',
+  })
+  @ApiOkResponse({ type: ConnectionBody, headers: CONNECTION_ETAG })
+  @ApiProblems({
+    404: '`NOT_FOUND`: no such connection in this workspace',
+    409: '`CONNECTION_EXPIRED`: an expired connection cannot be main; reconnect it first',
+    412: '`PRECONDITION_FAILED`: If-Match names another version than the current one',
   })
   async setMain(
     @Param('ws') workspaceId: string,

@@ -1,9 +1,10 @@
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { workspaceStream } from '@ledger/domain';
 import { AuditVerifier, ChainCheckpoints, type AuditVerification } from '@ledger/audit';
 import { Roles } from '../http/auth/auth.decorators';
+import { AuditVerificationBody } from './audit-verification.response';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -22,6 +23,7 @@ export class VerifyAuditController {
       'Checks the hash chain of the workspace stream and its signed checkpoints; names the ' +
       'first bad event (`ok: false`) when an event was edited, deleted, reordered or inserted.',
   })
+  @ApiOkResponse({ type: AuditVerificationBody })
   verify(@Param('ws') workspaceId: string): Promise<AuditVerification> {
     return this.verifier.verifyWorkspace(workspaceId);
   }
@@ -35,6 +37,10 @@ export class VerifyAuditController {
     description:
       'Each line: {streamId, revision, hash, signedAt, keyId, signature, publicKey}; the ' +
       'Ed25519 signature covers the canonical JSON of {hash, keyId, revision, signedAt, streamId}.',
+  })
+  @ApiOkResponse({
+    description: 'One signed checkpoint per line',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } } },
   })
   exportCheckpoints(@Param('ws') workspaceId: string): StreamableFile {
     return new StreamableFile(
