@@ -13,7 +13,7 @@ import { measureHttpCommands, measureHttpFloor } from './measures/http-commands'
 import { measureInProcessCommands } from './measures/in-process-commands';
 import { measureProjectionLag } from './measures/projection-lag';
 import { measureRawCeiling } from './measures/raw-ceiling';
-import { measureReplay } from './measures/replay';
+import { measureRawReadCeiling, measureReplay } from './measures/replay';
 import { measureVerification } from './measures/verification';
 import { startApi } from './support/api-process';
 import { writeHistory } from './support/history';
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     const emmettOne = await measureEmmettPerCommand(work, perCommandAppends);
     rows.push({
       measure: 'Peer: emmett-sqlite appendToStream, one transaction per command',
-      value: `${fmt(emmettOne.commandsPerSecond)} appends/s; ours ${ratio(inProcess.commandsPerSecond / emmettOne.commandsPerSecond)}`,
+      value: `${fmt(emmettOne.commandsPerSecond)} appends/s; ours ${ratio(inProcess.commandsPerSecond / emmettOne.commandsPerSecond)}${emmettOne.busyRetries ? `; ${emmettOne.busyRetries} SQLITE_BUSY retried` : ''}`,
     });
 
     // 3. Projection lag under steady load.
@@ -166,6 +166,11 @@ async function main(): Promise<void> {
       value: `${fmt(replay.eventsPerSecond)} events/s (${fmt(replay.events)} events)`,
       target: '≥ 300,000 events/s',
       met: replay.eventsPerSecond >= 300_000,
+    });
+    const rawRead = measureRawReadCeiling(join(historyDir, 'events.db'));
+    rows.push({
+      measure: 'Read ceiling: plain better-sqlite3 reads of the same rows, JSON parsed',
+      value: `${fmt(rawRead.eventsPerSecond)} events/s; replay = ${pct(replay.eventsPerSecond / rawRead.eventsPerSecond)} of it`,
     });
     log('chain verification');
     const verification = await measureVerification(

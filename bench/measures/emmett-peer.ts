@@ -61,14 +61,25 @@ export async function measureEmmettGrouped(dir: string, appends: Append[], group
 export async function measureEmmettPerCommand(dir: string, appends: Append[]) {
   const store = getSQLiteEventStore({ fileName: join(dir, 'emmett-per-command.db') });
   const versions = new Map<string, bigint>();
+  let busyRetries = 0;
   const started = process.hrtime.bigint();
   for (const append of appends) {
     const expected = versions.get(append.streamId) ?? 0n;
-    await store.appendToStream(append.streamId, toEmmett(append), {
-      expectedStreamVersion: expected,
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.appendToStream(append.streamId, toEmmett(append), {
+          expectedStreamVersion: expected,
+        });
+        break;
+      } catch (error) {
+        // It now and then fails a commit with SQLITE_BUSY ("SQL statements in progress") and
+        // rolls back; sent again, as a caller would.
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 5) throw error;
+        busyRetries += 1;
+      }
+    }
     versions.set(append.streamId, expected + BigInt(append.events.length));
   }
   const ms = msSince(started);
-  return { commandsPerSecond: perSecond(appends.length, ms) };
+  return { commandsPerSecond: perSecond(appends.length, ms), busyRetries };
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import {
   evolve,
   initialWorkspaceState,
@@ -29,4 +30,30 @@ export async function measureReplay(store: EventStore) {
   }
   const ms = msSince(started);
   return { events, workspaces: states.size, eventsPerSecond: perSecond(events, ms) };
+}
+
+/**
+ * The ceiling of a replay on this machine: plain better-sqlite3 reading the same rows in the
+ * same pages and parsing their JSON, nothing else (no event objects, no evolve).
+ */
+export function measureRawReadCeiling(path: string) {
+  const db = new Database(path, { readonly: true });
+  const page = db.prepare(
+    'SELECT position, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT 2000',
+  );
+  let events = 0;
+  const started = process.hrtime.bigint();
+  for (let after = 0; ;) {
+    const rows = page.all(after) as { position: number; data: string; metadata: string }[];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      JSON.parse(row.data);
+      JSON.parse(row.metadata);
+    }
+    events += rows.length;
+    after = rows[rows.length - 1].position;
+  }
+  const ms = msSince(started);
+  db.close();
+  return { events, eventsPerSecond: perSecond(events, ms) };
 }

@@ -157,6 +157,25 @@ describe('tamper evidence on the SQLite events file', () => {
     });
   });
 
+  it('verifies an event whose stored JSON is not in canonical form but says the same', async () => {
+    // Rows written before the store kept canonical text: other key order, other spacing.
+    tamper((db) => {
+      const row = db
+        .prepare('SELECT data FROM events WHERE stream_id = ? AND revision = 2')
+        .get(STREAM) as { data: string };
+      const data = JSON.parse(row.data) as Record<string, unknown>;
+      const reordered = Object.fromEntries(Object.entries(data).reverse());
+      const text = JSON.stringify(reordered, null, 1);
+      expect(text).not.toBe(row.data);
+      db.prepare('UPDATE events SET data = ? WHERE stream_id = ? AND revision = 2').run(
+        text,
+        STREAM,
+      );
+    });
+    const result = await verifier.verifyWorkspace(WS);
+    expect(result).toMatchObject({ ok: true, checkedEvents: 5, firstBadEvent: null });
+  });
+
   it.each([
     ['an edited payload', edit, { revision: 2, eventId: 2, problem: 'hash-mismatch' }],
     ['a deleted event', remove, { revision: 2, eventId: null, problem: 'revision-gap' }],

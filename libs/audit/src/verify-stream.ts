@@ -1,4 +1,13 @@
-import { chainHash, GENESIS_HASH, type RecordedEvent } from '@ledger/event-store';
+import {
+  canonicalJson,
+  canonicalOf,
+  chainHashOfCanonical,
+  GENESIS_HASH,
+  type EventStore,
+  type RecordedEvent,
+  type StoredEvent,
+  type StoredEventSource,
+} from '@ledger/event-store';
 
 /**
  * What is wrong with the first bad event:
@@ -61,6 +70,11 @@ export class StreamChainVerifier {
 
   /** Checks the next event; false once a bad event was found (later ones are not checked). */
   next(event: RecordedEvent): boolean {
+    return this.nextStored(storedFormOf(event));
+  }
+
+  /** The same for an event as stored (see storedEventsOf): its JSON text is hashed as is. */
+  nextStored(event: StoredEvent): boolean {
     if (this.bad) return false;
     this.checked += 1;
     const problem = this.problemWith(event);
@@ -83,25 +97,61 @@ export class StreamChainVerifier {
     return true;
   }
 
-  private problemWith(event: RecordedEvent): ChainProblem | null {
+  private problemWith(event: StoredEvent): ChainProblem | null {
     if (event.streamId !== this.streamId) return 'hash-mismatch';
     if (event.revision > this.expectedRevision) return 'revision-gap';
     if (event.revision < this.expectedRevision) return 'revision-out-of-order';
     if (!event.chain) return 'unchained';
-    const { streamId, revision, id, type, data, metadata } = event;
-    const recomputed = chainHash({
-      streamId,
-      revision,
-      id,
-      type,
-      data,
-      metadata,
-      prevHash: event.chain.prevHash,
-    });
-    if (recomputed !== event.chain.hash) return 'hash-mismatch';
+    if (!hashHolds(event, event.chain.hash)) return 'hash-mismatch';
     if (event.chain.prevHash !== this.prevHash) return 'prev-hash-mismatch';
     return null;
   }
+}
+
+/**
+ * Whether the event hashes to `hash`. Text stored in canonical form (what the SQLite store
+ * writes) is hashed as it is; anything else (older rows, another adapter's text) is
+ * canonicalised first. Either way an edited payload no longer hashes to `hash`.
+ */
+function hashHolds(event: StoredEvent, hash: string): boolean {
+  const fields = { ...event, prevHash: event.chain?.prevHash ?? GENESIS_HASH };
+  if (chainHashOfCanonical(fields, event.dataJson, event.metadataJson) === hash) return true;
+  try {
+    const data = canonicalJson(JSON.parse(event.dataJson));
+    const metadata = canonicalJson(JSON.parse(event.metadataJson));
+    if (data === event.dataJson && metadata === event.metadataJson) return false;
+    return chainHashOfCanonical(fields, data, metadata) === hash;
+  } catch {
+    return false; // not JSON any more: edited
+  }
+}
+
+function storedFormOf(event: RecordedEvent): StoredEvent {
+  return {
+    streamId: event.streamId,
+    revision: event.revision,
+    id: event.id,
+    type: event.type,
+    dataJson: canonicalOf(event.data),
+    metadataJson: canonicalOf(event.metadata),
+    ...(event.chain ? { chain: event.chain } : {}),
+  };
+}
+
+/**
+ * A stream's events as stored, in revision order: straight from the adapter when it can give
+ * them (SQLite), else read and put in stored form. Verification reads through this.
+ */
+export async function* storedEventsOf(
+  store: EventStore,
+  streamId: string,
+): AsyncIterable<StoredEvent> {
+  const source = store as Partial<StoredEventSource>;
+  if (typeof source.readStoredStream === 'function') {
+    yield* source.readStoredStream(streamId);
+    return;
+  }
+  for await (const event of store.readStream(streamId)) yield storedFormOf(event);
 }
 
 /** Verifies one stream's events (in revision order) and names the first bad one. */

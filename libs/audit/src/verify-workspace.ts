@@ -2,7 +2,7 @@ import { workspaceStream } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { ChainCheckpoints } from './chain-checkpoints';
 import type { CheckpointSigner, SignedCheckpoint } from './signing-key';
-import { type BadEvent, StreamChainVerifier } from './verify-stream';
+import { type BadEvent, StreamChainVerifier, storedEventsOf } from './verify-stream';
 
 export interface AuditVerification {
   ok: boolean;
@@ -63,10 +63,10 @@ export class AuditVerifier {
     const chain = new StreamChainVerifier(streamId);
     let checkedEvents = 0;
     let lastRevision = -1;
-    for await (const event of this.events.readStream(streamId)) {
+    for await (const event of storedEventsOf(this.events, streamId)) {
       checkedEvents += 1;
       lastRevision = event.revision;
-      chain.next(event);
+      chain.nextStored(event);
       if (wanted.has(event.revision) && !atRevision.has(event.revision)) {
         atRevision.set(event.revision, { id: event.id, hash: event.chain?.hash ?? null });
       }

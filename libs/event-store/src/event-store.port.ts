@@ -52,6 +52,26 @@ export interface RecordedEvent {
   chain?: ChainLink;
 }
 
+/**
+ * An event as the store keeps it, data and metadata as the stored JSON text (not parsed). What
+ * chain verification needs: an adapter that can give it (StoredEventSource) spares the
+ * verifier parsing and re-serialising every event.
+ */
+export interface StoredEvent {
+  streamId: string;
+  revision: number;
+  id: string;
+  type: string;
+  dataJson: string;
+  metadataJson: string;
+  chain?: ChainLink;
+}
+
+/** Optional on an adapter: a stream's events as stored, in revision order. */
+export interface StoredEventSource {
+  readStoredStream(streamId: string): AsyncIterable<StoredEvent>;
+}
+
 /** `no_stream`: the stream must not exist; a number: the revision of the stream's last event. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 

@@ -134,7 +134,7 @@ export function prepareStatements(db: Database.Database): Statements {
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  const event: RecordedEvent = {
     id: row.id,
     streamId: row.stream_id,
     revision: row.revision,
@@ -143,10 +143,12 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as Record<string, unknown>,
     metadata: JSON.parse(row.metadata) as EventMetadata,
     recordedAt: new Date(row.recorded_at),
-    ...(row.hash !== null && row.prev_hash !== null
-      ? { chain: { prevHash: row.prev_hash, hash: row.hash } }
-      : {}),
   };
+  // Assigned, not spread in: replays build millions of these.
+  if (row.hash !== null && row.prev_hash !== null) {
+    event.chain = { prevHash: row.prev_hash, hash: row.hash };
+  }
+  return event;
 }
 
 /** Positions are decimal strings of the global sequence; anything else is a caller bug. */

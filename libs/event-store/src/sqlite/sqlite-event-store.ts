@@ -10,6 +10,8 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoredEvent,
+  type StoredEventSource,
   type SubscribeToAllOptions,
   type Subscription,
 } from '../event-store.port';
@@ -38,7 +40,7 @@ export interface SqliteEventStoreOptions {
  * Appends made in one event-loop turn are written in one IMMEDIATE transaction; each is
  * checked in arrival order and settles on its own (a conflict does not fail its neighbours).
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, StoredEventSource {
   private readonly db: Database.Database;
   private readonly stmts: Statements;
   private readonly writeAll: Database.Transaction<
@@ -113,6 +115,29 @@ export class SqliteEventStore implements EventStore {
       return this.queue.enqueue(pending);
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  /** The stream as stored, for chain verification (see StoredEventSource). */
+  async *readStoredStream(streamId: string): AsyncIterable<StoredEvent> {
+    for (let from = 0; ;) {
+      this.assertOpen();
+      const rows = this.stmts.readStream.all(streamId, from, STREAM_PAGE_SIZE);
+      for (const row of rows) {
+        yield {
+          streamId: row.stream_id,
+          revision: row.revision,
+          id: row.id,
+          type: row.type,
+          dataJson: row.data,
+          metadataJson: row.metadata,
+          ...(row.hash !== null && row.prev_hash !== null
+            ? { chain: { prevHash: row.prev_hash, hash: row.hash } }
+            : {}),
+        };
+      }
+      if (rows.length < STREAM_PAGE_SIZE) return;
+      from = rows[rows.length - 1].revision + 1;
     }
   }
 
