@@ -6,6 +6,8 @@ export interface Row {
   /** Empty when the issue sets no target for this figure. */
   target?: string;
   met?: boolean;
+  /** Why a missed target is missed, from what the same run measured. */
+  why?: string;
 }
 
 const verdict = (row: Row) => (row.met === undefined ? '' : row.met ? 'met' : 'MISSED');
@@ -55,6 +57,7 @@ export function renderMarkdown(
     '',
     ...table,
     '',
+    ...missed(rows),
     `Parameters: ${Object.entries(parameters)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}.`,
@@ -83,4 +86,15 @@ export function renderMarkdown(
       'asks the API for a workspace at a random instant, one request at a time.',
     '',
   ].join('\n');
+}
+
+function missed(rows: Row[]): string[] {
+  const explained = rows.filter((r) => r.met === false && r.why);
+  if (explained.length === 0) return [];
+  return [
+    '**Missed targets, and why** (from this run):',
+    '',
+    ...explained.map((r) => `- ${r.measure}: ${r.why}`),
+    '',
+  ];
 }
