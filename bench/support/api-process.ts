@@ -43,7 +43,8 @@ export async function startApi(
   env: Record<string, string> = {},
 ): Promise<ApiProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [API_MAIN], {
+  // The flags `npm start` and the Docker image give the API (see the Dockerfile).
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=64', API_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'benchmark',

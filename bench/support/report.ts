@@ -62,7 +62,8 @@ export function renderMarkdown(
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}.`,
     '',
-    'How each figure is taken (code in `bench/`):',
+    'How each figure is taken (code in `bench/`; every process runs with ' +
+      '`--max-semi-space-size=64`, as `npm start`, the worker, the CLI and the Docker image do):',
     '',
     '- **HTTP commands**: the built API (`node dist/.../main.js`) on a fresh embedded store, ' +
       'driven by autocannon from another process on the same machine; each connection is the ' +

@@ -23,7 +23,7 @@ import type {
   RecordedEvent,
   Subscription,
 } from '@ledger/event-store';
-import { toRecordedEvent, type EventRow } from '@ledger/event-store/sqlite/schema';
+import { SQL, toRecordedEvent, type EventValues } from '@ledger/event-store/sqlite/schema';
 import { ProjectionRunner, SqliteConnectionsReadModel } from '@ledger/read-models';
 import { AuditProjection, SqliteAuditStore } from '@ledger/read-models/audit';
 import { DuePostsProjection, SqliteDuePostsStore } from '@ledger/read-models/due-posts';
@@ -33,9 +33,9 @@ import type { SentCommand } from './crash-load';
 export function readEvents(dataDir: string): RecordedEvent[] {
   const db = new Database(join(dataDir, 'events.db'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT * FROM events ORDER BY position').all() as EventRow[]).map(
-      toRecordedEvent,
-    );
+    // The store's own page query and row mapping, from the first position, one big page.
+    const rows = db.prepare(SQL.readAll).raw(true).all(0, Number.MAX_SAFE_INTEGER) as EventValues[];
+    return rows.map(toRecordedEvent);
   } finally {
     db.close();
   }

@@ -120,12 +120,15 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
     case 'ConnectionRenamed':
       return patch(state, event.data.connectionId, { accountName: event.data.accountName });
     case 'ConnectionDisconnected': {
-      const { [event.data.connectionId]: _gone, ...rest } = state.connections;
-      return { ...state, connections: rest };
+      const connections = copyOf(state.connections);
+      delete connections[event.data.connectionId];
+      return { ...state, connections };
     }
     case 'CampaignCreated': {
       const { campaignId: id, name, targets } = event.data;
-      return { ...state, campaigns: { ...state.campaigns, [id]: { id, name, targets } } };
+      const campaigns = copyOf(state.campaigns);
+      campaigns[id] = { id, name, targets };
+      return { ...state, campaigns };
     }
     case 'CampaignFlagged':
       return state;
@@ -138,18 +141,23 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
         publishAt: d.publishAt,
         campaignId: d.campaignId,
       };
-      return { ...state, pendingPosts: { ...state.pendingPosts, [post.id]: post } };
+      const pendingPosts = copyOf(state.pendingPosts);
+      pendingPosts[post.id] = post;
+      return { ...state, pendingPosts };
     }
     case 'PostPublished':
     case 'PostFailed': {
-      const { [event.data.postId]: _done, ...pending } = state.pendingPosts;
-      return { ...state, pendingPosts: pending };
+      const pendingPosts = copyOf(state.pendingPosts);
+      delete pendingPosts[event.data.postId];
+      return { ...state, pendingPosts };
     }
   }
 }
 
 function withConnection(state: WorkspaceState, connection: ConnectionState): WorkspaceState {
-  return { ...state, connections: { ...state.connections, [connection.id]: connection } };
+  const connections = copyOf(state.connections);
+  connections[connection.id] = connection;
+  return { ...state, connections };
 }
 
 function patch(
@@ -183,7 +191,7 @@ function bumpVersions(
       current.version += 1; // made by this evolve, not yet seen by anyone
       continue;
     }
-    connections ??= { ...next.connections };
+    connections ??= copyOf(next.connections);
     connections[id] = { ...current, version: current.version + 1 };
   }
   return connections === null || connections === next.connections ? next : { ...next, connections };
@@ -205,4 +213,15 @@ export function mainConnectionOn(
   platform: Platform,
 ): ConnectionState | undefined {
   return connectionsOn(state, platform).find((c) => c.isMain);
+}
+
+/**
+ * A copy of a map keyed by ids (connection, post, campaign ids) as a prototype-free dictionary.
+ * Spreading objects with UUID keys makes V8 build a new hidden class per key: several times
+ * slower than this, and evolve copies one such map per event.
+ */
+function copyOf<T>(source: Readonly<Record<string, T>>): Record<string, T> {
+  const copy = Object.create(null) as Record<string, T>;
+  for (const key in source) copy[key] = source[key];
+  return copy;
 }

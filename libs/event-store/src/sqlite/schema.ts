@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { canonicalJson, chainHashOfCanonical, GENESIS_HASH } from '../chain';
-import type { EventMetadata, RecordedEvent } from '../event-store.port';
+import type { EventMetadata, RecordedEvent, StoredEvent } from '../event-store.port';
 
 /**
  * One row per event. `position` is the global order: SQLite hands out rowids in commit order
@@ -101,14 +101,33 @@ export interface EventRow {
 
 export type ExistingEventRow = Pick<EventRow, 'position' | 'stream_id' | 'revision'>;
 
+/**
+ * A row as read for callers, in EVENT_COLUMNS order. Reads fetch arrays, not objects: it
+ * halves what better-sqlite3 spends per row, and replays read millions.
+ */
+export type EventValues = [
+  position: number,
+  streamId: string,
+  revision: number,
+  id: string,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: number,
+  prevHash: string | null,
+  hash: string | null,
+];
+const EVENT_COLUMNS =
+  'position, stream_id, revision, id, type, data, metadata, recorded_at, prev_hash, hash';
+
 export interface Statements {
   head: Database.Statement<[string], { revision: number; hash: string | null }>;
   findById: Database.Statement<[string], ExistingEventRow>;
   insert: Database.Statement<
     [string, number, string, string, string, string, number, string, string]
   >;
-  readStream: Database.Statement<[string, number, number], EventRow>;
-  readAll: Database.Statement<[number, number], EventRow>;
+  readStream: Database.Statement<[string, number, number], EventValues>;
+  readAll: Database.Statement<[number, number], EventValues>;
 }
 
 /** The SQL behind the statements; exported so tests can check the query plans. */
@@ -118,9 +137,9 @@ export const SQL = {
   insert: `INSERT INTO events
              (stream_id, revision, id, type, data, metadata, recorded_at, prev_hash, hash)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  readStream: `SELECT * FROM events WHERE stream_id = ? AND revision >= ?
+  readStream: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ?
                ORDER BY revision LIMIT ?`,
-  readAll: 'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
+  readAll: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
 } as const;
 
 export function prepareStatements(db: Database.Database): Statements {
@@ -128,26 +147,41 @@ export function prepareStatements(db: Database.Database): Statements {
     head: db.prepare(SQL.head),
     findById: db.prepare(SQL.findById),
     insert: db.prepare(SQL.insert),
-    readStream: db.prepare(SQL.readStream),
-    readAll: db.prepare(SQL.readAll),
+    readStream: db.prepare<[string, number, number], EventValues>(SQL.readStream).raw(true),
+    readAll: db.prepare<[number, number], EventValues>(SQL.readAll).raw(true),
   };
 }
 
-export function toRecordedEvent(row: EventRow): RecordedEvent {
+export function toRecordedEvent(values: EventValues): RecordedEvent {
+  const [position, streamId, revision, id, type, data, metadata, recordedAt, prevHash, hash] =
+    values;
   const event: RecordedEvent = {
-    id: row.id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: String(row.position),
-    type: row.type,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    recordedAt: new Date(row.recorded_at),
+    id,
+    streamId,
+    revision,
+    position: String(position),
+    type,
+    data: JSON.parse(data) as Record<string, unknown>,
+    metadata: JSON.parse(metadata) as EventMetadata,
+    recordedAt: new Date(recordedAt),
   };
   // Assigned, not spread in: replays build millions of these.
-  if (row.hash !== null && row.prev_hash !== null) {
-    event.chain = { prevHash: row.prev_hash, hash: row.hash };
-  }
+  if (hash !== null && prevHash !== null) event.chain = { prevHash, hash };
+  return event;
+}
+
+/** The same row as stored: JSON left as text (chain verification). */
+export function toStoredEvent(values: EventValues): StoredEvent {
+  const [, streamId, revision, id, type, data, metadata, , prevHash, hash] = values;
+  const event: StoredEvent = {
+    streamId,
+    revision,
+    id,
+    type,
+    dataJson: data,
+    metadataJson: metadata,
+  };
+  if (hash !== null && prevHash !== null) event.chain = { prevHash, hash };
   return event;
 }
 

@@ -23,6 +23,7 @@ import {
   prepareStatements,
   type Statements,
   toRecordedEvent,
+  toStoredEvent,
 } from './schema';
 import { type PendingAppend, writeAppend } from './write-append';
 
@@ -123,21 +124,9 @@ export class SqliteEventStore implements EventStore, StoredEventSource {
     for (let from = 0; ;) {
       this.assertOpen();
       const rows = this.stmts.readStream.all(streamId, from, STREAM_PAGE_SIZE);
-      for (const row of rows) {
-        yield {
-          streamId: row.stream_id,
-          revision: row.revision,
-          id: row.id,
-          type: row.type,
-          dataJson: row.data,
-          metadataJson: row.metadata,
-          ...(row.hash !== null && row.prev_hash !== null
-            ? { chain: { prevHash: row.prev_hash, hash: row.hash } }
-            : {}),
-        };
-      }
+      for (const row of rows) yield toStoredEvent(row);
       if (rows.length < STREAM_PAGE_SIZE) return;
-      from = rows[rows.length - 1].revision + 1;
+      from = rows[rows.length - 1][2] + 1;
     }
   }
 
@@ -154,7 +143,7 @@ export class SqliteEventStore implements EventStore, StoredEventSource {
       for (const row of rows) yield toRecordedEvent(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
-      from = rows[rows.length - 1].revision + 1;
+      from = rows[rows.length - 1][2] + 1; // the revision
     }
   }
 
