@@ -24,6 +24,7 @@ import {
   type Statements,
   toRecordedEvent,
   toStoredEvent,
+  type EventValues,
 } from './schema';
 import { type PendingAppend, writeAppend } from './write-append';
 
@@ -121,12 +122,8 @@ export class SqliteEventStore implements EventStore, StoredEventSource {
 
   /** The stream as stored, for chain verification (see StoredEventSource). */
   async *readStoredStream(streamId: string): AsyncIterable<StoredEvent> {
-    for (let from = 0; ;) {
-      this.assertOpen();
-      const rows = this.stmts.readStream.all(streamId, from, STREAM_PAGE_SIZE);
-      for (const row of rows) yield toStoredEvent(row);
-      if (rows.length < STREAM_PAGE_SIZE) return;
-      from = rows[rows.length - 1][2] + 1;
+    for (const row of this.rowsOf(streamId, 0, Number.POSITIVE_INFINITY)) {
+      yield toStoredEvent(row);
     }
   }
 
@@ -134,13 +131,22 @@ export class SqliteEventStore implements EventStore, StoredEventSource {
     streamId: string,
     options: ReadStreamOptions = {},
   ): AsyncIterable<RecordedEvent> {
-    let from = options.fromRevision ?? 0;
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const rows = this.rowsOf(
+      streamId,
+      options.fromRevision ?? 0,
+      options.maxCount ?? Number.POSITIVE_INFINITY,
+    );
+    for (const row of rows) yield toRecordedEvent(row);
+  }
+
+  /** A stream's rows from `from`, at most `maxCount`, read a page at a time. */
+  private *rowsOf(streamId: string, from: number, maxCount: number): Iterable<EventValues> {
+    let remaining = maxCount;
     while (remaining > 0) {
       this.assertOpen();
       const limit = Math.min(STREAM_PAGE_SIZE, remaining);
       const rows = this.stmts.readStream.all(streamId, from, limit);
-      for (const row of rows) yield toRecordedEvent(row);
+      yield* rows;
       if (rows.length < limit) return;
       remaining -= rows.length;
       from = rows[rows.length - 1][2] + 1; // the revision
