@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { inspect } from 'node:util';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './backoff';
 import { ABANDONED_ATTEMPT_ERROR, type WebhookDelivery } from './delivery-store.port';
@@ -11,6 +13,7 @@ import {
   type StoreKind,
   type WebhookStores,
 } from './testing/harness';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './testing/tls-fixture';
 import { WebhookReceiver } from './testing/webhook-receiver';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
 import type { WebhookEnqueuer } from './webhook-enqueuer';
@@ -460,6 +463,37 @@ describe('At send time the webhook reaches public addresses only, pinned (SQLite
     expect(w.receiver.received).toEqual([
       expect.objectContaining({ id, host: `hooks.customer.example:${port}` }),
     ]);
+  });
+
+  it('over https sends the name in SNI and checks the certificate, while connecting to the pinned address', async () => {
+    const servernames: string[] = [];
+    const tls = createTlsServer({
+      cert: TEST_TLS_CERT,
+      key: TEST_TLS_KEY,
+      // The name the client asked for, before any certificate is presented.
+      SNICallback: (name, done) => {
+        servernames.push(name);
+        done(null, undefined);
+      },
+    });
+    tls.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = tls.address() as AddressInfo;
+      await storeUnchecked(`https://hooks.customer.example:${port}/hooks/ledger`);
+      const id = await w.expire();
+      const dispatcher = w.dispatcher({
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      });
+      expect(await dispatcher.deliverDue()).toMatchObject({ retrying: 1 });
+      // Self-signed for that name: refused by the certificate check, which is not skipped.
+      expect((await w.delivery(id)).attempts[0].error).toBe(
+        'network error: DEPTH_ZERO_SELF_SIGNED_CERT',
+      );
+      expect(servernames).toEqual(['hooks.customer.example']);
+    } finally {
+      await new Promise((resolve) => tls.close(resolve));
+    }
   });
 
   it('gives DNS the same deadline: a resolver that never answers times out', async () => {
