@@ -25,7 +25,11 @@ describe.each(BACKENDS)(
     const api = () => request(ledger.server);
 
     beforeAll(async () => {
-      ledger = await startLedgerApp({ readModels, env: { WEBHOOK_EVERY_MS: '50' } });
+      // The receiver listens on 127.0.0.1: private targets are allowed explicitly.
+      ledger = await startLedgerApp({
+        readModels,
+        env: { WEBHOOK_EVERY_MS: '50', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' },
+      });
       receiver = await WebhookReceiver.start({ secret: () => secret, now: () => new Date() });
     });
     afterAll(async () => {
@@ -92,3 +96,28 @@ describe.each(BACKENDS)(
     });
   },
 );
+
+describe('webhooks: by default the service refuses to post into its own network', () => {
+  let ledger: LedgerTestApp;
+  beforeAll(async () => {
+    ledger = await startLedgerApp({ env: { WEBHOOK_EVERY_MS: '50' } });
+  });
+  afterAll(() => ledger.close());
+
+  it('refuses a receiver on 127.0.0.1 with 400 naming url, and stores no webhook', async () => {
+    const owner = ledger.token({ 'ws-local': 'owner' });
+    const refused = await request(ledger.server)
+      .put('/v1/workspaces/ws-local/webhook')
+      .set('Authorization', `Bearer ${owner}`)
+      .send({ url: 'http://127.0.0.1:9/hooks' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(refused.body.errors).toEqual([
+      { field: 'url', messages: ['url must not point at a loopback address'] },
+    ]);
+    await request(ledger.server)
+      .get('/v1/workspaces/ws-local/webhook')
+      .set('Authorization', `Bearer ${owner}`)
+      .expect(404);
+  });
+});

@@ -12,3 +12,11 @@ export { SqliteWebhookSubscriptionStore } from './sqlite/sqlite-webhook-subscrip
 export { SqliteWebhookDeliveryStore } from './sqlite/sqlite-webhook-delivery-store';
 export { MongoWebhookSubscriptionStore } from './mongo/mongo-webhook-subscription-store';
 export { MongoWebhookDeliveryStore } from './mongo/mongo-webhook-delivery-store';
+export {
+  checkWebhookUrl,
+  systemResolver,
+  WebhookTargetRefused,
+  type ResolveHost,
+  type ResolvedAddress,
+} from './target/webhook-target';
+export { nonPublicKind } from './target/non-public-addresses';

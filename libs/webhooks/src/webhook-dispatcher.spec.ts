@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { inspect } from 'node:util';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './backoff';
 import { ABANDONED_ATTEMPT_ERROR, type WebhookDelivery } from './delivery-store.port';
@@ -11,6 +13,7 @@ import {
   type StoreKind,
   type WebhookStores,
 } from './testing/harness';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './testing/tls-fixture';
 import { WebhookReceiver } from './testing/webhook-receiver';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
 import type { WebhookEnqueuer } from './webhook-enqueuer';
@@ -39,9 +42,11 @@ interface World {
 async function world(kind: StoreKind = 'sqlite'): Promise<World> {
   const clock = new FakeClock(T0);
   const stores = await openStores(kind);
+  // The receiver runs on 127.0.0.1: private targets are allowed explicitly, as in local runs.
   const subscriptions = new WebhookSubscriptions(stores.subscriptionStore, testKeyRing(), {
     clock,
     requireHttps: false,
+    allowPrivateTargets: true,
   });
   let secret = '';
   const receiver = await WebhookReceiver.start({ secret: () => secret, now: () => clock.now() });
@@ -68,6 +73,7 @@ async function world(kind: StoreKind = 'sqlite'): Promise<World> {
         clock,
         random: () => 0.5,
         timeoutMs: 2_000,
+        allowPrivateTargets: true,
         ...options,
       }),
     expire: async (connectionId) => {
@@ -204,7 +210,7 @@ describe('WebhookDispatcher against a local receiver (SQLite stores on disk, fak
     expect(w.receiver.received).toHaveLength(3);
   });
 
-  it('retries a timeout and a refused connection, recording what went wrong', async () => {
+  it('times out a receiver that never answers and retries it on the backoff schedule', async () => {
     w.receiver.answerNext('hang');
     const id = await w.expire();
     const dispatcher = w.dispatcher({ timeoutMs: 300 });
@@ -212,15 +218,38 @@ describe('WebhookDispatcher against a local receiver (SQLite stores on disk, fak
     let d = await w.delivery(id);
     expect(d.attempts[0]).toMatchObject({ status: null, error: 'timeout after 300 ms' });
     expect(d.attempts[0].durationMs).toBeGreaterThanOrEqual(250);
+    // The first wait of the schedule (random 0.5: no jitter), not a moment early.
+    const retryAt = d.attempts[0].finishedAt!.getTime() + DEFAULT_RETRY_SCHEDULE_MS[0];
+    expect(d.nextAttemptAt?.getTime()).toBe(retryAt);
+    w.clock.set(new Date(retryAt - 1));
+    expect(await dispatcher.deliverDue()).toMatchObject({ attempts: 0 });
+    w.clock.set(new Date(retryAt));
+    expect(await dispatcher.deliverDue()).toMatchObject({ attempts: 1, delivered: 1 });
+    d = await w.delivery(id);
+    expect(d.attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [1, null],
+      [2, 200],
+    ]);
+  });
 
+  it('takes the status of an answer whose body never ends, without reading the body', async () => {
+    w.receiver.answerNext('endless');
+    const id = await w.expire();
+    expect(await w.dispatcher({ timeoutMs: 60_000 }).deliverDue()).toMatchObject({
+      delivered: 1,
+    });
+    expect(await w.delivery(id)).toMatchObject({ status: 'delivered' });
+  });
+
+  it('retries a refused connection, recording what went wrong', async () => {
+    const id = await w.expire();
     // The receiver moves to a port nobody listens on.
     const url = w.receiver.url;
     await w.receiver.close();
     await w.subscriptions.set('ws-1', { url });
-    w.clock.advance(MINUTE);
-    expect(await dispatcher.deliverDue()).toMatchObject({ retrying: 1 });
-    d = await w.delivery(id);
-    expect(d.attempts[1]).toMatchObject({ status: null, error: 'network error: ECONNREFUSED' });
+    expect(await w.dispatcher().deliverDue()).toMatchObject({ retrying: 1 });
+    const d = await w.delivery(id);
+    expect(d.attempts[0]).toMatchObject({ status: null, error: 'network error: ECONNREFUSED' });
     expect(d.status).toBe('pending');
   });
 
@@ -252,16 +281,14 @@ describe('WebhookDispatcher against a local receiver (SQLite stores on disk, fak
     w.receiver.answerNext(410);
     const id = await w.expire();
     let replacedId = '';
-    const dispatcher = w.dispatcher({
-      // While the request is out, the admin sets the webhook again (new id, new secret).
-      fetch: async (url, init) => {
-        const response = await fetch(url, init);
-        const replaced = await w.subscriptions.set('ws-1', { url: w.receiver.url });
-        replacedId = replaced.subscription.subscriptionId;
-        w.secret = replaced.secret;
-        return response;
-      },
-    });
+    // While the request is out, the admin sets the webhook again (new id, new secret).
+    w.receiver.meanwhile = async () => {
+      w.receiver.meanwhile = null;
+      const replaced = await w.subscriptions.set('ws-1', { url: w.receiver.url });
+      replacedId = replaced.subscription.subscriptionId;
+      w.secret = replaced.secret;
+    };
+    const dispatcher = w.dispatcher();
     expect(await dispatcher.deliverDue()).toMatchObject({ failed: 1 });
     expect(await w.delivery(id)).toMatchObject({ status: 'failed', failureReason: 'gone' });
     expect(await w.subscriptions.get('ws-1')).toMatchObject({ subscriptionId: replacedId });
@@ -339,6 +366,145 @@ describe('WebhookDispatcher against a local receiver (SQLite stores on disk, fak
   });
 });
 
+describe('At send time the webhook reaches public addresses only, pinned (SQLite, local receiver)', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world('sqlite');
+  });
+  afterEach(() => w.close());
+
+  /** A subscription stored without the address rules (before them, or while they were off). */
+  const storeUnchecked = async (url: string) => {
+    w.secret = (await w.subscriptions.set('ws-1', { url })).secret;
+  };
+
+  it('refuses a stored name that resolves to loopback: a failed attempt, retried, nothing sent', async () => {
+    const port = new URL(w.receiver.url).port;
+    await storeUnchecked(`http://hooks.customer.example:${port}/hooks/ledger`);
+    const id = await w.expire();
+    const toLoopback = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const strict = w.dispatcher({ allowPrivateTargets: false, resolve: toLoopback });
+    expect(await strict.deliverDue()).toMatchObject({ attempts: 1, retrying: 1 });
+    const d = await w.delivery(id);
+    expect(d.status).toBe('pending');
+    expect(d.attempts).toEqual([
+      expect.objectContaining({
+        status: null,
+        error: 'not sent: the webhook host resolves to a loopback address',
+      }),
+    ]);
+    expect(w.receiver.received).toHaveLength(0);
+    // Retried on the schedule, and refused again.
+    w.clock.advance(DEFAULT_RETRY_SCHEDULE_MS[0]);
+    expect(await strict.deliverDue()).toMatchObject({ attempts: 1, retrying: 1 });
+    expect(w.receiver.received).toHaveLength(0);
+    // The same subscription, with private targets allowed (local development), is delivered.
+    w.clock.advance(DEFAULT_RETRY_SCHEDULE_MS[1] * 2);
+    const local = w.dispatcher({ resolve: toLoopback });
+    expect(await local.deliverDue()).toMatchObject({ delivered: 1 });
+    expect(w.receiver.received).toHaveLength(1);
+  });
+
+  it.each([
+    ['localhost', 'url must name a public host, not a local one'],
+    ['127.0.0.1', 'url must not point at a loopback address'],
+    ['[::1]', 'url must not point at a loopback address'],
+    ['[::ffff:127.0.0.1]', 'url must not point at a loopback (IPv4 in IPv6) address'],
+    ['169.254.169.254', 'url must not point at a link-local (cloud metadata) address'],
+    ['10.1.2.3', 'url must not point at a private address'],
+  ])('refuses a stored URL on %s before resolving or connecting', async (host, why) => {
+    await storeUnchecked(w.receiver.url.replace('127.0.0.1', host));
+    const id = await w.expire();
+    const resolve = jest.fn(async () => [{ address: '127.0.0.1', family: 4 as const }]);
+    await w.dispatcher({ allowPrivateTargets: false, resolve }).deliverDue();
+    expect((await w.delivery(id)).attempts[0].error).toBe(`not sent: ${why}`);
+    expect(resolve).not.toHaveBeenCalled();
+    expect(w.receiver.received).toHaveLength(0);
+  });
+
+  it('checks every address a name resolves to: one private answer among public ones refuses it', async () => {
+    const asked: string[] = [];
+    await storeUnchecked('https://hooks.customer.example/ledger');
+    const id = await w.expire();
+    const dispatcher = w.dispatcher({
+      allowPrivateTargets: false,
+      resolve: async (host) => {
+        asked.push(host);
+        return [
+          { address: '93.184.216.34', family: 4 },
+          { address: 'fd00::5', family: 6 },
+        ];
+      },
+    });
+    expect(await dispatcher.deliverDue()).toMatchObject({ retrying: 1 });
+    expect(asked).toEqual(['hooks.customer.example']);
+    expect((await w.delivery(id)).attempts[0].error).toBe(
+      'not sent: the webhook host resolves to a unique-local address',
+    );
+  });
+
+  it('connects to the address it checked, keeping the host in Host: a later DNS answer is not used', async () => {
+    const port = new URL(w.receiver.url).port;
+    await storeUnchecked(`http://hooks.customer.example:${port}/hooks/ledger`);
+    const answers = ['127.0.0.1', '192.0.2.66'];
+    const asked: string[] = [];
+    const dispatcher = w.dispatcher({
+      // Rebinding: the name answers the receiver first, then somewhere else.
+      resolve: async (host) => {
+        asked.push(host);
+        return [{ address: answers.shift() ?? '192.0.2.66', family: 4 }];
+      },
+    });
+    const id = await w.expire();
+    expect(await dispatcher.deliverDue()).toMatchObject({ delivered: 1 });
+    // One resolution per attempt, and the request went to that answer (the system resolver
+    // knows no hooks.customer.example), with the URL's host in Host.
+    expect(asked).toEqual(['hooks.customer.example']);
+    expect(w.receiver.received).toEqual([
+      expect.objectContaining({ id, host: `hooks.customer.example:${port}` }),
+    ]);
+  });
+
+  it('over https sends the name in SNI and checks the certificate, while connecting to the pinned address', async () => {
+    const servernames: string[] = [];
+    const tls = createTlsServer({
+      cert: TEST_TLS_CERT,
+      key: TEST_TLS_KEY,
+      // The name the client asked for, before any certificate is presented.
+      SNICallback: (name, done) => {
+        servernames.push(name);
+        done(null, undefined);
+      },
+    });
+    tls.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = tls.address() as AddressInfo;
+      await storeUnchecked(`https://hooks.customer.example:${port}/hooks/ledger`);
+      const id = await w.expire();
+      const dispatcher = w.dispatcher({
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      });
+      expect(await dispatcher.deliverDue()).toMatchObject({ retrying: 1 });
+      // Self-signed for that name: refused by the certificate check, which is not skipped.
+      expect((await w.delivery(id)).attempts[0].error).toBe(
+        'network error: DEPTH_ZERO_SELF_SIGNED_CERT',
+      );
+      expect(servernames).toEqual(['hooks.customer.example']);
+    } finally {
+      await new Promise((resolve) => tls.close(resolve));
+    }
+  });
+
+  it('gives DNS the same deadline: a resolver that never answers times out', async () => {
+    await storeUnchecked('https://hooks.customer.example/ledger');
+    const id = await w.expire();
+    const dispatcher = w.dispatcher({ timeoutMs: 200, resolve: () => new Promise(() => {}) });
+    expect(await dispatcher.deliverDue()).toMatchObject({ retrying: 1 });
+    expect((await w.delivery(id)).attempts[0].error).toBe('timeout after 200 ms');
+  });
+});
+
 describe.each<StoreKind>(['sqlite', 'ferretdb'])('Two dispatchers on one %s store', (kind) => {
   let w: World;
   beforeEach(async () => {
@@ -360,6 +526,7 @@ describe.each<StoreKind>(['sqlite', 'ferretdb'])('Two dispatchers on one %s stor
       clock: w.clock,
       batchSize: 4,
       claimant: 'b',
+      allowPrivateTargets: true,
     });
     const first = await Promise.all([a.deliverDue(), b.deliverDue(), a.deliverDue()]);
     expect(first.reduce((sum, r) => sum + r.attempts, 0)).toBe(30);

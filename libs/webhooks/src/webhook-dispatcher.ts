@@ -14,14 +14,27 @@ import type {
   WebhookDeliveryStore,
 } from './delivery-store.port';
 import { webhookHeaders } from './signing';
+import { postPinned } from './target/pinned-post';
+import {
+  checkWebhookUrl,
+  pinWebhookAddress,
+  systemResolver,
+  WebhookTargetRefused,
+  type ResolveHost,
+} from './target/webhook-target';
 import type { WebhookSubscriptions, WebhookTarget } from './webhook-subscriptions';
 
 export interface WebhookDispatcherOptions {
   /** Signing timestamps, attempt times and retry times come from here. */
   clock?: Clock;
-  /** Global fetch by default. */
-  fetch?: typeof fetch;
-  /** Per request (default 10 s). */
+  /**
+   * Deliver to loopback, private and other non-public addresses (default false): only for
+   * local development, where the receiver runs on 127.0.0.1.
+   */
+  allowPrivateTargets?: boolean;
+  /** Resolves the webhook's host (default: the system resolver). Tests inject one. */
+  resolve?: ResolveHost;
+  /** Per attempt, DNS included, until the status line arrives (default 10 s). */
   timeoutMs?: number;
   /** Attempts before a delivery fails (default 10). */
   maxAttempts?: number;
@@ -57,7 +70,12 @@ type Outcome = { result: AttemptResult; next: NextDeliveryState; gone?: WebhookT
  *
  * - looks up the workspace's webhook now (so a new URL or rotated secret applies to retries);
  *   none, or no longer subscribed to the type: failed `not_subscribed`, nothing sent;
- * - POSTs the stored body, signed at the current clock time, with a timeout, no redirects;
+ * - checks the URL again and resolves its host: when any address is not public (loopback,
+ *   private, link-local, metadata, ...) nothing is sent and the attempt fails (retried, as for
+ *   a network error); otherwise it POSTs to the checked address only (pinned: a DNS answer that
+ *   changes meanwhile is not used), `Host` and SNI kept;
+ * - POSTs the stored body, signed at the current clock time, with a deadline, no redirects,
+ *   never reading the answer's body (only its status counts);
  * - 2xx: delivered. 410 Gone: the subscription is removed (if it is still the one that answered)
  *   and the delivery fails `gone`. Anything else (other 3xx/4xx/5xx, network error, timeout):
  *   retried after the backoff, until the last attempt fails it `max_attempts`.
@@ -67,7 +85,8 @@ type Outcome = { result: AttemptResult; next: NextDeliveryState; gone?: WebhookT
  */
 export class WebhookDispatcher {
   private readonly clock: Clock;
-  private readonly fetch: typeof fetch;
+  private readonly allowPrivateTargets: boolean;
+  private readonly resolve: ResolveHost;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retrySchedule: readonly number[];
@@ -85,7 +104,8 @@ export class WebhookDispatcher {
     options: WebhookDispatcherOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
-    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.allowPrivateTargets = options.allowPrivateTargets ?? false;
+    this.resolve = options.resolve ?? systemResolver;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.retrySchedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS;
@@ -176,17 +196,11 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await this.fetch(target.subscription.url, {
-        method: 'POST',
-        headers,
-        body: claim.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = response.status;
-      // The answer's body is not kept; release the connection.
-      await response.body?.cancel().catch(() => undefined);
+      status = await this.post(target.subscription.url, headers, claim.body);
     } catch (caught) {
+      if (caught instanceof WebhookTargetRefused) {
+        return this.retryOrFail(claim, this.notSent(caught.message));
+      }
       error = this.describe(caught);
     }
     const result: AttemptResult = {
@@ -202,6 +216,16 @@ export class WebhookDispatcher {
       return { result, next: { status: 'failed', reason: 'gone' }, gone: target };
     }
     return this.retryOrFail(claim, result);
+  }
+
+  /** The answer's status; the whole attempt (DNS, connect, send, status line) has one deadline. */
+  private async post(rawUrl: string, headers: Record<string, string>, body: string) {
+    const rules = { allowPrivateTargets: this.allowPrivateTargets };
+    // Checked again: a subscription stored before these rules (or while they were relaxed).
+    const url = checkWebhookUrl(rawUrl, rules);
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const address = await untilAborted(pinWebhookAddress(url, rules, this.resolve), deadline);
+    return postPinned({ url, address, headers, body, deadline });
   }
 
   private retryOrFail(claim: DeliveryClaim, result: AttemptResult): Outcome {
@@ -225,12 +249,21 @@ export class WebhookDispatcher {
 
   /** A network failure in words, without the URL (it may carry a customer's token). */
   private describe(error: unknown): string {
-    const e = error as { name?: string; cause?: { code?: unknown; name?: string } };
+    const e = error as { name?: string; code?: unknown; cause?: { code?: unknown } };
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
       return `timeout after ${this.timeoutMs} ms`;
     }
-    const code = e?.cause?.code;
+    const code = e?.code ?? e?.cause?.code;
     if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return `network error: ${code}`;
     return 'network error';
   }
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

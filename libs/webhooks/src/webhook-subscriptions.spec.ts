@@ -103,9 +103,10 @@ describe('WebhookSubscriptions (SQLite store on disk)', () => {
     await expect(subscriptions.set('ws-1', { url, events: [] })).rejects.toThrow(/non-empty/);
   });
 
-  it('allows http only when told to (local runs, tests)', async () => {
+  it('allows http and a loopback receiver only when told to (local runs, tests)', async () => {
     const local = new WebhookSubscriptions(stores.subscriptionStore, KeyRing.parse(ringString), {
       requireHttps: false,
+      allowPrivateTargets: true,
     });
     const created = await local.set('ws-1', { url: 'http://127.0.0.1:9999/h#frag' });
     expect(created.subscription.url).toBe('http://127.0.0.1:9999/h');

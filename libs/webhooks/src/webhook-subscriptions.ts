@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '@ledger/commands/clock';
 import type { KeyRing } from '@ledger/token-vault';
 import { openSecret, sealSecret } from './secret-box';
 import { generateWebhookSecret } from './signing';
+import { checkWebhookUrl, WebhookTargetRefused } from './target/webhook-target';
 import type {
   StoredWebhookSubscription,
   WebhookSubscriptionStore,
@@ -55,6 +56,11 @@ export interface WebhookSubscriptionsOptions {
    * on 127.0.0.1.
    */
   requireHttps?: boolean;
+  /**
+   * Accept loopback, private and other non-public hosts (default false): only for local
+   * development, with a receiver on 127.0.0.1. The dispatcher checks again at every send.
+   */
+  allowPrivateTargets?: boolean;
 }
 
 /**
@@ -66,6 +72,7 @@ export interface WebhookSubscriptionsOptions {
 export class WebhookSubscriptions {
   private readonly clock: Clock;
   private readonly requireHttps: boolean;
+  private readonly allowPrivateTargets: boolean;
 
   constructor(
     private readonly store: WebhookSubscriptionStore,
@@ -74,6 +81,7 @@ export class WebhookSubscriptions {
   ) {
     this.clock = options.clock ?? systemClock;
     this.requireHttps = options.requireHttps ?? true;
+    this.allowPrivateTargets = options.allowPrivateTargets ?? false;
   }
 
   /**
@@ -129,19 +137,13 @@ export class WebhookSubscriptions {
   private validUrl(raw: string): string {
     let url: URL;
     try {
-      url = new URL(raw);
-    } catch {
-      throw new WebhookSubscriptionError('INVALID_URL', 'url must be an absolute URL');
-    }
-    const allowed = this.requireHttps ? ['https:'] : ['https:', 'http:'];
-    if (!allowed.includes(url.protocol)) {
-      throw new WebhookSubscriptionError(
-        'INVALID_URL',
-        `url must use ${allowed.map((p) => p.slice(0, -1)).join(' or ')}`,
-      );
-    }
-    if (url.username || url.password) {
-      throw new WebhookSubscriptionError('INVALID_URL', 'url must not carry credentials');
+      url = checkWebhookUrl(raw, {
+        requireHttps: this.requireHttps,
+        allowPrivateTargets: this.allowPrivateTargets,
+      });
+    } catch (error) {
+      if (!(error instanceof WebhookTargetRefused)) throw error;
+      throw new WebhookSubscriptionError('INVALID_URL', error.message);
     }
     url.hash = '';
     return url.toString();

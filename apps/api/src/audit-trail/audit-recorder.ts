@@ -25,8 +25,8 @@ export interface RefusedProblem {
 
 /**
  * Writes refused attempts into the audit trail. The problem-details filter calls it for every
- * problem it answers; it keeps the audited refusals of authenticated callers on workspace
- * routes, with the actor from the request. Only the method, path (no query string), status and
+ * problem it answers; it keeps the audited refusals of callers with a role in the workspace
+ * (trailSubjectOf), with the actor from the request. Only the method, path (no query string), status and
  * code are kept: never a body, a header value or a token. A failure is logged, never thrown
  * (the refusal itself must still reach the caller).
  */
@@ -41,7 +41,7 @@ export class AuditRecorder {
 
   async recordRefusal(request: LedgerRequest, problem: RefusedProblem): Promise<void> {
     if (!AUDITED_REFUSALS.has(problem.code)) return;
-    const subject = subjectOf(request);
+    const subject = trailSubjectOf(request);
     if (!subject) return;
     const { workspaceId } = subject;
     const platform = platformOf(request);
@@ -73,16 +73,26 @@ export class AuditRecorder {
   }
 }
 
-/** The caller on a workspace route, or the subject the OAuth callback named from its state. */
-function subjectOf(request: LedgerRequest): NonNullable<LedgerRequest['auditSubject']> | null {
+/**
+ * Whose trail a refusal belongs in: the caller on a workspace route where they hold a role, or
+ * the subject the OAuth callback named from its state. Null for callers without a role there
+ * (or without a valid token): their refusals go to the service-wide security log instead, so an
+ * outsider cannot write entries, with ids and a user agent of their choosing, into a tenant's
+ * trail.
+ */
+export function trailSubjectOf(
+  request: LedgerRequest,
+): NonNullable<LedgerRequest['auditSubject']> | null {
   if (request.auditSubject) return request.auditSubject;
   const workspaceId = workspaceParam(request);
   if (!workspaceId || !request.auth) return null;
+  const role = request.auth.workspaces[workspaceId];
+  if (!role) return null;
   const userAgent = request.headers['user-agent'];
   return {
     workspaceId,
     userId: request.auth.userId,
-    role: request.auth.workspaces[workspaceId] ?? 'none',
+    role,
     ip: request.ip ?? null,
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
   };

@@ -188,3 +188,22 @@ describe('isAllowedRedirectUrl', () => {
     expect(isAllowedRedirectUrl(loadAppConfig({}), 'http://localhost:3000/')).toBe(false);
   });
 });
+
+describe('WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
+  it('is off unless set to true, and refuses anything but true or false', () => {
+    expect(loadAppConfig({}).webhookAllowPrivateTargets).toBe(false);
+    expect(
+      loadAppConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhookAllowPrivateTargets,
+    ).toBe(true);
+    expect(() => loadAppConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false/,
+    );
+  });
+
+  it('refuses to start production with private webhook targets allowed', () => {
+    expect(loadAppConfig(productionEnv()).webhookAllowPrivateTargets).toBe(false);
+    expect(() =>
+      loadAppConfig({ ...productionEnv(), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }),
+    ).toThrow(ConfigError);
+  });
+});

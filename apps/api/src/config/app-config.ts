@@ -51,6 +51,11 @@ export interface AppConfig {
   platformExtras: Record<string, string | undefined>;
   /** Run the projections in this process (a local run); false when a worker runs them. */
   runProjections: boolean;
+  /**
+   * WEBHOOK_ALLOW_PRIVATE_TARGETS: webhooks may reach loopback and private addresses (a
+   * receiver on 127.0.0.1 in local development). Default false; refused in production.
+   */
+  webhookAllowPrivateTargets: boolean;
   /** Non-fatal notes for the operator (names of variables only, never values). */
   warnings: string[];
 }
@@ -139,6 +144,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       .map((url) => parseUrl(url, 'OAUTH_SUCCESS_REDIRECT_URLS', problems)),
     platforms,
     runProjections: value('LEDGER_RUN_WORKER_IN_API') !== 'false',
+    webhookAllowPrivateTargets: parseBoolean(
+      value('WEBHOOK_ALLOW_PRIVATE_TARGETS'),
+      'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+      problems,
+    ),
     jobs: {
       tokenRefreshEveryMs:
         parseInteger(
@@ -185,6 +195,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   };
   if (!config.tokenEncryptionKeys) {
     warnings.push('TOKEN_ENCRYPTION_KEYS is not set: a local key is created in DATA_DIR');
+  }
+  if (isProduction && config.webhookAllowPrivateTargets) {
+    // Private targets let a workspace admin make the service POST into its own network.
+    problems.push('WEBHOOK_ALLOW_PRIVATE_TARGETS must not be true in production');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -235,6 +249,13 @@ function parseInteger(
     return fallback;
   }
   return parsed;
+}
+
+function parseBoolean(raw: string | undefined, name: string, problems: string[]): boolean {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  problems.push(`${name} must be true or false`);
+  return false;
 }
 
 function parseUrl(raw: string, name: string, problems: string[]): string {

@@ -5,7 +5,8 @@ import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@ledger/webhooks';
 export class ConfigureWebhookDto {
   @ApiProperty({
     example: 'https://hooks.example.com/connection-ledger',
-    description: 'An absolute http(s) URL, without credentials',
+    description:
+      'An absolute http(s) URL, without credentials, to a public host: loopback, private, link-local (169.254.169.254), unique-local and reserved addresses, IPv4-mapped forms and local names (localhost, *.local, *.internal, single labels) are refused, also when the name resolves to one at delivery time',
     minLength: 1,
     maxLength: 2000,
   })

@@ -30,7 +30,12 @@ export const webhookProviders: Provider[] = [
         ? await MongoWebhookSubscriptionStore.create(mongo)
         : SqliteWebhookSubscriptionStore.inDataDir(config.dataDir);
       // Plain http only for local runs (a receiver on localhost); production needs https.
-      return new WebhookSubscriptions(store, keyRing, { clock, requireHttps: config.isProduction });
+      // Private targets only when WEBHOOK_ALLOW_PRIVATE_TARGETS says so (never in production).
+      return new WebhookSubscriptions(store, keyRing, {
+        clock,
+        requireHttps: config.isProduction,
+        allowPrivateTargets: config.webhookAllowPrivateTargets,
+      });
     },
   },
   {

@@ -6,6 +6,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { setupOpenApi } from './openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { correlationId } from './request-context';
+import { SecurityLog } from './security-log';
 import { createValidationPipe } from './validation';
 
 /**
@@ -18,6 +19,7 @@ export function httpEdgeProviders(): Provider[] {
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    SecurityLog,
   ];
 }
 

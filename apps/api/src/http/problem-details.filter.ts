@@ -1,10 +1,14 @@
 import { Catch, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { AUDITED_REFUSALS, AuditRecorder } from '../audit-trail/audit-recorder';
+import { AUDITED_REFUSALS, AuditRecorder, trailSubjectOf } from '../audit-trail/audit-recorder';
 import type { Response } from 'express';
 import { requestPath, type LedgerRequest } from './ledger-request';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemBody } from './problem';
 import { mapToProblem, type MappedProblem } from './problem-mapping';
 import { redactSecrets } from './redact';
+import { SecurityLog } from './security-log';
+
+/** Refusals kept somewhere: in the workspace's trail for its members, else the security log. */
+const RECORDED_REFUSALS: ReadonlySet<string> = new Set([...AUDITED_REFUSALS, 'UNAUTHENTICATED']);
 
 /**
  * Answers every error as `application/problem+json` (RFC 9457) with a stable `code`.
@@ -15,8 +19,14 @@ import { redactSecrets } from './redact';
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  /** Keeps refused attempts in the audit trail; absent in apps without one. */
-  constructor(@Optional() private readonly audit?: AuditRecorder) {}
+  /**
+   * Refused attempts of a workspace's members go to its audit trail (absent in apps without
+   * one); those of outsiders and the unauthenticated to the security log.
+   */
+  constructor(
+    @Optional() private readonly audit?: AuditRecorder,
+    @Optional() private readonly security?: SecurityLog,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
@@ -25,11 +35,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = mapToProblem(exception);
     if (problem.internal) this.logInternal(exception, request, problem);
-    if (this.audit && AUDITED_REFUSALS.has(problem.code)) {
-      // Recorded before answering, so the refusal is in the trail once the caller sees it.
-      const answer = () => this.answer(response, request, problem);
-      void this.audit.recordRefusal(request, problem).then(answer, answer);
-      return;
+    if (RECORDED_REFUSALS.has(problem.code)) {
+      if (!trailSubjectOf(request)) {
+        this.security?.refused(request, problem);
+      } else if (this.audit) {
+        // Recorded before answering, so the refusal is in the trail once the caller sees it.
+        const answer = () => this.answer(response, request, problem);
+        void this.audit.recordRefusal(request, problem).then(answer, answer);
+        return;
+      }
     }
     this.answer(response, request, problem);
   }

@@ -43,12 +43,17 @@ const jobProviders: Provider[] = [
   },
   {
     provide: WebhookDispatcher,
-    inject: [WEBHOOK_DELIVERIES, WebhookSubscriptions, CLOCK],
+    inject: [WEBHOOK_DELIVERIES, WebhookSubscriptions, CLOCK, APP_CONFIG],
     useFactory: (
       deliveries: WebhookDeliveryStore,
       subscriptions: WebhookSubscriptions,
       clock: Clock,
-    ) => new WebhookDispatcher(deliveries, subscriptions, { clock }),
+      config: AppConfig,
+    ) =>
+      new WebhookDispatcher(deliveries, subscriptions, {
+        clock,
+        allowPrivateTargets: config.webhookAllowPrivateTargets,
+      }),
   },
   ...publishPostsProviders,
 ];

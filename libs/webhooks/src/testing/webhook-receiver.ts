@@ -2,14 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { checkWebhookSignature, type SignatureCheck } from '../signing';
 
-/** How the receiver answers the next request. `hang`: never answers (the sender times out). */
-export type ReceiverAnswer = 200 | 204 | 400 | 404 | 410 | 500 | 503 | 'hang';
+/**
+ * How the receiver answers the next request. `hang`: never answers (the sender times out).
+ * `endless`: 200, then a body that never ends (the sender must not read it).
+ */
+export type ReceiverAnswer = 200 | 204 | 400 | 404 | 410 | 500 | 503 | 'hang' | 'endless';
 
 export interface ReceivedWebhook {
   id: string | undefined;
   timestamp: string | undefined;
   signature: string | undefined;
   contentType: string | undefined;
+  /** The Host header: the URL's host even when the sender connected to a pinned address. */
+  host: string | undefined;
   /** The raw body, exactly as received. */
   body: string;
   check: SignatureCheck;
@@ -26,6 +31,8 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private readonly script: ReceiverAnswer[] = [];
   private readonly hanging = new Set<ServerResponse>();
+  /** Runs while a request waits for its answer (a test's "meanwhile"). */
+  meanwhile: (() => Promise<void>) | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -83,38 +90,52 @@ export class WebhookReceiver {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const header = (name: string) => {
-        const value = req.headers[name.toLowerCase()];
-        return Array.isArray(value) ? value[0] : value;
-      };
-      const check = checkWebhookSignature(
-        this.options.secret(),
-        header('Webhook-Signature'),
-        raw,
-        this.options.now(),
-        this.options.toleranceSeconds,
-      );
-      // A customer refuses what does not verify, whatever the script says.
-      const answer: ReceiverAnswer = check.valid
-        ? (this.script.shift() ?? this.options.fallback)
-        : 400;
-      this.received.push({
-        id: header('Webhook-Id'),
-        timestamp: header('Webhook-Timestamp'),
-        signature: header('Webhook-Signature'),
-        contentType: header('Content-Type'),
-        body: raw.toString('utf8'),
-        check,
-        answered: answer,
-      });
-      if (answer === 'hang') {
-        this.hanging.add(res);
-        return;
-      }
-      res.writeHead(answer, { 'Content-Type': 'text/plain' });
-      res.end(String(answer));
+    req.on('end', () => void this.answer(req, res, Buffer.concat(chunks)));
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
+    const header = (name: string) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const check = checkWebhookSignature(
+      this.options.secret(),
+      header('Webhook-Signature'),
+      raw,
+      this.options.now(),
+      this.options.toleranceSeconds,
+    );
+    // A customer refuses what does not verify, whatever the script says.
+    const answer: ReceiverAnswer = check.valid
+      ? (this.script.shift() ?? this.options.fallback)
+      : 400;
+    this.received.push({
+      id: header('Webhook-Id'),
+      timestamp: header('Webhook-Timestamp'),
+      signature: header('Webhook-Signature'),
+      contentType: header('Content-Type'),
+      host: header('Host'),
+      body: raw.toString('utf8'),
+      check,
+      answered: answer,
     });
+    if (this.meanwhile) await this.meanwhile();
+    if (answer === 'hang') {
+      this.hanging.add(res);
+      return;
+    }
+    if (answer === 'endless') {
+      this.hanging.add(res);
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      // Stops once the sender hangs up (a destroyed stream would fail every write at once).
+      const more = (): void => {
+        if (!res.destroyed) res.write(Buffer.alloc(64 * 1024, 'x'), () => setImmediate(more));
+      };
+      res.on('error', () => undefined);
+      more();
+      return;
+    }
+    res.writeHead(answer, { 'Content-Type': 'text/plain' });
+    res.end(String(answer));
   }
 }
