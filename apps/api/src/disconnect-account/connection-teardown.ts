@@ -10,6 +10,8 @@ import {
 } from '@ledger/platforms';
 import type { TokenVault } from '@ledger/token-vault';
 import { PLATFORM_ENV } from '../connect-account/oauth.providers';
+import { Sandbox } from '../sandbox/sandbox';
+import { sandboxRevoker } from '../sandbox/sandbox-revoker';
 import { TOKEN_VAULT } from '../storage/injection-tokens';
 
 /** What revoking a connection's tokens at its platform came to; never a token value. */
@@ -43,8 +45,15 @@ export class ConnectionTeardown {
     private readonly claims: AccountClaims,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(PLATFORM_ENV) env: Record<string, string | undefined>,
+    sandbox: Sandbox,
   ) {
     this.revokers = tokenRevokers(loadPlatformsConfig(env));
+    // The sandbox has no revoke endpoint; it forgets the tokens where the platform would revoke.
+    for (const platform of sandbox.platforms) {
+      if (this.revokers[platform]?.offered !== false) {
+        this.revokers[platform] = sandboxRevoker(sandbox, platform);
+      }
+    }
   }
 
   /** Tears down each disconnected connection in turn; one's failure does not stop the next. */
