@@ -4,7 +4,9 @@ import request from 'supertest';
 import { PLATFORMS, type Platform } from '@ledger/domain';
 import { DEFAULT_PLATFORM_URLS } from '@ledger/platforms';
 import { missingProductionSecrets, type AppConfig } from '../../apps/api/src/config/app-config';
+import type { TokenVault } from '@ledger/token-vault';
 import { Sandbox } from '../../apps/api/src/sandbox/sandbox';
+import { TOKEN_VAULT } from '../../apps/api/src/storage/injection-tokens';
 import { SandboxController } from '../../apps/api/src/sandbox/sandbox.controller';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 
@@ -192,6 +194,31 @@ describe('the sandbox for a local run: no platform credentials, not production',
       expect(connection.accountName).toMatch(/^sandbox/i);
       expect(connection.status).toBe('active');
     }
+  });
+
+  it('a disconnect revokes where the real platform would: the sandbox forgets the X tokens', async () => {
+    const list = (await api().get(`/v1/workspaces/${WS}/connections`).set(as(owner))).body;
+    const byPlatform = (p: string) => (list as Connection[]).find((c) => c.platform === p)!;
+    const x = byPlatform('x');
+    const tokens = await ledger.app
+      .get<TokenVault>(TOKEN_VAULT)
+      .read({ workspaceId: WS, connectionId: x.id });
+    const grants = ledger.app.get(Sandbox).grants;
+    expect(grants.accessGrant('x', tokens!.accessToken)).not.toBeNull();
+
+    const revoked = await api()
+      .delete(`/v1/workspaces/${WS}/connections/${x.id}`)
+      .set(as(owner))
+      .expect(200);
+    expect(revoked.body.revocation).toEqual({ status: 'revoked', detail: null });
+    expect(grants.accessGrant('x', tokens!.accessToken)).toBeNull();
+
+    // LinkedIn offers no revocation; its sandbox does not pretend otherwise.
+    const notOffered = await api()
+      .delete(`/v1/workspaces/${WS}/connections/${byPlatform('linkedin').id}`)
+      .set(as(owner))
+      .expect(200);
+    expect(notOffered.body.revocation.status).toBe('not_offered');
   });
 
   it('refuses a foreign redirect URI or client at the authorize endpoint, without redirecting', async () => {

@@ -8,12 +8,13 @@ import { ConnectAccountHandler } from './connect-account/connect-account.handler
 import { OAuthCallbackController } from './connect-account/oauth-callback.controller';
 import { OAuthCallbackService } from './connect-account/oauth-callback.service';
 import { ChooseAccountsController } from './choose-accounts/choose-accounts.controller';
-import { oauthProviders } from './connect-account/oauth.providers';
+import { OAuthFlowsModule } from './connect-account/oauth-flows.module';
 import { StartOAuthController } from './connect-account/start-oauth.controller';
 import { ConnectionHistoryController } from './connection-history/connection-history.controller';
 import { ConnectionHistoryQuery } from './connection-history/connection-history.query';
 import { DisconnectAccountController } from './disconnect-account/disconnect-account.controller';
 import { DisconnectAccountHandler } from './disconnect-account/disconnect-account.handler';
+import { ConnectionTeardownModule } from './disconnect-account/connection-teardown.module';
 import { ConnectionResponder } from './get-connection/connection-responder';
 import { GetConnectionController } from './get-connection/get-connection.controller';
 import { HealthController } from './http/health.controller';
@@ -51,6 +52,8 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         StorageModule,
         PlatformSettingsModule,
+        OAuthFlowsModule,
+        ConnectionTeardownModule,
         WebhooksModule,
         VerifyAuditModule,
         AuditTrailModule,
@@ -83,7 +86,6 @@ export class AppModule {
       providers: [
         ...httpEdgeProviders(),
         ...healthProviders,
-        ...oauthProviders,
         ...connectionAttemptProviders(),
         ConnectionResponder,
         OAuthCallbackService,

@@ -23,6 +23,7 @@ const refreshTokens = new Map(); // refresh token -> scope
 const tokenRequests = [];
 const revocations = []; // { token, tokenTypeHint, known }
 let nextTokenFailure = null;
+let nextRevokeFailure = null; // { status }: the next revoke call answers it and revokes nothing
 
 service.on('beforeAuthorizeRedirect', ({ url }, req) => {
   const q = req.query;
@@ -107,8 +108,19 @@ const server = createServer((req, res) => {
       send(res, 204);
     });
   }
+  if (url.pathname === '/__test/fail-next-revoke' && req.method === 'POST') {
+    return readJson(req).then((failure) => {
+      nextRevokeFailure = failure;
+      send(res, 204);
+    });
+  }
   if (url.pathname === '/__test/token-requests') return send(res, 200, tokenRequests);
   if (url.pathname === '/__test/revocations') return send(res, 200, revocations);
+  if (url.pathname === REVOKE && req.method === 'POST' && nextRevokeFailure) {
+    const { status } = nextRevokeFailure;
+    nextRevokeFailure = null;
+    return req.resume().on('end', () => send(res, status, { title: 'Internal Server Error' }));
+  }
   if (url.pathname === REVOKE && req.method === 'POST') return revoke(req, res);
   if (url.pathname === '/__test/issue-tokens' && req.method === 'POST') {
     // As if a consent had just completed: a token pair for `scope`, without the browser dance.

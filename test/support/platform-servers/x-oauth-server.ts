@@ -23,6 +23,8 @@ export interface XOAuthServer {
   /** The next token request answers `status` with `body` (e.g. a 503 outage). */
   failNextTokenRequest(status: number, body?: unknown): Promise<void>;
   tokenRequests(): Promise<TokenRequestRecord[]>;
+  /** The next `POST /2/oauth2/revoke` answers `status` and revokes nothing (e.g. a 500). */
+  failNextRevocation(status: number): Promise<void>;
   /** `POST /2/oauth2/revoke` calls received, oldest first (a revoked refresh token is dead). */
   revocations(): Promise<XRevocationRecord[]>;
   /**
@@ -74,6 +76,14 @@ export async function startXOAuthServer(options: XOAuthServerOptions): Promise<X
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ status, body }),
+      });
+      if (response.status !== 204) throw new Error(`mock refused the failure (${response.status})`);
+    },
+    async failNextRevocation(status) {
+      const response = await fetch(`${baseUrl}/__test/fail-next-revoke`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status }),
       });
       if (response.status !== 204) throw new Error(`mock refused the failure (${response.status})`);
     },

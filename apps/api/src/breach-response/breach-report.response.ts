@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { RevocationStatus } from '@ledger/platforms';
 import { ActorBody } from '../connection-history/history.response';
+import { REVOCATION_STATUSES } from '../disconnect-account/disconnect-report.response';
 import type {
   BreachAction,
   BreachConnectionActivity,
@@ -9,8 +10,6 @@ import type {
   BreachReport,
   BreachRevocation,
 } from './breach-report';
-
-const REVOCATION_STATUSES: RevocationStatus[] = ['revoked', 'not_offered', 'failed', 'no_tokens'];
 
 export class BreachConnectionCutBody implements BreachConnectionCut {
   @ApiProperty()
@@ -132,6 +131,26 @@ export class BreachReportBody implements BreachReport {
 
   @ApiProperty({ type: 'integer', minimum: 0 })
   campaignsFlagged!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'OAuth flows started in the workspace, cancelled: their callbacks find nothing',
+  })
+  pendingAuthorizationsCancelled!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Account selections awaiting a choice, dropped with their sealed tokens',
+  })
+  selectionsCancelled!: number;
+
+  @ApiProperty({
+    description:
+      'The webhook was removed, so a leaked signing secret signs nothing more; set it again for a new secret',
+  })
+  webhookRemoved!: boolean;
 
   @ApiProperty({ type: () => ReportWindowBody })
   window!: ReportWindowBody;

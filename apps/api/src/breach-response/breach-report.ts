@@ -60,6 +60,12 @@ export interface BreachReport {
   revocations: BreachRevocation[];
   scheduledPostsFailed: number;
   campaignsFlagged: number;
+  /** OAuth flows started in the workspace whose callback will now find nothing. */
+  pendingAuthorizationsCancelled: number;
+  /** Account selections awaiting a choice, dropped with their sealed tokens. */
+  selectionsCancelled: number;
+  /** The webhook was removed, so its signing secret signs nothing more. */
+  webhookRemoved: boolean;
   window: { from: string; to: string };
   connections: BreachConnectionActivity[];
 }

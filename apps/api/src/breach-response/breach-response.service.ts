@@ -1,22 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  AccountClaims,
-  WorkspaceCommands,
-  type Clock,
-  type CommandContext,
-} from '@ledger/commands';
+import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
 import { DomainError, type ConnectionDisconnected, type WorkspaceEvent } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import {
-  loadPlatformsConfig,
-  tokenRevokers,
-  type RevocableTokens,
-  type TokenRevoker,
-} from '@ledger/platforms';
+import { OAuthFlows } from '@ledger/platforms';
 import type { TokenVault } from '@ledger/token-vault';
+import { WebhookSubscriptions } from '@ledger/webhooks';
+import {
+  shredSelectionTokens,
+  type PendingSelectionStore,
+} from '../choose-accounts/pending-selection';
+import { ConnectionTeardown } from '../disconnect-account/connection-teardown';
 import { validationFailed } from '../http/problem';
-import { PLATFORM_ENV } from '../connect-account/oauth.providers';
-import { CLOCK, EVENT_STORE, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, EVENT_STORE, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
 import {
   activityInWindow,
   type BreachConnectionCut,
@@ -36,27 +31,29 @@ export interface BreachResponseRequest {
 }
 
 /**
- * Breach response: every connection of the workspace is disconnected (each its own
- * `DisconnectAccount`, so pending posts fail and campaigns are flagged in the same append),
- * then all the workspace's tokens are shredded (`destroyWorkspace`), claims released, and the
- * tokens read beforehand are revoked at the platforms that offer it. A revocation failure is a
- * result in the report, never a reason to stop. A second run finds nothing to cut and says so.
+ * Breach response. First nothing new may arrive: the workspace's pending OAuth flows are
+ * cancelled, its pending selections dropped with their sealed tokens, and its webhook removed
+ * (a leaked signing secret then signs nothing; an admin sets the webhook again for a new one).
+ * Then every connection is disconnected (each its own `DisconnectAccount`, so pending posts
+ * fail and campaigns are flagged in the same append) and torn down like any disconnect
+ * (ConnectionTeardown: revoked at the platform where it offers that, shredded, claim released),
+ * and any other sealed record of the workspace is shredded too. A revocation failure is a result
+ * in the report, never a reason to stop. A second run finds nothing to cut and says so.
  */
 @Injectable()
 export class BreachResponseService {
   private readonly logger = new Logger(BreachResponseService.name);
-  private readonly revokers: Record<string, TokenRevoker>;
 
   constructor(
     private readonly workspaces: WorkspaceCommands,
-    private readonly claims: AccountClaims,
+    private readonly teardown: ConnectionTeardown,
+    private readonly oauth: OAuthFlows,
+    private readonly webhooks: WebhookSubscriptions,
+    @Inject(PENDING_SELECTIONS) private readonly selections: PendingSelectionStore,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PLATFORM_ENV) env: Record<string, string | undefined>,
-  ) {
-    this.revokers = tokenRevokers(loadPlatformsConfig(env));
-  }
+  ) {}
 
   async respond(
     request: BreachResponseRequest,
@@ -65,16 +62,20 @@ export class BreachResponseService {
     const startedAt = this.clock.now();
     this.windowOf(request, startedAt); // refuse an empty window before cutting anything
     const reason = `breach response: ${request.reason}`;
+
+    // Before the cut, so no flow started earlier connects an account after it.
+    const pendingAuthorizationsCancelled = await this.oauth.cancelWorkspace(workspaceId);
+    let tokensDestroyed = 0;
+    const cancelledSelections = await this.selections.takeWorkspace(workspaceId);
+    for (const selection of cancelledSelections) {
+      tokensDestroyed += await shredSelectionTokens(this.vault, selection);
+    }
+    const webhookRemoved = await this.webhooks.remove(workspaceId);
+
     const { state } = await this.workspaces.load(workspaceId);
     const connections = Object.values(state.connections);
-
-    // Read the tokens before they are shredded: revocation needs them (memory only).
-    const tokens = new Map<string, RevocableTokens | null>();
-    for (const c of connections) {
-      tokens.set(c.id, await this.readTokens(workspaceId, c.id));
-    }
-
     const cut: BreachConnectionCut[] = [];
+    const revocations: BreachRevocation[] = [];
     const events: WorkspaceEvent[] = [];
     let position: string | null = null;
     // Independent connections first, so dependents leave with theirs (recorded as caused by it).
@@ -103,60 +104,31 @@ export class BreachResponseService {
       }
       position = result.position ?? position;
       events.push(...result.events);
-      for (const gone of result.events.filter(
+      const gone = result.events.filter(
         (e): e is ConnectionDisconnected => e.type === 'ConnectionDisconnected',
-      )) {
-        const before = state.connections[gone.data.connectionId];
-        cut.push({
-          connectionId: gone.data.connectionId,
-          platform: gone.data.platform,
-          accountId: gone.data.accountId,
-          accountName: before?.accountName ?? '',
-          wasMain: gone.data.wasMain,
-          causedByConnectionId: gone.data.causedByConnectionId ?? null,
-        });
-      }
-    }
-
-    // Crypto-shredding: every sealed record of the workspace, stray ones included.
-    const tokensDestroyed = await this.vault.destroyWorkspace(workspaceId);
-    for (const gone of cut) {
-      await this.claims.release(
-        {
-          platform: gone.platform as ConnectionDisconnected['data']['platform'],
-          accountId: gone.accountId,
-          workspaceId,
-          connectionId: gone.connectionId,
-        },
-        context,
       );
+      for (const { data } of gone) {
+        cut.push({
+          connectionId: data.connectionId,
+          platform: data.platform,
+          accountId: data.accountId,
+          accountName: state.connections[data.connectionId]?.accountName ?? '',
+          wasMain: data.wasMain,
+          causedByConnectionId: data.causedByConnectionId ?? null,
+        });
+      }
+      for (const torn of await this.teardown.tearDownAll(workspaceId, gone, context)) {
+        if (torn.tokensDestroyed) tokensDestroyed += 1;
+        revocations.push({
+          connectionId: torn.connectionId,
+          platform: torn.platform,
+          ...torn.revocation,
+        });
+      }
     }
 
-    const revocations: BreachRevocation[] = [];
-    for (const gone of cut) {
-      const held = tokens.get(gone.connectionId) ?? null;
-      tokens.delete(gone.connectionId);
-      if (!held) {
-        revocations.push({
-          connectionId: gone.connectionId,
-          platform: gone.platform,
-          status: 'no_tokens',
-          detail: 'no tokens were held for this connection',
-        });
-        continue;
-      }
-      const revoker = this.revokers[gone.platform];
-      const result = revoker
-        ? await revoker.revoke(held)
-        : { status: 'not_offered' as const, detail: 'no revocation for this platform' };
-      revocations.push({
-        connectionId: gone.connectionId,
-        platform: gone.platform,
-        status: result.status,
-        detail: result.detail,
-      });
-    }
-    tokens.clear();
+    // Crypto-shredding of whatever else the workspace holds sealed (strays of crashed runs).
+    tokensDestroyed += await this.vault.destroyWorkspace(workspaceId);
 
     const scheduledPostsFailed = events.filter((e) => e.type === 'PostFailed').length;
     const campaignsFlagged = new Set(
@@ -165,11 +137,15 @@ export class BreachResponseService {
     // Without `to`, the window ends now: after the cut, so the report shows it.
     const window = this.windowOf(request, this.clock.now());
     const anythingCut = cut.length > 0;
+    const cancelled =
+      `${pendingAuthorizationsCancelled} pending OAuth flow(s) and ` +
+      `${cancelledSelections.length} pending selection(s) cancelled` +
+      (webhookRemoved ? ', webhook removed (set it again for a new secret).' : '.');
     const summary = anythingCut
       ? `${cut.length} connection(s) cut, ${tokensDestroyed} token record(s) destroyed, ` +
         `${revocations.filter((r) => r.status === 'revoked').length} revoked at the platform, ` +
-        `${scheduledPostsFailed} pending post(s) failed.`
-      : `Nothing was left to cut: the workspace has no connections (${tokensDestroyed} token record(s) destroyed).`;
+        `${scheduledPostsFailed} pending post(s) failed; ${cancelled}`
+      : `Nothing was left to cut: the workspace has no connections (${tokensDestroyed} token record(s) destroyed); ${cancelled}`;
     this.logger.warn(
       `breach response in workspace ${workspaceId} by ${context.actor.userId}: ${summary}`,
     );
@@ -186,6 +162,9 @@ export class BreachResponseService {
         revocations,
         scheduledPostsFailed,
         campaignsFlagged,
+        pendingAuthorizationsCancelled,
+        selectionsCancelled: cancelledSelections.length,
+        webhookRemoved,
         window,
         connections: await activityInWindow(this.store, workspaceId, window),
       },
@@ -203,18 +182,5 @@ export class BreachResponseService {
       ]);
     }
     return { from: from.toISOString(), to: to.toISOString() };
-  }
-
-  /** The tokens, or null when none are held or they cannot be opened (shredded regardless). */
-  private async readTokens(
-    workspaceId: string,
-    connectionId: string,
-  ): Promise<RevocableTokens | null> {
-    try {
-      const held = await this.vault.read({ workspaceId, connectionId });
-      return held ? { accessToken: held.accessToken, refreshToken: held.refreshToken } : null;
-    } catch {
-      return null;
-    }
   }
 }

@@ -20,6 +20,7 @@ import { ChooseAccountsDto } from './choose-accounts.dto';
 import { ChooseAccountsBody } from './choose-accounts.response';
 import {
   selectionTokenRef,
+  shredExpiredSelections,
   shredSelectionTokens,
   type PendingSelection,
   type PendingSelectionStore,
@@ -68,7 +69,10 @@ export class ChooseAccountsController {
     @Body() body: ChooseAccountsDto,
     @CommandContextFrom() context: CommandContext,
   ): Promise<ChooseAccountsOutcome> {
-    const selection = await this.selections.take(selectionId, this.clock.now());
+    const now = this.clock.now();
+    const selection = await this.selections.take(selectionId, now);
+    // Perhaps it expired: its sealed tokens (and any other expired ones') go now.
+    if (!selection) await shredExpiredSelections(this.selections, this.vault, now);
     if (
       !selection ||
       selection.workspaceId !== workspaceId ||

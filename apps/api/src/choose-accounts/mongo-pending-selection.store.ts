@@ -6,6 +6,8 @@ interface SelectionDoc {
   _id: string;
   /** JSON text: account names may hold characters MongoDB refuses in keys. */
   body: string;
+  /** Absent on documents written before breach response cancelled selections. */
+  workspaceId?: string;
   expiresAt: Date;
 }
 
@@ -14,6 +16,7 @@ const schema = new Schema<SelectionDoc>(
   {
     _id: { type: String, required: true },
     body: { type: String, required: true },
+    workspaceId: { type: String, index: true },
     expiresAt: { type: Date, required: true, index: true },
   },
   { collection: 'pending_selections', versionKey: false, autoIndex: false },
@@ -41,6 +44,7 @@ export class MongoPendingSelectionStore implements PendingSelectionStore {
     await this.model.create({
       _id: selection.id,
       body: JSON.stringify(selection),
+      workspaceId: selection.workspaceId,
       expiresAt: selection.expiresAt,
     });
   }
@@ -48,20 +52,37 @@ export class MongoPendingSelectionStore implements PendingSelectionStore {
   async take(id: string, now: Date): Promise<PendingSelection | null> {
     const filter = { _id: { $eq: id } };
     const doc = await this.model.findOne(filter).lean<SelectionDoc>();
-    if (!doc) return null;
+    // An expired one stays: purgeExpired hands it over so its sealed tokens get shredded.
+    if (!doc || doc.expiresAt.getTime() <= now.getTime()) return null;
     const { deletedCount } = await this.model.deleteOne(filter);
-    if (deletedCount !== 1 || doc.expiresAt.getTime() <= now.getTime()) return null;
+    if (deletedCount !== 1) return null;
     return revive(JSON.parse(doc.body) as PendingSelection);
   }
 
   async purgeExpired(now: Date): Promise<PendingSelection[]> {
-    const expired = await this.model.find({ expiresAt: { $lte: now } }).lean<SelectionDoc[]>();
-    const purged: PendingSelection[] = [];
-    for (const doc of expired) {
+    return this.takeEach(
+      await this.model.find({ expiresAt: { $lte: now } }).lean<SelectionDoc[]>(),
+    );
+  }
+
+  async takeWorkspace(workspaceId: string): Promise<PendingSelection[]> {
+    const docs = await this.model
+      .find({ $or: [{ workspaceId: { $eq: workspaceId } }, { workspaceId: { $exists: false } }] })
+      .lean<SelectionDoc[]>();
+    // Older documents carry the workspace only in their body.
+    return this.takeEach(
+      docs.filter((doc) => (JSON.parse(doc.body) as PendingSelection).workspaceId === workspaceId),
+    );
+  }
+
+  /** Deletes each document and returns those this caller removed (a racing caller gets the rest). */
+  private async takeEach(docs: SelectionDoc[]): Promise<PendingSelection[]> {
+    const taken: PendingSelection[] = [];
+    for (const doc of docs) {
       const { deletedCount } = await this.model.deleteOne({ _id: { $eq: doc._id } });
-      if (deletedCount === 1) purged.push(revive(JSON.parse(doc.body) as PendingSelection));
+      if (deletedCount === 1) taken.push(revive(JSON.parse(doc.body) as PendingSelection));
     }
-    return purged;
+    return taken;
   }
 
   async close(): Promise<void> {

@@ -106,6 +106,27 @@ describe.each(backends)('pending selections: %s', (_name, open) => {
     expect(await backend.first.take(saved.id, at(SELECTION_TTL_MS))).toBeNull();
   });
 
+  it('leaves an expired selection for purgeExpired, so its tokens can still be shredded', async () => {
+    const saved = selection();
+    await backend.first.save(saved);
+    expect(await backend.first.take(saved.id, at(SELECTION_TTL_MS + 1))).toBeNull();
+    expect(await backend.second.purgeExpired(at(SELECTION_TTL_MS + 1))).toEqual([saved]);
+    expect(await backend.first.purgeExpired(at(SELECTION_TTL_MS + 1))).toEqual([]);
+  });
+
+  it("takes every selection of one workspace, expired ones too, and leaves the others'", async () => {
+    const live = selection({ workspaceId: 'ws-breached' });
+    const old = selection({ workspaceId: 'ws-breached', expiresAt: at(1000) });
+    const elsewhere = selection({ workspaceId: 'ws-other' });
+    for (const s of [live, old, elsewhere]) await backend.first.save(s);
+    const taken = await backend.second.takeWorkspace('ws-breached');
+    expect(taken.map((s) => s.id).sort()).toEqual([live.id, old.id].sort());
+    expect(taken.find((s) => s.id === live.id)).toEqual(live);
+    expect(await backend.first.takeWorkspace('ws-breached')).toEqual([]);
+    expect(await backend.first.take(live.id, at(1))).toBeNull();
+    expect(await backend.first.take(elsewhere.id, at(1))).toEqual(elsewhere);
+  });
+
   it('lets exactly one of two racing takes win', async () => {
     const saved = selection();
     await backend.first.save(saved);

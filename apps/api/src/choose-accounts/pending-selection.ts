@@ -36,10 +36,15 @@ export const SELECTION_TTL_MS = 15 * 60 * 1000;
 /** Where pending selections wait for the user's choice; single use, expiring. */
 export interface PendingSelectionStore {
   save(selection: PendingSelection): Promise<void>;
-  /** Removes and returns it, once, even when two processes race; null when unknown or expired. */
+  /**
+   * Removes and returns it, once, even when two processes race; null when unknown or expired.
+   * An expired one stays for purgeExpired, which names it so its tokens can be shredded.
+   */
   take(id: string, now: Date): Promise<PendingSelection | null>;
   /** Removes expired selections and returns them, so their sealed tokens can be shredded. */
   purgeExpired(now: Date): Promise<PendingSelection[]>;
+  /** Removes every selection of the workspace, expired or not, and returns them (breach). */
+  takeWorkspace(workspaceId: string): Promise<PendingSelection[]>;
   close(): Promise<void>;
 }
 
@@ -52,14 +57,26 @@ export const selectionTokenRef = (
   connectionId: accountId ? `selection:${selection.id}:${accountId}` : `selection:${selection.id}`,
 });
 
-/** Destroys every token sealed for a selection: once used, and once expired. */
+/** Destroys every token sealed for a selection: once used, once expired, and on a breach. */
 export async function shredSelectionTokens(
   vault: TokenVault,
   selection: PendingSelection,
-): Promise<void> {
-  await vault.destroy(selectionTokenRef(selection));
+): Promise<number> {
+  let destroyed = Number(await vault.destroy(selectionTokenRef(selection)));
   for (const account of selection.accounts) {
     if (account.hasAccountToken)
-      await vault.destroy(selectionTokenRef(selection, account.accountId));
+      destroyed += Number(await vault.destroy(selectionTokenRef(selection, account.accountId)));
   }
+  return destroyed;
+}
+
+/** Shreds the tokens of every expired selection; answers how many selections expired. */
+export async function shredExpiredSelections(
+  selections: PendingSelectionStore,
+  vault: TokenVault,
+  now: Date,
+): Promise<number> {
+  const expired = await selections.purgeExpired(now);
+  for (const selection of expired) await shredSelectionTokens(vault, selection);
+  return expired.length;
 }

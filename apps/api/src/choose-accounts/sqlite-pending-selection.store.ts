@@ -32,13 +32,13 @@ export class SqlitePendingSelectionStore implements PendingSelectionStore {
   }
 
   async take(id: string, now: Date): Promise<PendingSelection | null> {
+    // An expired row stays: purgeExpired hands it over so its sealed tokens get shredded.
     const row = this.db
-      .prepare<[string], Row>(
-        'DELETE FROM pending_selections WHERE id = ? RETURNING body, expires_at',
+      .prepare<[string, number], Row>(
+        'DELETE FROM pending_selections WHERE id = ? AND expires_at > ? RETURNING body, expires_at',
       )
-      .get(id);
-    if (!row || row.expires_at <= now.getTime()) return null;
-    return revive(JSON.parse(row.body) as PendingSelection);
+      .get(id, now.getTime());
+    return row ? revive(JSON.parse(row.body) as PendingSelection) : null;
   }
 
   async purgeExpired(now: Date): Promise<PendingSelection[]> {
@@ -47,6 +47,15 @@ export class SqlitePendingSelectionStore implements PendingSelectionStore {
         'DELETE FROM pending_selections WHERE expires_at <= ? RETURNING body, expires_at',
       )
       .all(now.getTime())
+      .map((row) => revive(JSON.parse(row.body) as PendingSelection));
+  }
+
+  async takeWorkspace(workspaceId: string): Promise<PendingSelection[]> {
+    return this.db
+      .prepare<[string], Row>(
+        "DELETE FROM pending_selections WHERE json_extract(body, '$.workspaceId') = ? RETURNING body, expires_at",
+      )
+      .all(workspaceId)
       .map((row) => revive(JSON.parse(row.body) as PendingSelection));
   }
 

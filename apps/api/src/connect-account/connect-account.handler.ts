@@ -7,6 +7,7 @@ import {
   WorkspaceCommands,
   type Clock,
 } from '@ledger/commands';
+import { decide, type ReconnectAccount } from '@ledger/domain';
 import type { TokenVault } from '@ledger/token-vault';
 import { CLOCK, TOKEN_VAULT } from '../storage/injection-tokens';
 import { ConnectAccountCommand, type ConnectAccountResult } from './connect-account.command';
@@ -58,25 +59,39 @@ export class ConnectAccountHandler implements ICommandHandler<ConnectAccountComm
     return { connectionId, position: result.position };
   }
 
+  /**
+   * The new tokens are stored before ConnectionReconnected is appended: a crash in between
+   * leaves the connection with working tokens of its own account (the event, appended by a
+   * retry, only catches the status up), never an acknowledged reconnect holding dead tokens.
+   */
   private async reconnect(
     command: ConnectAccountCommand,
     connectionId: string,
   ): Promise<ConnectAccountResult> {
     const { workspaceId, account, tokens, context } = command;
-    const result = await this.workspaces.execute(
-      {
-        type: 'ReconnectAccount',
-        workspaceId,
-        connectionId,
-        account,
-        scopes: tokens.scopes,
-        tokenExpiresAt: tokens.expiresAt,
-        now: this.clock.now().toISOString(),
-      },
-      context,
-    );
-    // Only once the same account is confirmed do its new tokens replace the old ones.
-    await this.vault.store({ workspaceId, connectionId }, tokens);
-    return { connectionId, position: result.position };
+    const reconnect: ReconnectAccount = {
+      type: 'ReconnectAccount',
+      workspaceId,
+      connectionId,
+      account,
+      scopes: tokens.scopes,
+      tokenExpiresAt: tokens.expiresAt,
+      now: this.clock.now().toISOString(),
+    };
+    // Another account, or no such connection: refused before any token is replaced.
+    decide(reconnect, (await this.workspaces.load(workspaceId)).state);
+    const ref = { workspaceId, connectionId };
+    await this.vault.store(ref, tokens);
+    try {
+      const result = await this.workspaces.execute(reconnect, context);
+      return { connectionId, position: result.position };
+    } catch (error) {
+      // Disconnected meanwhile: its teardown may have shredded before our write, so shred again.
+      const { state } = await this.workspaces.load(workspaceId).catch(() => ({ state: null }));
+      if (state && !state.connections[connectionId]) {
+        await this.vault.destroy(ref).catch(() => false); // the refusal is what the caller needs
+      }
+      throw error;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { CommandContext } from '@ledger/commands';
+import type { Revocation } from './connection-teardown';
 
 export class DisconnectAccountCommand {
   constructor(
@@ -18,9 +19,16 @@ export interface DisconnectReport {
   disconnectedAt: string;
   wasMain: boolean;
   tokensDestroyed: boolean;
+  /** Whether the platform revoked the tokens (they are shredded here whatever it answered). */
+  revocation: Revocation;
   /** Pending posts of the connection (and of what left with it), failed at once. */
   scheduledPostsFailed: number;
   campaignsFlagged: number;
   /** Connections that existed only through this one (Threads through its Instagram). */
-  alsoDisconnected: { connectionId: string; platform: string; reason: string }[];
+  alsoDisconnected: {
+    connectionId: string;
+    platform: string;
+    reason: string;
+    revocation: Revocation;
+  }[];
 }

@@ -1,31 +1,26 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  AccountClaims,
-  WorkspaceCommands,
-  type Clock,
-  type CommandContext,
-} from '@ledger/commands';
+import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
 import { workspaceStream, type ConnectionDisconnected } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import type { TokenVault } from '@ledger/token-vault';
-import { CLOCK, EVENT_STORE, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { ConnectionTeardown } from './connection-teardown';
 import { DisconnectAccountCommand, type DisconnectReport } from './disconnect-account.command';
 
 /**
- * Disconnect: the connection leaves the workspace (the event is the point of no return), then
- * its tokens are shredded and its account claim released. If the process dies in between,
- * the tokens belong to a connection that no longer exists and the claim is stale: neither can
- * be used. The client got no answer and sends the DELETE again: that one is refused (the
- * connection is gone) but first finishes the shredding and the release, which nothing else
- * would do for the tokens (a later claim of the account only passes over the stale claim).
+ * Disconnect: the connection (and what exists only through it) leaves the workspace (the event
+ * is the point of no return), then each is torn down: tokens revoked at the platform where it
+ * offers that, shredded, account claim released (ConnectionTeardown). If the process dies in
+ * between, the tokens belong to a connection that no longer exists and the claim is stale:
+ * neither can be used. The client got no answer and sends the DELETE again: that one is refused
+ * (the connection is gone) but first finishes the teardown, which nothing else would do for the
+ * tokens (a later claim of the account only passes over the stale claim).
  */
 @CommandHandler(DisconnectAccountCommand)
 export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccountCommand> {
   constructor(
     private readonly workspaces: WorkspaceCommands,
-    private readonly claims: AccountClaims,
-    @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
+    private readonly teardown: ConnectionTeardown,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
@@ -52,7 +47,11 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
       (e): e is ConnectionDisconnected => e.type === 'ConnectionDisconnected',
     );
     if (!event || !before) throw new Error('disconnect decided no event'); // decide() refuses instead
-    await this.shredAndRelease(workspaceId, [event, ...dependents], command.context);
+    const [asked, ...cascaded] = await this.teardown.tearDownAll(
+      workspaceId,
+      [event, ...dependents],
+      command.context,
+    );
     return {
       position: result.position,
       report: {
@@ -62,39 +61,22 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
         disconnectedAt: event.data.at,
         wasMain: event.data.wasMain,
         tokensDestroyed: true,
+        revocation: asked!.revocation,
         scheduledPostsFailed: result.events.filter((e) => e.type === 'PostFailed').length,
         campaignsFlagged: new Set(
           result.events.flatMap((e) => (e.type === 'CampaignFlagged' ? [e.data.campaignId] : [])),
         ).size,
-        alsoDisconnected: dependents.map((d) => ({
+        alsoDisconnected: dependents.map((d, i) => ({
           connectionId: d.data.connectionId,
           platform: d.data.platform,
           reason: d.data.reason,
+          revocation: cascaded[i]!.revocation,
         })),
       },
     };
   }
 
-  private async shredAndRelease(
-    workspaceId: string,
-    gone: ConnectionDisconnected[],
-    context: CommandContext,
-  ): Promise<void> {
-    for (const { data } of gone) {
-      await this.vault.destroy({ workspaceId, connectionId: data.connectionId });
-      await this.claims.release(
-        {
-          platform: data.platform,
-          accountId: data.accountId,
-          workspaceId,
-          connectionId: data.connectionId,
-        },
-        context,
-      );
-    }
-  }
-
-  /** Shreds and releases again what a recorded disconnect of `connectionId` took away. */
+  /** Tears down again what a recorded disconnect of `connectionId` took away. */
   private async finishEarlierDisconnect(
     workspaceId: string,
     connectionId: string,
@@ -110,6 +92,6 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
         gone.push({ type: 'ConnectionDisconnected', data });
       }
     }
-    await this.shredAndRelease(workspaceId, gone, context);
+    await this.teardown.tearDownAll(workspaceId, gone, context);
   }
 }

@@ -1,5 +1,26 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { RevocationStatus } from '@ledger/platforms';
+import type { Revocation } from './connection-teardown';
 import type { DisconnectReport } from './disconnect-account.command';
+
+export const REVOCATION_STATUSES: RevocationStatus[] = [
+  'revoked',
+  'not_offered',
+  'failed',
+  'no_tokens',
+];
+
+export class RevocationBody implements Revocation {
+  @ApiProperty({
+    enum: REVOCATION_STATUSES,
+    description:
+      '`revoked`: the platform confirmed it; `not_offered`: the platform has no revocation for this app; `failed`: it refused or could not be reached; `no_tokens`: none were held. The tokens are shredded here in every case.',
+  })
+  status!: RevocationStatus;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why, for people' })
+  detail!: string | null;
+}
 
 export class AlsoDisconnectedBody {
   @ApiProperty()
@@ -10,6 +31,9 @@ export class AlsoDisconnectedBody {
 
   @ApiProperty()
   reason!: string;
+
+  @ApiProperty({ type: () => RevocationBody })
+  revocation!: RevocationBody;
 }
 
 /** What a disconnect affected, for /docs. */
@@ -31,6 +55,12 @@ export class DisconnectReportBody implements DisconnectReport {
 
   @ApiProperty()
   tokensDestroyed!: boolean;
+
+  @ApiProperty({
+    type: () => RevocationBody,
+    description: 'The tokens revoked at the platform, where it allows (shredded here regardless)',
+  })
+  revocation!: RevocationBody;
 
   @ApiProperty({ type: 'integer', minimum: 0 })
   scheduledPostsFailed!: number;

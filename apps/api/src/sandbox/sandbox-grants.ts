@@ -81,6 +81,13 @@ export class SandboxGrants {
     return this.live(issued) ? { scope: issued.value.scope } : null;
   }
 
+  /** Forgets a token issued for `platform` (a disconnect revoking it); true when it was known. */
+  revoke(platform: Platform, token: string): boolean {
+    const issued = this.tokens.get(token);
+    if (!issued || issued.value.platform !== platform) return false;
+    return this.tokens.delete(token);
+  }
+
   private live(issued: Issued<unknown>): boolean {
     return issued.expiresAt === null || issued.expiresAt > this.now();
   }

@@ -25,12 +25,18 @@ import { TokenRefreshJob } from '../refresh-tokens/token-refresh.job';
 import { PublishPostsJob } from '../publish-posts/publish-posts.job';
 import { publishPostsProviders } from '../publish-posts/publish-posts.providers';
 import { AuditCheckpointJobModule } from '../../../api/src/verify-audit/verify-audit.module';
+import {
+  EXPIRED_SELECTIONS_EVERY_MS,
+  ExpiredSelectionsJob,
+  expiredSelectionsProvider,
+} from '../expire-selections/expired-selections.job';
 
 /** How often the health check looks whether this period's check is due. */
 const HEALTH_CHECK_TICK_MS = 60_000;
 
 const jobProviders: Provider[] = [
   healthCheckProvider,
+  expiredSelectionsProvider,
   {
     provide: WebhookEnqueuer,
     inject: [EVENT_STORE, WEBHOOK_DELIVERIES, WebhookSubscriptions, CLOCK],
@@ -80,6 +86,7 @@ export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly enqueuer: WebhookEnqueuer,
     private readonly dispatcher: WebhookDispatcher,
     private readonly publisher: PublishPostsJob,
+    private readonly expiredSelections: ExpiredSelectionsJob,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -105,6 +112,10 @@ export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown
     this.every('publish-posts', this.config.jobs.publishEveryMs, () => this.publisher.runOnce());
     // Deliveries are claimed one by one, so any number of workers may dispatch.
     this.every('webhook-deliver', webhookEveryMs, () => this.dispatcher.deliverDue());
+    // Each expired selection goes to one sweeper only, so any number of workers may sweep.
+    this.every('expired-selections', EXPIRED_SELECTIONS_EVERY_MS, () =>
+      this.expiredSelections.runOnce(),
+    );
   }
 
   onApplicationShutdown(): void {

@@ -93,4 +93,9 @@ export class MongoPendingAuthorizationStore implements PendingAuthorizationStore
       actor: doc.actor,
     };
   }
+
+  async cancelWorkspace(workspaceId: string): Promise<number> {
+    const { deletedCount } = await this.model.deleteMany({ workspaceId: { $eq: workspaceId } });
+    return deletedCount;
+  }
 }

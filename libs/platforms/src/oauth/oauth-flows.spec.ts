@@ -61,6 +61,9 @@ class RecordingStore implements PendingAuthorizationStore {
     const p = await this.inner.take(state, now);
     return p && this.tamper ? this.tamper(p) : p;
   }
+  cancelWorkspace(workspaceId: string): Promise<number> {
+    return this.inner.cancelWorkspace(workspaceId);
+  }
 }
 
 let oauthServer: XOAuthServer;

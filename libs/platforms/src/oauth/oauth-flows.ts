@@ -103,6 +103,11 @@ export class OAuthFlows {
     return [...this.strategies.keys()];
   }
 
+  /** Every flow started in the workspace dies: its callback will find no state (breach). */
+  cancelWorkspace(workspaceId: string): Promise<number> {
+    return this.store.cancelWorkspace(workspaceId);
+  }
+
   async start(input: StartOAuthInput): Promise<StartedOAuth> {
     const strategy = this.strategyFor(input.platform);
     const binding: FlowBinding = {

@@ -150,6 +150,18 @@ describe.each(backends)('PendingAuthorizationStore contract: %s', (_name, open) 
     expect((await backend.first.take(entry.state, later(1)))?.userId).toBe('user-1');
   });
 
+  it("cancels every pending authorization of one workspace and leaves the others'", async () => {
+    const a = pending({ workspaceId: 'ws-breached' });
+    const b = pending({ workspaceId: 'ws-breached', platform: 'tiktok' });
+    const other = pending({ workspaceId: 'ws-other' });
+    for (const entry of [a, b, other]) await backend.first.save(entry);
+    expect(await backend.second.cancelWorkspace('ws-breached')).toBe(2);
+    expect(await backend.first.cancelWorkspace('ws-breached')).toBe(0);
+    expect(await backend.first.take(a.state, later(1))).toBeNull();
+    expect(await backend.first.take(b.state, later(1))).toBeNull();
+    expect(await backend.second.take(other.state, later(1))).toEqual(other);
+  });
+
   it('lets exactly one of two racing takes of a state win', async () => {
     const entries = Array.from({ length: 25 }, () => pending());
     for (const entry of entries) await backend.first.save(entry);

@@ -48,6 +48,8 @@ export interface PendingAuthorizationStore {
    * from several processes; null when unknown, already taken, or expired at `now`.
    */
   take(state: string, now: Date): Promise<PendingAuthorization | null>;
+  /** Removes every pending authorization of the workspace (breach response); returns how many. */
+  cancelWorkspace(workspaceId: string): Promise<number>;
 }
 
 /** A state that is already pending: never overwritten, so a flow cannot be hijacked. */

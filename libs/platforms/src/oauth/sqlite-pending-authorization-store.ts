@@ -100,6 +100,14 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
     };
   }
 
+  async cancelWorkspace(workspaceId: string): Promise<number> {
+    return this.db
+      .prepare<[string]>(
+        "DELETE FROM oauth_pending_authorizations WHERE json_extract(body, '$.workspaceId') = ?",
+      )
+      .run(workspaceId).changes;
+  }
+
   close(): void {
     this.db.close();
   }

@@ -24,6 +24,8 @@ export interface RevocableTokens {
 /** Revokes one connection's tokens at its platform. Never throws: failures are results. */
 export interface TokenRevoker {
   readonly platform: Platform;
+  /** False where the platform has no self-serve revocation (absent: it has). */
+  readonly offered?: boolean;
   revoke(tokens: RevocableTokens): Promise<RevocationResult>;
 }
 
@@ -31,6 +33,7 @@ export interface TokenRevoker {
 export function notOfferedRevoker(platform: Platform, detail: string): TokenRevoker {
   return {
     platform,
+    offered: false,
     revoke: () => Promise.resolve({ platform, status: 'not_offered', detail }),
   };
 }

@@ -1,0 +1,132 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AccountClaims, type CommandContext } from '@ledger/commands';
+import type { ConnectionDisconnected } from '@ledger/domain';
+import {
+  loadPlatformsConfig,
+  tokenRevokers,
+  type RevocableTokens,
+  type RevocationStatus,
+  type TokenRevoker,
+} from '@ledger/platforms';
+import type { TokenVault } from '@ledger/token-vault';
+import { PLATFORM_ENV } from '../connect-account/oauth.providers';
+import { Sandbox } from '../sandbox/sandbox';
+import { sandboxRevoker } from '../sandbox/sandbox-revoker';
+import { TOKEN_VAULT } from '../storage/injection-tokens';
+
+/** What revoking a connection's tokens at its platform came to; never a token value. */
+export interface Revocation {
+  status: RevocationStatus;
+  detail: string | null;
+}
+
+/** One connection torn down after its ConnectionDisconnected was recorded. */
+export interface TornDown {
+  connectionId: string;
+  platform: string;
+  revocation: Revocation;
+  /** True when the vault held a record for it (now destroyed). */
+  tokensDestroyed: boolean;
+}
+
+/**
+ * What follows a recorded disconnect, the same for a user's disconnect, its cascades (Threads
+ * with its Instagram) and breach response: revoke the tokens at the platform where it offers
+ * that, shred them in the vault, release the account claim. Revocation comes first because it
+ * needs the stored token; whatever it answers (or throws), the tokens are shredded and the claim
+ * released, and the outcome is reported. Run again (a retried DELETE), it finds what is left.
+ */
+@Injectable()
+export class ConnectionTeardown {
+  private readonly logger = new Logger(ConnectionTeardown.name);
+  private readonly revokers: Record<string, TokenRevoker>;
+
+  constructor(
+    private readonly claims: AccountClaims,
+    @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
+    @Inject(PLATFORM_ENV) env: Record<string, string | undefined>,
+    sandbox: Sandbox,
+  ) {
+    this.revokers = tokenRevokers(loadPlatformsConfig(env));
+    // The sandbox has no revoke endpoint; it forgets the tokens where the platform would revoke.
+    for (const platform of sandbox.platforms) {
+      if (this.revokers[platform]?.offered !== false) {
+        this.revokers[platform] = sandboxRevoker(sandbox, platform);
+      }
+    }
+  }
+
+  /** Tears down each disconnected connection in turn; one's failure does not stop the next. */
+  async tearDownAll(
+    workspaceId: string,
+    gone: ConnectionDisconnected[],
+    context: CommandContext,
+  ): Promise<TornDown[]> {
+    const done: TornDown[] = [];
+    for (const { data } of gone) done.push(await this.tearDown(workspaceId, data, context));
+    return done;
+  }
+
+  async tearDown(
+    workspaceId: string,
+    gone: Pick<ConnectionDisconnected['data'], 'connectionId' | 'platform' | 'accountId'>,
+    context: CommandContext,
+  ): Promise<TornDown> {
+    const ref = { workspaceId, connectionId: gone.connectionId };
+    let revocation: Revocation;
+    try {
+      revocation = await this.revoke(gone.platform, ref);
+    } catch (error) {
+      // Revokers answer failures as results; anything else must not keep the tokens alive.
+      revocation = { status: 'failed', detail: `revocation stopped (${errorName(error)})` };
+    }
+    const tokensDestroyed = await this.vault.destroy(ref);
+    await this.claims.release(
+      { ...ref, platform: gone.platform, accountId: gone.accountId },
+      context,
+    );
+    if (revocation.status === 'failed') {
+      this.logger.warn(
+        `tokens of ${gone.platform} connection ${gone.connectionId} in workspace ${workspaceId} shredded but not revoked at the platform: ${revocation.detail}`,
+      );
+    }
+    return {
+      connectionId: gone.connectionId,
+      platform: gone.platform,
+      revocation,
+      tokensDestroyed,
+    };
+  }
+
+  private async revoke(
+    platform: string,
+    ref: { workspaceId: string; connectionId: string },
+  ): Promise<Revocation> {
+    const revoker = this.revokers[platform];
+    if (!revoker) return { status: 'not_offered', detail: `no revocation for ${platform}` };
+    // A platform without revocation says so whatever is held.
+    if (revoker.offered === false) return outcome(revoker, { accessToken: '', refreshToken: null });
+    let held: RevocableTokens | null;
+    try {
+      const tokens = await this.vault.read(ref);
+      held = tokens && { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
+    } catch (error) {
+      // Unknown key id or a tampered record: nothing to send to the platform, still shredded.
+      return {
+        status: 'failed',
+        detail: `the stored tokens could not be opened (${errorName(error)}): revoke the app's access at the platform`,
+      };
+    }
+    if (!held) return { status: 'no_tokens', detail: 'no tokens were held for this connection' };
+    return outcome(revoker, held);
+  }
+}
+
+async function outcome(revoker: TokenRevoker, tokens: RevocableTokens): Promise<Revocation> {
+  const { status, detail } = await revoker.revoke(tokens);
+  return { status, detail };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
