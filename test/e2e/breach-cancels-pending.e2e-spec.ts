@@ -53,7 +53,7 @@ describe.each(BACKENDS)(
       await api()
         .put(`/v1/workspaces/${WS}/webhook`)
         .set(as(owner))
-        .send({ url: 'http://127.0.0.1:9/hooks' })
+        .send({ url: 'https://hooks.example.com/ledger' })
         .expect(200);
 
       const report = (
