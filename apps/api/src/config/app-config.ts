@@ -44,7 +44,14 @@ export interface AppConfig {
     healthCheckEveryMs: number;
     webhookEveryMs: number;
     publishEveryMs: number;
+    /** AUDIT_CHECKPOINT_EVERY_MS: how often chain heads are signed. */
+    auditCheckpointEveryMs: number;
   };
+  /**
+   * AUDIT_CHECKPOINT_GRACE_MS: how much later than the signing interval an event may still
+   * lack a checkpoint before /audit/verify reports `missing-checkpoint`.
+   */
+  auditCheckpointGraceMs: number;
   /** Ed25519 PKCS8 (base64) that signs audit chain checkpoints; a local key is made when unset. */
   auditSigningKey?: string;
   /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
@@ -175,7 +182,23 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
         3_600_000,
         problems,
       ),
+      auditCheckpointEveryMs: parseInteger(
+        value('AUDIT_CHECKPOINT_EVERY_MS'),
+        60_000,
+        'AUDIT_CHECKPOINT_EVERY_MS',
+        100,
+        3_600_000,
+        problems,
+      ),
     },
+    auditCheckpointGraceMs: parseInteger(
+      value('AUDIT_CHECKPOINT_GRACE_MS'),
+      300_000,
+      'AUDIT_CHECKPOINT_GRACE_MS',
+      0,
+      86_400_000,
+      problems,
+    ),
     auditSigningKey: value('AUDIT_SIGNING_KEY'),
     platformExtras: {
       TIKTOK_RESTRICTED_REGIONS: value('TIKTOK_RESTRICTED_REGIONS'),
