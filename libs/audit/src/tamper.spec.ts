@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chainHash, GENESIS_HASH, SqliteEventStore, type EventToAppend } from '@ledger/event-store';
+import { GENESIS_HASH, SqliteEventStore, type EventToAppend } from '@ledger/event-store';
+import { rechainStream } from '@ledger/testing/audit-tamper';
 import { testMongoUri, uniqueDatabaseName } from '@ledger/testing/mongo';
 import { ChainCheckpoints } from './chain-checkpoints';
 import {
@@ -162,37 +163,7 @@ describe.each([
     }
   }
 
-  /** What an attacker who knows the algorithm does next: recompute the stream's chain. */
-  function rechain(db: Database.Database): void {
-    const rows = db
-      .prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision')
-      .all(STREAM) as {
-      position: number;
-      revision: number;
-      id: string;
-      type: string;
-      data: string;
-      metadata: string;
-    }[];
-    let prevHash = GENESIS_HASH;
-    for (const row of rows) {
-      const hash = chainHash({
-        streamId: STREAM,
-        revision: row.revision,
-        id: row.id,
-        type: row.type,
-        data: JSON.parse(row.data),
-        metadata: JSON.parse(row.metadata),
-        prevHash,
-      });
-      db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?').run(
-        prevHash,
-        hash,
-        row.position,
-      );
-      prevHash = hash;
-    }
-  }
+  const rechain = (db: Database.Database) => rechainStream(db, STREAM);
 
   const edit = (db: Database.Database) =>
     db

@@ -38,7 +38,9 @@ describe('loadAppConfig', () => {
       mongodbUri: undefined,
       connectionAttemptsPerHour: 10,
       oauthSuccessRedirectUrls: [],
+      auditCheckpointGraceMs: 300_000,
     });
+    expect(config.jobs.auditCheckpointEveryMs).toBe(60_000);
     expect(config.warnings.join('\n')).toMatch(/JWT_SECRET/);
     expect(config.warnings.join('\n')).toMatch(/TOKEN_ENCRYPTION_KEYS/);
     expect(config.platforms.facebook).toEqual({
@@ -65,7 +67,11 @@ describe('loadAppConfig', () => {
       X_CLIENT_ID: 'xid',
       X_CLIENT_SECRET: 'xsecret',
       X_TOKEN_URL: 'http://127.0.0.1:9999/oauth2/token',
+      AUDIT_CHECKPOINT_EVERY_MS: '1000',
+      AUDIT_CHECKPOINT_GRACE_MS: '0',
     });
+    expect(config.jobs.auditCheckpointEveryMs).toBe(1000);
+    expect(config.auditCheckpointGraceMs).toBe(0);
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe('/var/lib/ledger');
     expect(config.jwtSecretIsDefault).toBe(false);
@@ -99,6 +105,8 @@ describe('loadAppConfig', () => {
     ['PUBLIC_BASE_URL', 'not a url'],
     ['OAUTH_SUCCESS_REDIRECT_URLS', 'javascript:alert(1)'],
     ['FACEBOOK_AUTH_URL', 'ftp://example.com'],
+    ['AUDIT_CHECKPOINT_EVERY_MS', '50'],
+    ['AUDIT_CHECKPOINT_GRACE_MS', '-1'],
   ])('refuses %s=%s, naming the variable', (name, raw) => {
     expect(() => loadAppConfig({ [name]: raw })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: raw })).toThrow(name);
