@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ChainCheckpoints } from '@ledger/audit';
+import { ageStream, deleteCheckpointRows, rechainStream } from '../support/audit-tamper';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 
 describe.each(['sqlite', 'ferretdb'] as const)(
@@ -44,9 +45,12 @@ describe.each(['sqlite', 'ferretdb'] as const)(
       const res = await api().get(`/v1/workspaces/${WS}/audit/verify`).set(as(auditor)).expect(200);
       expect(res.body).toEqual({
         ok: true,
+        failures: [],
         checkedEvents: expect.any(Number),
         firstBadEvent: null,
-        checkpoints: { checked: 1, latestSignedAt: expect.any(String) },
+        missingCheckpoint: null,
+        badCheckpoint: null,
+        checkpoints: { checked: 1, legacy: 0, latestSignedAt: expect.any(String) },
       });
       expect(res.body.checkedEvents).toBeGreaterThanOrEqual(3);
 
@@ -80,6 +84,8 @@ describe.each(['sqlite', 'ferretdb'] as const)(
           hash: expect.stringMatching(/^[0-9a-f]{64}$/),
           signedAt: expect.any(String),
           keyId: expect.any(String),
+          sequence: 1,
+          prevCheckpointHash: '0'.repeat(64),
           signature: expect.any(String),
           publicKey: expect.any(String),
         },
@@ -109,6 +115,56 @@ describe.each(['sqlite', 'ferretdb'] as const)(
         revision: 1,
         eventId,
         problem: 'hash-mismatch',
+      });
+      expect(res.body.failures).toEqual(['bad-event']);
+    });
+
+    it('fails a rewritten, rechained history whose checkpoints were deleted', async () => {
+      const HIDDEN = 'ws-verify-hidden';
+      const hiddenStream = `workspace-${HIDDEN}`;
+      const owner = ledger.token({ [HIDDEN]: 'owner' }, 'owner-2');
+      await api()
+        .put(`/v1/workspaces/${HIDDEN}/plan`)
+        .set(as(owner))
+        .send({ plan: 'starter' })
+        .expect(200);
+      await ledger.app.get(ChainCheckpoints).signHeads();
+      const before = await api()
+        .get(`/v1/workspaces/${HIDDEN}/audit/verify`)
+        .set(as(owner))
+        .expect(200);
+      expect(before.body).toMatchObject({ ok: true, checkpoints: { checked: 1 } });
+
+      const db = new Database(join(ledger.dataDir, 'events.db'));
+      let eventId: string;
+      try {
+        const row = db
+          .prepare('SELECT id, data FROM events WHERE stream_id = ? AND revision = 0')
+          .get(hiddenStream) as { id: string; data: string };
+        eventId = row.id;
+        db.prepare('UPDATE events SET data = ? WHERE id = ?').run(
+          JSON.stringify({ ...JSON.parse(row.data), plan: 'enterprise' }),
+          row.id,
+        );
+        rechainStream(db, hiddenStream);
+        // Time passes: the events are now an hour old.
+        ageStream(db, hiddenStream, 3_600_000);
+      } finally {
+        db.close();
+      }
+      expect(await deleteCheckpointRows(ledger.config, hiddenStream)).toBe(1);
+
+      const res = await api()
+        .get(`/v1/workspaces/${HIDDEN}/audit/verify`)
+        .set(as(owner))
+        .expect(200);
+      expect(res.body).toMatchObject({
+        ok: false,
+        failures: ['missing-checkpoint'],
+        firstBadEvent: null,
+        badCheckpoint: null,
+        missingCheckpoint: { streamId: hiddenStream, revision: 0, eventId },
+        checkpoints: { checked: 0 },
       });
     });
   },

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { ChainCheckpoints } from '@ledger/audit';
+import { ageStream, deleteCheckpointRows } from '@ledger/testing/audit-tamper';
 import { startLedgerApp, type LedgerTestApp } from '@ledger/testing/ledger-app';
 import { runCli } from './cli';
 
@@ -95,6 +97,26 @@ describe.each(['sqlite', 'ferretdb'] as const)(
       const tampered = await run('verify', WS);
       expect(tampered.code).toBe(1);
       expect(tampered.err).toMatch(new RegExp(`TAMPERED: workspace-${WS} revision 0`));
+    });
+
+    it('fails verify (exit 1) when the checkpoints of an old history were deleted', async () => {
+      const OTHER = 'ws-cli-unsigned';
+      const owner = ledger.token({ [OTHER]: 'owner' });
+      await ledger.connectX(OTHER, owner, { id: '8802', name: 'Cli2', username: 'cli2' });
+      await ledger.app.get(ChainCheckpoints).signHeads();
+      expect(await deleteCheckpointRows(ledger.config, `workspace-${OTHER}`)).toBe(1);
+      const db = new Database(join(ledger.dataDir, 'events.db'));
+      try {
+        ageStream(db, `workspace-${OTHER}`, 3_600_000);
+      } finally {
+        db.close();
+      }
+      const result = await run('verify', OTHER);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.out)).toMatchObject({ ok: false, failures: ['missing-checkpoint'] });
+      expect(result.err).toMatch(
+        new RegExp(`TAMPERED: workspace-${OTHER} revision 0: no signed checkpoint, due by `),
+      );
     });
   },
 );

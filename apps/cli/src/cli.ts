@@ -106,9 +106,17 @@ const COMMANDS: Record<string, Command> = {
     async run(app, [ws], io) {
       const result = await app.get(AuditVerifier).verifyWorkspace(ws);
       io.out.write(`${JSON.stringify(result, null, 2)}\n`);
-      if (!result.ok && result.firstBadEvent) {
-        const bad = result.firstBadEvent;
-        io.err.write(`TAMPERED: ${bad.streamId} revision ${bad.revision}: ${bad.problem}\n`);
+      const { firstBadEvent: bad, missingCheckpoint: missing, badCheckpoint: link } = result;
+      if (bad) io.err.write(`TAMPERED: ${bad.streamId} revision ${bad.revision}: ${bad.problem}\n`);
+      if (missing) {
+        io.err.write(
+          `TAMPERED: ${missing.streamId} revision ${missing.revision}: no signed checkpoint, due by ${missing.dueBy}\n`,
+        );
+      }
+      if (link) {
+        io.err.write(
+          `TAMPERED: ${link.streamId} checkpoint ${link.sequence ?? 'legacy'} (revision ${link.revision}): ${link.problem}\n`,
+        );
       }
       return result.ok ? 0 : 1;
     },

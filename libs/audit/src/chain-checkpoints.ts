@@ -1,6 +1,11 @@
-import type { EventStore } from '@ledger/event-store';
+import { GENESIS_HASH, type EventStore } from '@ledger/event-store';
 import type { CheckpointStore } from './checkpoint-store';
-import { type CheckpointSigner, type SignedCheckpoint, SigningKeyError } from './signing-key';
+import {
+  checkpointHash,
+  type CheckpointSigner,
+  type SignedCheckpoint,
+  SigningKeyError,
+} from './signing-key';
 
 export interface ChainCheckpointsOptions {
   clock?: { now(): Date };
@@ -18,8 +23,9 @@ export interface ExportedCheckpoint extends SignedCheckpoint {
 
 /**
  * Signs the heads of the hash chains: each run reads the global feed from where the last run
- * stopped and signs, for every stream that moved, its newest event's (revision, hash). The
- * checkpoints and the feed position are saved together, so a crashed run is simply redone.
+ * stopped and signs, for every stream that moved, its newest event's (revision, hash), as the
+ * next link of the stream's checkpoint chain. The checkpoints and the feed position are saved
+ * together, so a crashed run is simply redone (a head already signed is not signed again).
  */
 export class ChainCheckpoints {
   private readonly clock: { now(): Date };
@@ -64,9 +70,21 @@ export class ChainCheckpoints {
     }
     if (after === start) return [];
     const signedAt = this.clock.now().toISOString();
-    const checkpoints = [...heads].map(([streamId, head]) =>
-      signer.sign({ streamId, revision: head.revision, hash: head.hash, signedAt }),
-    );
+    const checkpoints: SignedCheckpoint[] = [];
+    for (const [streamId, head] of heads) {
+      const previous = await this.store.latest(streamId);
+      if (previous && previous.revision >= head.revision) continue;
+      checkpoints.push(
+        signer.sign({
+          streamId,
+          revision: head.revision,
+          hash: head.hash,
+          signedAt,
+          sequence: (previous?.sequence ?? 0) + 1,
+          prevCheckpointHash: previous ? checkpointHash(previous) : GENESIS_HASH,
+        }),
+      );
+    }
     await this.store.add(checkpoints, after);
     return checkpoints;
   }

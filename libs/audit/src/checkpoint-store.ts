@@ -12,6 +12,11 @@ export interface CheckpointStore {
   cursor(): Promise<string | null>;
   /** One stream's checkpoints, by revision. */
   forStream(streamId: string): Promise<SignedCheckpoint[]>;
+  /**
+   * What the stream's next checkpoint links to: its chained checkpoint with the highest
+   * sequence, else its legacy checkpoint with the highest revision, else null.
+   */
+  latest(streamId: string): Promise<SignedCheckpoint | null>;
   /** Checkpoints of these streams (all when absent), in the order they were signed. */
   list(streamIds?: string[]): AsyncIterable<SignedCheckpoint>;
   close(): Promise<void>;
@@ -25,6 +30,8 @@ interface CheckpointRow {
   signed_at: string;
   key_id: string;
   signature: string;
+  sequence: number | null;
+  prev_checkpoint_hash: string | null;
 }
 
 const SCHEMA = `
@@ -44,12 +51,34 @@ CREATE TABLE IF NOT EXISTS signer_cursor (
 );
 `;
 
+/**
+ * Chained checkpoints (sequence, previous checkpoint's hash) came after the table: files made
+ * before keep their rows as legacy ones (both columns NULL), see docs/decisions/0007.
+ * NULL sequences are distinct in a SQLite unique index, so legacy rows do not collide.
+ */
+function addChainColumns(db: Database.Database): void {
+  const columns = new Set(
+    (db.prepare('PRAGMA table_info(checkpoints)').all() as { name: string }[]).map((c) => c.name),
+  );
+  db.transaction(() => {
+    if (!columns.has('sequence')) db.exec('ALTER TABLE checkpoints ADD COLUMN sequence INTEGER');
+    if (!columns.has('prev_checkpoint_hash')) {
+      db.exec('ALTER TABLE checkpoints ADD COLUMN prev_checkpoint_hash TEXT');
+    }
+    db.exec(
+      'CREATE UNIQUE INDEX IF NOT EXISTS checkpoints_stream_sequence ON checkpoints (stream_id, sequence)',
+    );
+  }).immediate();
+}
+
 const fromRow = (row: CheckpointRow): SignedCheckpoint => ({
   streamId: row.stream_id,
   revision: row.revision,
   hash: row.hash,
   signedAt: row.signed_at,
   keyId: row.key_id,
+  sequence: row.sequence ?? null,
+  prevCheckpointHash: row.prev_checkpoint_hash ?? null,
   signature: row.signature,
 });
 
@@ -63,12 +92,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
+    addChainColumns(this.db);
   }
 
   async add(checkpoints: SignedCheckpoint[], cursor: string | null): Promise<void> {
     const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO checkpoints (stream_id, revision, hash, signed_at, key_id, signature)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO checkpoints
+         (stream_id, revision, hash, signed_at, key_id, signature, sequence, prev_checkpoint_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const saveCursor = this.db.prepare(
       `INSERT INTO signer_cursor (id, position) VALUES (1, ?)
@@ -77,7 +108,16 @@ export class SqliteCheckpointStore implements CheckpointStore {
     this.db
       .transaction(() => {
         for (const c of checkpoints) {
-          insert.run(c.streamId, c.revision, c.hash, c.signedAt, c.keyId, c.signature);
+          insert.run(
+            c.streamId,
+            c.revision,
+            c.hash,
+            c.signedAt,
+            c.keyId,
+            c.signature,
+            c.sequence,
+            c.prevCheckpointHash,
+          );
         }
         saveCursor.run(cursor);
       })
@@ -96,6 +136,22 @@ export class SqliteCheckpointStore implements CheckpointStore {
         .prepare('SELECT * FROM checkpoints WHERE stream_id = ? ORDER BY revision')
         .all(streamId) as CheckpointRow[]
     ).map(fromRow);
+  }
+
+  async latest(streamId: string): Promise<SignedCheckpoint | null> {
+    const row = (this.db
+      .prepare(
+        `SELECT * FROM checkpoints WHERE stream_id = ? AND sequence IS NOT NULL
+         ORDER BY sequence DESC LIMIT 1`,
+      )
+      .get(streamId) ??
+      this.db
+        .prepare(
+          `SELECT * FROM checkpoints WHERE stream_id = ? AND sequence IS NULL
+           ORDER BY revision DESC LIMIT 1`,
+        )
+        .get(streamId)) as CheckpointRow | undefined;
+    return row ? fromRow(row) : null;
   }
 
   async *list(streamIds?: string[]): AsyncIterable<SignedCheckpoint> {
@@ -130,6 +186,9 @@ interface CheckpointDoc {
   signedAt: string;
   keyId: string;
   signature: string;
+  /** Absent on legacy documents (signed before checkpoints were chained). */
+  sequence?: number | null;
+  prevCheckpointHash?: string | null;
   seq: Date;
 }
 
@@ -149,11 +208,16 @@ const checkpointSchema = new Schema<CheckpointDoc>(
     signedAt: { type: String, required: true },
     keyId: { type: String, required: true },
     signature: { type: String, required: true },
+    sequence: { type: Number },
+    prevCheckpointHash: { type: String },
     seq: { type: Date, required: true },
   },
   { collection: 'audit_checkpoints', versionKey: false, autoIndex: false },
 );
 checkpointSchema.index({ streamId: 1, revision: 1 }, { unique: true });
+// Not unique: legacy documents have no sequence. One signer at a time (the job's lease); two
+// checkpoints with one sequence would show as a broken checkpoint chain.
+checkpointSchema.index({ streamId: 1, sequence: 1 });
 
 const cursorSchema = new Schema<CursorDoc>(
   { _id: { type: String, required: true }, position: { type: String, default: null } },
@@ -210,9 +274,22 @@ export class MongoCheckpointStore implements CheckpointStore {
     return docs.map(toCheckpoint);
   }
 
+  async latest(streamId: string): Promise<SignedCheckpoint | null> {
+    const chained = await this.checkpoints
+      .findOne({ streamId, sequence: { $type: 'number' } })
+      .sort({ sequence: -1 })
+      .lean();
+    const doc =
+      chained ??
+      (await this.checkpoints.findOne({ streamId, sequence: null }).sort({ revision: -1 }).lean());
+    return doc ? toCheckpoint(doc as CheckpointDoc) : null;
+  }
+
   async *list(streamIds?: string[]): AsyncIterable<SignedCheckpoint> {
+    // The audit read model keeps its feed position in this collection too: only documents
+    // with a stream are checkpoints.
     const cursor = this.checkpoints
-      .find(streamIds ? { streamId: { $in: streamIds } } : {})
+      .find({ streamId: streamIds ? { $in: streamIds } : { $type: 'string' } })
       .sort({ seq: 1, streamId: 1, revision: 1 })
       .lean()
       .cursor();
@@ -226,5 +303,14 @@ export class MongoCheckpointStore implements CheckpointStore {
 
 function toCheckpoint(doc: CheckpointDoc): SignedCheckpoint {
   const { streamId, revision, hash, signedAt, keyId, signature } = doc;
-  return { streamId, revision, hash, signedAt, keyId, signature };
+  return {
+    streamId,
+    revision,
+    hash,
+    signedAt,
+    keyId,
+    sequence: doc.sequence ?? null,
+    prevCheckpointHash: doc.prevCheckpointHash ?? null,
+    signature,
+  };
 }

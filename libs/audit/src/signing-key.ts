@@ -12,7 +12,11 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync
 import { join } from 'node:path';
 import { canonicalJson } from '@ledger/event-store';
 
-/** A signed chain head: the event at `revision` of `streamId` had `hash` at `signedAt`. */
+/**
+ * A signed chain head: the event at `revision` of `streamId` had `hash` at `signedAt`. A
+ * stream's checkpoints form a chain of their own: number `sequence` (1, 2, ...) carries the
+ * hash of the one before it, so a deleted checkpoint leaves a gap or a broken link.
+ */
 export interface SignedCheckpoint {
   streamId: string;
   revision: number;
@@ -20,7 +24,14 @@ export interface SignedCheckpoint {
   /** ISO instant. */
   signedAt: string;
   keyId: string;
-  /** Ed25519 over canonical JSON of the fields above, base64. */
+  /** 1 for a stream's first chained checkpoint; null on a legacy row (signed before chaining). */
+  sequence: number | null;
+  /**
+   * checkpointHash of the stream's previous checkpoint (for sequence 1: of its newest legacy
+   * checkpoint, or GENESIS_HASH when it has none); null on a legacy row.
+   */
+  prevCheckpointHash: string | null;
+  /** Ed25519 over canonical JSON of the fields above (legacy rows: without the two last), base64. */
   signature: string;
 }
 
@@ -35,10 +46,22 @@ export class SigningKeyError extends Error {
   }
 }
 
-/** The bytes a checkpoint's signature covers. */
+/**
+ * The bytes a checkpoint's signature covers. A legacy row (no sequence) was signed over the
+ * five fields it has; stripping a chained checkpoint's sequence does not make it verify.
+ */
 export function checkpointPayload(checkpoint: Omit<SignedCheckpoint, 'signature'>): Buffer {
-  const { streamId, revision, hash, signedAt, keyId } = checkpoint;
-  return Buffer.from(canonicalJson({ streamId, revision, hash, signedAt, keyId }), 'utf8');
+  const { streamId, revision, hash, signedAt, keyId, sequence, prevCheckpointHash } = checkpoint;
+  const signed =
+    sequence === null
+      ? { streamId, revision, hash, signedAt, keyId }
+      : { streamId, revision, hash, signedAt, keyId, sequence, prevCheckpointHash };
+  return Buffer.from(canonicalJson(signed), 'utf8');
+}
+
+/** What the next checkpoint of the stream links to: SHA-256 (hex) of the signed payload. */
+export function checkpointHash(checkpoint: Omit<SignedCheckpoint, 'signature'>): string {
+  return createHash('sha256').update(checkpointPayload(checkpoint)).digest('hex');
 }
 
 /** The Ed25519 key that signs checkpoints; its key id is derived from the public key. */

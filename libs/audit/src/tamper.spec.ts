@@ -1,26 +1,112 @@
 import Database from 'better-sqlite3';
+import mongoose, { type Connection } from 'mongoose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chainHash, GENESIS_HASH, SqliteEventStore, type EventToAppend } from '@ledger/event-store';
+import { GENESIS_HASH, SqliteEventStore, type EventToAppend } from '@ledger/event-store';
+import { rechainStream } from '@ledger/testing/audit-tamper';
+import { testMongoUri, uniqueDatabaseName } from '@ledger/testing/mongo';
 import { ChainCheckpoints } from './chain-checkpoints';
-import { SqliteCheckpointStore } from './checkpoint-store';
-import { CheckpointSigner } from './signing-key';
+import {
+  type CheckpointStore,
+  MongoCheckpointStore,
+  SqliteCheckpointStore,
+} from './checkpoint-store';
+import { CheckpointSigner, checkpointHash } from './signing-key';
 import { AuditVerifier } from './verify-workspace';
+
+type RowsWhere = { sequence: number[] } | { revision: number[] };
+
+/** The checkpoint store under test, and direct access to its rows, as an attacker has. */
+interface CheckpointBackend {
+  store: CheckpointStore;
+  /** Deletes the stream's checkpoints with these sequence numbers or revisions (absent: all). */
+  deleteRows(streamId: string, where?: RowsWhere): Promise<void>;
+  /** Overwrites the hash a checkpoint signs, leaving its signature as it was. */
+  setHash(streamId: string, revision: number, hash: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function sqliteBackend(dir: string): Promise<CheckpointBackend> {
+  const file = join(dir, 'audit-checkpoints.sqlite');
+  const store = new SqliteCheckpointStore(file);
+  const onFile = (change: (db: Database.Database) => void) => {
+    const db = new Database(file);
+    try {
+      change(db);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    store,
+    deleteRows: async (streamId, where) =>
+      onFile((db) => {
+        if (!where) return db.prepare('DELETE FROM checkpoints WHERE stream_id = ?').run(streamId);
+        const [column, values] =
+          'sequence' in where ? ['sequence', where.sequence] : ['revision', where.revision];
+        return db
+          .prepare(
+            `DELETE FROM checkpoints WHERE stream_id = ? AND ${column} IN (SELECT value FROM json_each(?))`,
+          )
+          .run(streamId, JSON.stringify(values));
+      }),
+    setHash: async (streamId, revision, hash) =>
+      onFile((db) =>
+        db
+          .prepare('UPDATE checkpoints SET hash = ? WHERE stream_id = ? AND revision = ?')
+          .run(hash, streamId, revision),
+      ),
+    close: () => store.close(),
+  };
+}
+
+async function mongoBackend(): Promise<CheckpointBackend> {
+  const connection: Connection = await mongoose
+    .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('tamper') })
+    .asPromise();
+  const store = await MongoCheckpointStore.create(connection);
+  const rows = connection.collection('audit_checkpoints');
+  return {
+    store,
+    deleteRows: async (streamId, where) => {
+      const [field, values] = !where
+        ? [null, []]
+        : 'sequence' in where
+          ? ['sequence', where.sequence]
+          : ['revision', where.revision];
+      await rows.deleteMany(field ? { streamId, [field]: { $in: values } } : { streamId });
+    },
+    setHash: async (streamId, revision, hash) => {
+      await rows.updateOne({ streamId, revision }, { $set: { hash } });
+    },
+    close: async () => {
+      await connection.dropDatabase();
+      await connection.close();
+    },
+  };
+}
 
 /**
  * The tamper tests: a workspace's history is written through the real SQLite event store,
- * its chain heads are signed, then rows of the events file are changed directly with
- * better-sqlite3, as someone with access to the file would.
+ * its chain heads are signed into the checkpoint store (a SQLite file, or FerretDB over the
+ * wire), then rows are changed directly, as someone with access to the files would.
  */
-describe('tamper evidence on the SQLite events file', () => {
+describe.each([
+  ['a SQLite file', sqliteBackend],
+  ['FerretDB', () => mongoBackend()],
+] as const)('tamper evidence on the SQLite events file, checkpoints in %s', (_label, backendIn) => {
   const WS = 'ws-tamper';
   const STREAM = `workspace-${WS}`;
+  /** Verification runs an hour after the writes: every event is due for a checkpoint. */
+  const LATER = 3_600_000;
   let dir: string;
   let eventsFile: string;
   let store: SqliteEventStore;
-  let checkpointStore: SqliteCheckpointStore;
+  let backend: CheckpointBackend;
+  let checkpointStore: CheckpointStore;
+  let signer: CheckpointSigner;
   let checkpoints: ChainCheckpoints;
   let verifier: AuditVerifier;
   let ids: string[];
@@ -41,9 +127,14 @@ describe('tamper evidence on the SQLite events file', () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-tamper-'));
     eventsFile = join(dir, 'events.db');
     store = new SqliteEventStore({ path: eventsFile });
-    checkpointStore = new SqliteCheckpointStore(join(dir, 'audit-checkpoints.sqlite'));
-    checkpoints = new ChainCheckpoints(store, checkpointStore, CheckpointSigner.generate());
-    verifier = new AuditVerifier(store, checkpoints);
+    backend = await backendIn(dir);
+    checkpointStore = backend.store;
+    signer = CheckpointSigner.generate();
+    checkpoints = new ChainCheckpoints(store, checkpointStore, signer);
+    verifier = new AuditVerifier(store, checkpoints, {
+      clock: { now: () => new Date(Date.now() + LATER) },
+      checkpointDueWithinMs: 360_000,
+    });
     ids = [];
     // Another stream in the same file, untouched throughout.
     await store.append('workspace-other', [anEvent(99)], 'no_stream');
@@ -58,7 +149,7 @@ describe('tamper evidence on the SQLite events file', () => {
 
   afterEach(async () => {
     await store.close();
-    await checkpointStore.close();
+    await backend.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -72,37 +163,7 @@ describe('tamper evidence on the SQLite events file', () => {
     }
   }
 
-  /** What an attacker who knows the algorithm does next: recompute the stream's chain. */
-  function rechain(db: Database.Database): void {
-    const rows = db
-      .prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision')
-      .all(STREAM) as {
-      position: number;
-      revision: number;
-      id: string;
-      type: string;
-      data: string;
-      metadata: string;
-    }[];
-    let prevHash = GENESIS_HASH;
-    for (const row of rows) {
-      const hash = chainHash({
-        streamId: STREAM,
-        revision: row.revision,
-        id: row.id,
-        type: row.type,
-        data: JSON.parse(row.data),
-        metadata: JSON.parse(row.metadata),
-        prevHash,
-      });
-      db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?').run(
-        prevHash,
-        hash,
-        row.position,
-      );
-      prevHash = hash;
-    }
-  }
+  const rechain = (db: Database.Database) => rechainStream(db, STREAM);
 
   const edit = (db: Database.Database) =>
     db
@@ -151,10 +212,33 @@ describe('tamper evidence on the SQLite events file', () => {
     const result = await verifier.verifyWorkspace(WS);
     expect(result).toEqual({
       ok: true,
+      failures: [],
       checkedEvents: 5,
       firstBadEvent: null,
-      checkpoints: { checked: 5, latestSignedAt: expect.any(String) },
+      missingCheckpoint: null,
+      badCheckpoint: null,
+      checkpoints: { checked: 5, legacy: 0, latestSignedAt: expect.any(String) },
     });
+  });
+
+  it("signs each stream's checkpoints as a chain, and never signs a head twice", async () => {
+    const signed = await checkpoints.forStream(STREAM);
+    expect(signed.map((c) => [c.sequence, c.revision])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+      [5, 4],
+    ]);
+    expect(signed[0].prevCheckpointHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < signed.length; i += 1) {
+      expect(signed[i].prevCheckpointHash).toBe(checkpointHash(signed[i - 1]));
+    }
+    // A run redone from an older feed position (a crash between saving checkpoints and the
+    // position) finds every head signed already.
+    await checkpointStore.add([], null);
+    expect(await checkpoints.signHeads()).toEqual([]);
+    expect(await checkpoints.forStream(STREAM)).toHaveLength(5);
   });
 
   it('verifies an event whose stored JSON is not in canonical form but says the same', async () => {
@@ -245,20 +329,132 @@ describe('tamper evidence on the SQLite events file', () => {
       .prepare('SELECT revision, hash FROM events WHERE stream_id = ?')
       .all(STREAM) as { revision: number; hash: string }[];
     events.close();
-    const cps = new Database(join(dir, 'audit-checkpoints.sqlite'));
-    for (const { revision, hash } of hashes) {
-      cps
-        .prepare('UPDATE checkpoints SET hash = ? WHERE stream_id = ? AND revision = ?')
-        .run(hash, STREAM, revision);
-    }
-    cps.close();
+    for (const { revision, hash } of hashes) await backend.setHash(STREAM, revision, hash);
 
     const result = await verifier.verifyWorkspace(WS);
-    expect(result.firstBadEvent).toEqual({
+    expect(result.ok).toBe(false);
+    // Edited checkpoints are not believed: none covers the events, and the first one is named.
+    expect(result.badCheckpoint).toEqual({
       streamId: STREAM,
+      sequence: 3,
       revision: 2,
-      eventId: ids[2],
-      problem: 'checkpoint-signature-invalid',
+      problem: 'signature-invalid',
+    });
+    expect(result.failures).toEqual(['missing-checkpoint', 'broken-checkpoint-chain']);
+  });
+
+  describe('the fifth kind: checkpoints deleted to hide a rewrite', () => {
+    const rewrite = () =>
+      tamper((db) => {
+        edit(db);
+        rechain(db);
+      });
+
+    it('detects a rewritten, rechained history whose checkpoints were all deleted', async () => {
+      rewrite();
+      await backend.deleteRows(STREAM);
+      const result = await verifier.verifyWorkspace(WS);
+      expect(result).toMatchObject({
+        ok: false,
+        failures: ['missing-checkpoint'],
+        firstBadEvent: null,
+        badCheckpoint: null,
+        missingCheckpoint: {
+          streamId: STREAM,
+          revision: 0,
+          eventId: ids[0],
+          recordedAt: expect.any(String),
+          dueBy: expect.any(String),
+        },
+        checkpoints: { checked: 0 },
+      });
+    });
+
+    it('detects the newest checkpoint deleted, by the events it covered', async () => {
+      tamper((db) => {
+        db.prepare('UPDATE events SET data = ? WHERE stream_id = ? AND revision = 4').run(
+          JSON.stringify({ connectionId: 'c-4', platform: 'x', accountName: 'Forged' }),
+          STREAM,
+        );
+        rechain(db);
+      });
+      await backend.deleteRows(STREAM, { sequence: [5] });
+      const result = await verifier.verifyWorkspace(WS);
+      expect(result.ok).toBe(false);
+      expect(result.failures).toEqual(['missing-checkpoint']);
+      expect(result.missingCheckpoint).toMatchObject({ revision: 4, eventId: ids[4] });
+    });
+
+    it('detects a middle checkpoint deleted, by the gap in the checkpoint chain', async () => {
+      await backend.deleteRows(STREAM, { sequence: [3] });
+      const result = await verifier.verifyWorkspace(WS);
+      expect(result.ok).toBe(false);
+      expect(result.failures).toEqual(['broken-checkpoint-chain']);
+      expect(result.badCheckpoint).toEqual({
+        streamId: STREAM,
+        sequence: 4,
+        revision: 3,
+        problem: 'sequence-gap',
+      });
+    });
+
+    it('detects the first checkpoint deleted', async () => {
+      await backend.deleteRows(STREAM, { sequence: [1] });
+      const result = await verifier.verifyWorkspace(WS);
+      expect(result.badCheckpoint).toMatchObject({ sequence: 2, problem: 'sequence-gap' });
+    });
+
+    it('gives a young stream time: events newer than the allowance need no checkpoint', async () => {
+      await backend.deleteRows(STREAM, { sequence: [5] });
+      const now = new AuditVerifier(store, checkpoints, { checkpointDueWithinMs: 360_000 });
+      expect(await now.verifyWorkspace(WS)).toMatchObject({ ok: true, failures: [] });
+    });
+  });
+
+  describe('legacy checkpoints (signed before checkpoints were chained)', () => {
+    const LEGACY = 'workspace-ws-legacy';
+
+    /** Three events with legacy checkpoints, then two signed by the chaining signer. */
+    beforeEach(async () => {
+      await store.append(LEGACY, [anEvent(0), anEvent(1), anEvent(2)], 'no_stream');
+      const signedAt = new Date().toISOString();
+      const legacy = [];
+      for await (const event of store.readStream(LEGACY)) {
+        const { revision } = event;
+        const hash = event.chain?.hash as string;
+        const unchained = { sequence: null, prevCheckpointHash: null };
+        legacy.push(signer.sign({ streamId: LEGACY, revision, hash, signedAt, ...unchained }));
+      }
+      await checkpointStore.add(legacy, await checkpointStore.cursor());
+      await checkpoints.signHeads(); // the legacy head is signed already: nothing new
+      await store.append(LEGACY, [anEvent(3)], 2);
+      await checkpoints.signHeads();
+      await store.append(LEGACY, [anEvent(4)], 3);
+      await checkpoints.signHeads();
+    });
+
+    it('verifies legacy rows by their own signature and chains on from the newest', async () => {
+      const signed = await checkpoints.forStream(LEGACY);
+      expect(signed.map((c) => c.sequence)).toEqual([null, null, null, 1, 2]);
+      expect(signed[3].prevCheckpointHash).toBe(checkpointHash(signed[2]));
+      const result = await verifier.verifyStreams([LEGACY]);
+      expect(result).toMatchObject({
+        ok: true,
+        checkedEvents: 5,
+        checkpoints: { checked: 5, legacy: 3 },
+      });
+    });
+
+    it('detects the newest legacy checkpoint deleted: the first chained one no longer links', async () => {
+      const legacyHead = (await checkpoints.forStream(LEGACY))[2];
+      await backend.deleteRows(LEGACY, { revision: [legacyHead.revision] });
+      const result = await verifier.verifyStreams([LEGACY]);
+      expect(result.badCheckpoint).toEqual({
+        streamId: LEGACY,
+        sequence: 1,
+        revision: 3,
+        problem: 'link-broken',
+      });
     });
   });
 

@@ -116,9 +116,14 @@ describe('checkpoint signing key', () => {
       revision: 3,
       hash: 'a'.repeat(64),
       signedAt: '2024-01-01T00:00:00.000Z',
+      sequence: 1,
+      prevCheckpointHash: '0'.repeat(64),
     });
     expect(signer.verify(checkpoint)).toBe(true);
     expect(signer.verify({ ...checkpoint, revision: 4 })).toBe(false);
+    expect(signer.verify({ ...checkpoint, sequence: 2 })).toBe(false);
+    // Stripped to look like a legacy row, it is checked over the legacy payload: still false.
+    expect(signer.verify({ ...checkpoint, sequence: null, prevCheckpointHash: null })).toBe(false);
     expect(CheckpointSigner.generate().verify(checkpoint)).toBe(false);
     const again = CheckpointSigner.fromPkcs8Base64(signer.toPkcs8Base64());
     expect(again.keyId).toBe(signer.keyId);

@@ -21,9 +21,10 @@ import {
  * - `checkpoint-mismatch`: a signed checkpoint's hash is not the event's at its revision
  *   (the chain was rewritten after the checkpoint was signed); the named event is the first
  *   after the last checkpoint that still matches;
- * - `checkpoint-missing-event`: a signed checkpoint names a revision the stream no longer has;
- * - `checkpoint-signature-invalid`: a checkpoint's signature does not verify (forged or edited
- *   checkpoint, or signed by an unknown key).
+ * - `checkpoint-missing-event`: a signed checkpoint names a revision the stream no longer has.
+ *
+ * Only checkpoints whose signature verifies are compared; a forged or edited one is reported
+ * as a broken checkpoint chain instead (checkpoint-chain.ts).
  */
 export type ChainProblem =
   | 'unchained'
@@ -32,8 +33,7 @@ export type ChainProblem =
   | 'hash-mismatch'
   | 'prev-hash-mismatch'
   | 'checkpoint-mismatch'
-  | 'checkpoint-missing-event'
-  | 'checkpoint-signature-invalid';
+  | 'checkpoint-missing-event';
 
 export interface BadEvent {
   streamId: string;

@@ -38,7 +38,12 @@ describe('loadAppConfig', () => {
       mongodbUri: undefined,
       connectionAttemptsPerHour: 10,
       oauthSuccessRedirectUrls: [],
+      auditCheckpointGraceMs: 300_000,
     });
+    expect(config.jobs.auditCheckpointEveryMs).toBe(60_000);
+    expect(config.jwtMaxLifetimeSeconds).toBe(86_400);
+    expect(config.jwtAudience).toBeUndefined();
+    expect(config.jwtIssuer).toBeUndefined();
     expect(config.warnings.join('\n')).toMatch(/JWT_SECRET/);
     expect(config.warnings.join('\n')).toMatch(/TOKEN_ENCRYPTION_KEYS/);
     expect(config.platforms.facebook).toEqual({
@@ -65,7 +70,17 @@ describe('loadAppConfig', () => {
       X_CLIENT_ID: 'xid',
       X_CLIENT_SECRET: 'xsecret',
       X_TOKEN_URL: 'http://127.0.0.1:9999/oauth2/token',
+      AUDIT_CHECKPOINT_EVERY_MS: '1000',
+      AUDIT_CHECKPOINT_GRACE_MS: '0',
+      JWT_MAX_LIFETIME_SECONDS: '3600',
+      JWT_AUDIENCE: 'connection-ledger',
+      JWT_ISSUER: 'https://idp.example.com/',
     });
+    expect(config.jwtMaxLifetimeSeconds).toBe(3600);
+    expect(config.jwtAudience).toBe('connection-ledger');
+    expect(config.jwtIssuer).toBe('https://idp.example.com/');
+    expect(config.jobs.auditCheckpointEveryMs).toBe(1000);
+    expect(config.auditCheckpointGraceMs).toBe(0);
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe('/var/lib/ledger');
     expect(config.jwtSecretIsDefault).toBe(false);
@@ -99,6 +114,10 @@ describe('loadAppConfig', () => {
     ['PUBLIC_BASE_URL', 'not a url'],
     ['OAUTH_SUCCESS_REDIRECT_URLS', 'javascript:alert(1)'],
     ['FACEBOOK_AUTH_URL', 'ftp://example.com'],
+    ['AUDIT_CHECKPOINT_EVERY_MS', '50'],
+    ['AUDIT_CHECKPOINT_GRACE_MS', '-1'],
+    ['JWT_MAX_LIFETIME_SECONDS', '0'],
+    ['JWT_MAX_LIFETIME_SECONDS', '99999999'],
   ])('refuses %s=%s, naming the variable', (name, raw) => {
     expect(() => loadAppConfig({ [name]: raw })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: raw })).toThrow(name);
@@ -150,17 +169,31 @@ describe('missingProductionSecrets', () => {
     ]);
   });
 
-  it('treats the published local secret as missing', () => {
-    const env = { ...productionEnv(), JWT_SECRET: LOCAL_DEFAULT_JWT_SECRET };
-    expect(missingProductionSecrets(loadAppConfig(env))).toEqual(['JWT_SECRET']);
+  it.each([
+    ['the local default', LOCAL_DEFAULT_JWT_SECRET, /published placeholder/],
+    ["docker-compose.yml's fallback", 'change-me-local-only', /published placeholder/],
+    ['a long placeholder', 'CHANGE_ME-to-a-random-value-of-at-least-32-bytes', /placeholder/],
+    ['5 characters', 'abcde', /at least 32 bytes in production/],
+    ['31 bytes', 'x'.repeat(31), /at least 32 bytes in production/],
+  ])('refuses %s as a production JWT_SECRET, never echoing it', (_what, secret, reason) => {
+    const env = { ...productionEnv(), JWT_SECRET: secret };
+    let error: unknown;
+    try {
+      loadAppConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(reason);
+    expect((error as Error).message).not.toContain(secret);
   });
 
-  it('no config value or warning contains a secret', () => {
-    const env = productionEnv();
-    env.JWT_SECRET = 'short-secret';
-    const config = loadAppConfig(env);
-    expect(config.warnings.join('\n')).toMatch(/JWT_SECRET is shorter/);
-    expect(config.warnings.join('\n')).not.toContain('short-secret');
+  it('accepts 32 bytes of a random secret in production; only warns about short ones elsewhere', () => {
+    const secret = Buffer.alloc(24, 3).toString('base64'); // 32 characters
+    expect(loadAppConfig({ ...productionEnv(), JWT_SECRET: secret }).jwtSecret).toBe(secret);
+    const local = loadAppConfig({ JWT_SECRET: 'short-secret' });
+    expect(local.warnings.join('\n')).toMatch(/JWT_SECRET is shorter than 32 bytes/);
+    expect(local.warnings.join('\n')).not.toContain('short-secret');
   });
 });
 

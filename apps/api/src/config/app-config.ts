@@ -29,6 +29,12 @@ export interface AppConfig {
   jwtSecret: string;
   /** True when JWT_SECRET was not set and the local default is in use. */
   jwtSecretIsDefault: boolean;
+  /** JWT_MAX_LIFETIME_SECONDS: longest token lifetime accepted (exp - iat, or exp - now). */
+  jwtMaxLifetimeSeconds: number;
+  /** JWT_AUDIENCE: when set, a token's `aud` must include it. */
+  jwtAudience?: string;
+  /** JWT_ISSUER: when set, a token's `iss` must be it. */
+  jwtIssuer?: string;
   /** Newest first; undefined when unset (a local run creates a key in DATA_DIR). */
   tokenEncryptionKeys?: TokenEncryptionKey[];
   publicBaseUrl: string;
@@ -44,7 +50,14 @@ export interface AppConfig {
     healthCheckEveryMs: number;
     webhookEveryMs: number;
     publishEveryMs: number;
+    /** AUDIT_CHECKPOINT_EVERY_MS: how often chain heads are signed. */
+    auditCheckpointEveryMs: number;
   };
+  /**
+   * AUDIT_CHECKPOINT_GRACE_MS: how much later than the signing interval an event may still
+   * lack a checkpoint before /audit/verify reports `missing-checkpoint`.
+   */
+  auditCheckpointGraceMs: number;
   /** Ed25519 PKCS8 (base64) that signs audit chain checkpoints; a local key is made when unset. */
   auditSigningKey?: string;
   /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
@@ -65,6 +78,18 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** Known and public on purpose: only for local runs; production refuses to start with it. */
 export const LOCAL_DEFAULT_JWT_SECRET = 'connection-ledger-local-development-secret';
+
+/**
+ * JWT_SECRET values published in this repository (docker-compose.yml's fallback, the local
+ * default): anyone can mint tokens with them, so production refuses them whatever their length.
+ */
+export const PUBLISHED_JWT_SECRETS: readonly string[] = [
+  LOCAL_DEFAULT_JWT_SECRET,
+  'change-me-local-only',
+];
+
+/** A production JWT_SECRET must have at least this many bytes (HS256 key, RFC 7518 §3.2). */
+export const MIN_PRODUCTION_JWT_SECRET_BYTES = 32;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -92,8 +117,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     warnings.push(
       'JWT_SECRET is not set: using the local development secret (never in production)',
     );
-  } else if (jwtSecret.length < 32) {
-    warnings.push('JWT_SECRET is shorter than 32 characters: use a longer random secret');
+  } else {
+    problems.push(...(isProduction ? weakProductionJwtSecret(jwtSecret) : []));
+    if (!isProduction && Buffer.byteLength(jwtSecret) < MIN_PRODUCTION_JWT_SECRET_BYTES) {
+      warnings.push('JWT_SECRET is shorter than 32 bytes: production refuses it');
+    }
   }
 
   const publicBaseUrl = parseUrl(
@@ -125,6 +153,16 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     isProduction,
     jwtSecret: jwtSecret ?? LOCAL_DEFAULT_JWT_SECRET,
     jwtSecretIsDefault: !jwtSecret,
+    jwtMaxLifetimeSeconds: parseInteger(
+      value('JWT_MAX_LIFETIME_SECONDS'),
+      86_400,
+      'JWT_MAX_LIFETIME_SECONDS',
+      60,
+      2_592_000,
+      problems,
+    ),
+    jwtAudience: value('JWT_AUDIENCE'),
+    jwtIssuer: value('JWT_ISSUER'),
     tokenEncryptionKeys: parseEncryptionKeys(value('TOKEN_ENCRYPTION_KEYS'), problems),
     publicBaseUrl,
     eventStoreConnectionString: value('EVENTSTORE_CONNECTION_STRING'),
@@ -185,7 +223,23 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
         3_600_000,
         problems,
       ),
+      auditCheckpointEveryMs: parseInteger(
+        value('AUDIT_CHECKPOINT_EVERY_MS'),
+        60_000,
+        'AUDIT_CHECKPOINT_EVERY_MS',
+        100,
+        3_600_000,
+        problems,
+      ),
     },
+    auditCheckpointGraceMs: parseInteger(
+      value('AUDIT_CHECKPOINT_GRACE_MS'),
+      300_000,
+      'AUDIT_CHECKPOINT_GRACE_MS',
+      0,
+      86_400_000,
+      problems,
+    ),
     auditSigningKey: value('AUDIT_SIGNING_KEY'),
     platformExtras: {
       TIKTOK_RESTRICTED_REGIONS: value('TIKTOK_RESTRICTED_REGIONS'),
@@ -221,6 +275,17 @@ export function missingProductionSecrets(config: AppConfig): string[] {
     if (!config.platforms[platform].clientSecret) missing.push(`${prefix}_CLIENT_SECRET`);
   }
   return missing;
+}
+
+/** Why production refuses this JWT_SECRET (never the value itself); empty: it is fine. */
+function weakProductionJwtSecret(secret: string): string[] {
+  if (PUBLISHED_JWT_SECRETS.includes(secret) || /change[-_ ]?me/i.test(secret)) {
+    return ['JWT_SECRET is a published placeholder: production needs a random secret'];
+  }
+  if (Buffer.byteLength(secret) < MIN_PRODUCTION_JWT_SECRET_BYTES) {
+    return [`JWT_SECRET must be at least ${MIN_PRODUCTION_JWT_SECRET_BYTES} bytes in production`];
+  }
+  return [];
 }
 
 /** Exact match against the allow-list, after URL normalisation: never an open redirect. */

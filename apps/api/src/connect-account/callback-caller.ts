@@ -18,7 +18,7 @@ export function refuseIfAnotherUser(
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
   let userId: string | null = null;
   try {
-    userId = match ? verifyAccessToken(match[1], config.jwtSecret).userId : null;
+    userId = match ? verifyAccessToken(match[1], config).userId : null;
   } catch {
     userId = null;
   }

@@ -20,8 +20,12 @@ export class VerifyAuditController {
   @ApiOperation({
     summary: 'Tamper check of the workspace history',
     description:
-      'Checks the hash chain of the workspace stream and its signed checkpoints; names the ' +
-      'first bad event (`ok: false`) when an event was edited, deleted, reordered or inserted.',
+      'Checks the hash chain of the workspace stream, its signed checkpoints and their own ' +
+      'chain. `ok: false` with `failures`: `bad-event` (firstBadEvent: an event was edited, ' +
+      'deleted, reordered or inserted), `missing-checkpoint` (missingCheckpoint: an event older ' +
+      'than AUDIT_CHECKPOINT_EVERY_MS + AUDIT_CHECKPOINT_GRACE_MS has no checkpoint, e.g. ' +
+      'checkpoints were deleted), `broken-checkpoint-chain` (badCheckpoint: a forged, edited ' +
+      'or deleted checkpoint).',
   })
   @ApiOkResponse({ type: AuditVerificationBody })
   verify(@Param('ws') workspaceId: string): Promise<AuditVerification> {
@@ -35,8 +39,12 @@ export class VerifyAuditController {
   @ApiOperation({
     summary: 'Signed chain checkpoints of the workspace, as JSON Lines, for anchoring elsewhere',
     description:
-      'Each line: {streamId, revision, hash, signedAt, keyId, signature, publicKey}; the ' +
-      'Ed25519 signature covers the canonical JSON of {hash, keyId, revision, signedAt, streamId}.',
+      'Each line: {streamId, revision, hash, signedAt, keyId, sequence, prevCheckpointHash, ' +
+      'signature, publicKey}; the Ed25519 signature covers the canonical JSON of {hash, keyId, ' +
+      'prevCheckpointHash, revision, sequence, signedAt, streamId}. prevCheckpointHash is the ' +
+      'SHA-256 (hex) of the previous checkpoint’s signed bytes (sequence 1: 64 zeros, or the ' +
+      'newest legacy checkpoint). Legacy lines (signed before chaining) have sequence and ' +
+      'prevCheckpointHash null and a signature over the five other fields.',
   })
   @ApiOkResponse({
     description: 'One signed checkpoint per line',

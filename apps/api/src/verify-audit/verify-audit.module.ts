@@ -70,9 +70,17 @@ export const CHECKPOINT_STORE = Symbol('CheckpointStore');
     },
     {
       provide: AuditVerifier,
-      inject: [EVENT_STORE, ChainCheckpoints],
-      useFactory: (events: EventStore, checkpoints: ChainCheckpoints) =>
-        new AuditVerifier(events, checkpoints),
+      inject: [APP_CONFIG, EVENT_STORE, ChainCheckpoints, CLOCK],
+      useFactory: (
+        config: AppConfig,
+        events: EventStore,
+        checkpoints: ChainCheckpoints,
+        clock: Clock,
+      ) =>
+        new AuditVerifier(events, checkpoints, {
+          clock,
+          checkpointDueWithinMs: config.jobs.auditCheckpointEveryMs + config.auditCheckpointGraceMs,
+        }),
     },
   ],
   exports: [ChainCheckpoints, AuditVerifier],
@@ -83,12 +91,6 @@ export class VerifyAuditModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
   }
-}
-
-/** How often the chain heads are signed: AUDIT_CHECKPOINT_EVERY_MS, default one minute. */
-export function checkpointEveryMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.AUDIT_CHECKPOINT_EVERY_MS);
-  return Number.isSafeInteger(value) && value > 0 ? value : 60_000;
 }
 
 /**
@@ -104,10 +106,11 @@ export class AuditCheckpointJobModule implements OnApplicationBootstrap, OnAppli
     private readonly scheduler: SchedulerRegistry,
     private readonly leases: LeaseKeeper,
     private readonly checkpoints: ChainCheckpoints,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    const everyMs = checkpointEveryMs();
+    const everyMs = this.config.jobs.auditCheckpointEveryMs;
     const interval = setInterval(() => void this.tick(everyMs), everyMs);
     interval.unref();
     this.scheduler.addInterval('audit-checkpoints', interval);

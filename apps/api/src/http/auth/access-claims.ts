@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { verify, type JwtPayload } from 'jsonwebtoken';
+import type { AppConfig } from '../../config/app-config';
 
 /** Roles a user holds in a workspace (ARCHITECTURE.md, "Authentication"). */
 export const ROLES = ['owner', 'admin', 'editor', 'auditor'] as const;
@@ -23,21 +24,36 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/** What a token must satisfy: the settings of that name in AppConfig. */
+export type AccessTokenPolicy = Pick<
+  AppConfig,
+  'jwtSecret' | 'jwtMaxLifetimeSeconds' | 'jwtAudience' | 'jwtIssuer'
+>;
+
 /**
  * Verifies an HS256 JWT and reads its claims. Only HS256 is accepted (no `none`, no RS/HS
- * confusion); `exp` and `nbf` are enforced when present.
+ * confusion); `exp` is required and bounds the token's lifetime (a stolen token is not good
+ * for ever); `nbf` is enforced when present; `aud` and `iss` when configured.
  */
-export function verifyAccessToken(token: string, secret: string): AccessClaims {
+export function verifyAccessToken(
+  token: string,
+  policy: AccessTokenPolicy,
+  now: Date = new Date(),
+): AccessClaims {
   let payload: JwtPayload | string;
   try {
-    payload = verify(token, secretKeyFor(secret), { algorithms: ['HS256'] });
+    payload = verify(token, secretKeyFor(policy.jwtSecret), {
+      algorithms: ['HS256'],
+      clockTimestamp: Math.floor(now.getTime() / 1000),
+      ...(policy.jwtAudience ? { audience: policy.jwtAudience } : {}),
+      ...(policy.jwtIssuer ? { issuer: policy.jwtIssuer } : {}),
+    });
   } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    throw new InvalidTokenError(
-      name === 'TokenExpiredError' ? 'The token has expired' : 'The token is not valid',
-    );
+    throw new InvalidTokenError(reasonFor(error));
   }
-  if (typeof payload !== 'object' || typeof payload.sub !== 'string' || payload.sub === '') {
+  if (typeof payload !== 'object') throw new InvalidTokenError('The token is not valid');
+  refuseUnboundedLifetime(payload, policy.jwtMaxLifetimeSeconds, now);
+  if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new InvalidTokenError('The token has no subject');
   }
   const raw: unknown = payload.workspaces;
@@ -49,6 +65,34 @@ export function verifyAccessToken(token: string, secret: string): AccessClaims {
     if (isRole(role)) workspaces[workspaceId] = role;
   }
   return { userId: payload.sub, workspaces };
+}
+
+/** Our words for jsonwebtoken's refusals: its messages can quote claims, never echoed. */
+function reasonFor(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : '';
+  if (name === 'TokenExpiredError') return 'The token has expired';
+  if (message.startsWith('jwt audience invalid')) return 'The token is for another audience';
+  if (message.startsWith('jwt issuer invalid')) return 'The token is from another issuer';
+  return 'The token is not valid';
+}
+
+/**
+ * exp is required, at most maxSeconds after iat, and never more than maxSeconds from now (a
+ * token without iat, or one claiming to be issued in the future).
+ */
+function refuseUnboundedLifetime(payload: JwtPayload, maxSeconds: number, now: Date): void {
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) {
+    throw new InvalidTokenError('The token has no expiry (exp)');
+  }
+  const nowSeconds = now.getTime() / 1000;
+  const from =
+    typeof payload.iat === 'number' && Number.isFinite(payload.iat)
+      ? Math.min(payload.iat, nowSeconds)
+      : nowSeconds;
+  if (payload.exp - from > maxSeconds) {
+    throw new InvalidTokenError(`The token lives longer than ${maxSeconds} seconds`);
+  }
 }
 
 let lastKey: { secret: string; key: KeyObject } | null = null;

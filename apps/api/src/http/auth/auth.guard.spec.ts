@@ -65,6 +65,8 @@ const ROLE_MATRIX: Array<[string, string, Record<TestRole, number>]> = [
   ['GET', '/audit', { owner: 200, admin: 403, editor: 403, auditor: 200 }],
 ];
 
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
 describe('AuthGuard over HTTP', () => {
   let t: TestApp;
   const tokenFor = (workspaces: Record<string, string>, sub = 'user-1') =>
@@ -178,8 +180,37 @@ describe('AuthGuard over HTTP', () => {
         () => sign({ ...claims, nbf: Math.floor(Date.now() / 1000) + 600 }, TEST_JWT_SECRET),
         undefined,
       ],
-      ['no sub', () => sign({ workspaces: {} }, TEST_JWT_SECRET), undefined],
-      ['no workspaces', () => sign({ sub: 'user-1' }, TEST_JWT_SECRET), undefined],
+      [
+        'no sub',
+        () => sign({ workspaces: {} }, TEST_JWT_SECRET, { expiresIn: 60 }),
+        'The token has no subject',
+      ],
+      [
+        'no workspaces',
+        () => sign({ sub: 'user-1' }, TEST_JWT_SECRET, { expiresIn: 60 }),
+        'The token has no workspaces claim',
+      ],
+      ['no exp', () => sign(claims, TEST_JWT_SECRET), 'The token has no expiry (exp)'],
+      [
+        'a lifetime over JWT_MAX_LIFETIME_SECONDS (default one day)',
+        () => signTestToken(claims, TEST_JWT_SECRET, { expiresIn: 86_401 }),
+        'The token lives longer than 86400 seconds',
+      ],
+      [
+        'no iat and exp too far from now',
+        () =>
+          sign({ ...claims, exp: nowSeconds() + 86_401 }, TEST_JWT_SECRET, { noTimestamp: true }),
+        'The token lives longer than 86400 seconds',
+      ],
+      [
+        'issued in the future to stretch its lifetime',
+        () =>
+          sign(
+            { ...claims, iat: nowSeconds() + 864_000, exp: nowSeconds() + 864_060 },
+            TEST_JWT_SECRET,
+          ),
+        'The token lives longer than 86400 seconds',
+      ],
       ['garbage', () => 'not.a.jwt', undefined],
     ];
     it.each(cases)('%s', async (_name, makeToken, detail) => {
@@ -206,5 +237,74 @@ describe('AuthGuard over HTTP', () => {
         expect(res.body.code).toBe('UNAUTHENTICATED');
       },
     );
+
+    it('accepts a token that lives exactly the maximum, or less, without iat', async () => {
+      const full = signTestToken(claims, TEST_JWT_SECRET, { expiresIn: 86_400 });
+      expect((await call('GET', '/v1/workspaces/ws-a/things', full)).status).toBe(200);
+      const bare = sign({ ...claims, exp: nowSeconds() + 600 }, TEST_JWT_SECRET, {
+        noTimestamp: true,
+      });
+      expect((await call('GET', '/v1/workspaces/ws-a/things', bare)).status).toBe(200);
+    });
+  });
+});
+
+describe('AuthGuard with JWT_AUDIENCE, JWT_ISSUER and JWT_MAX_LIFETIME_SECONDS set', () => {
+  let t: TestApp;
+  const AUD = 'connection-ledger';
+  const ISS = 'https://idp.example.com/';
+  const claims = { sub: 'user-1', workspaces: { 'ws-a': 'owner' } };
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      controllers: [ThingsController],
+      env: { JWT_AUDIENCE: AUD, JWT_ISSUER: ISS, JWT_MAX_LIFETIME_SECONDS: '600' },
+    });
+  });
+  afterAll(() => t.close());
+
+  const get = (token: string) =>
+    request(t.server).get('/v1/workspaces/ws-a/things').set('Authorization', `Bearer ${token}`);
+
+  it('accepts a token for this audience from this issuer', async () => {
+    const token = signTestToken({ ...claims, aud: AUD, iss: ISS }, TEST_JWT_SECRET, {
+      expiresIn: 600,
+    });
+    expect((await get(token)).status).toBe(200);
+    const among = signTestToken({ ...claims, aud: ['other', AUD], iss: ISS }, TEST_JWT_SECRET, {
+      expiresIn: 60,
+    });
+    expect((await get(among)).status).toBe(200);
+  });
+
+  it.each([
+    [
+      'another audience',
+      { aud: 'other-service', iss: ISS },
+      600,
+      'The token is for another audience',
+    ],
+    ['no audience', { iss: ISS }, 600, 'The token is for another audience'],
+    [
+      'another issuer',
+      { aud: AUD, iss: 'https://evil.example.com/' },
+      600,
+      'The token is from another issuer',
+    ],
+    ['no issuer', { aud: AUD }, 600, 'The token is from another issuer'],
+    [
+      'a lifetime over the configured 600 s',
+      { aud: AUD, iss: ISS },
+      601,
+      'The token lives longer than 600 seconds',
+    ],
+  ] as const)('refuses %s with 401, echoing nothing', async (_what, extra, expiresIn, detail) => {
+    const token = signTestToken({ ...claims, ...extra }, TEST_JWT_SECRET, { expiresIn });
+    const res = await get(token);
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', detail });
+    expect(res.text).not.toContain(token);
+    expect(t.logs.text).not.toContain(token);
   });
 });

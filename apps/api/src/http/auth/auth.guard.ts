@@ -59,7 +59,7 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
     if (!match) throw unauthenticated('A bearer token is required', false);
     try {
-      return verifyAccessToken(match[1], this.config.jwtSecret);
+      return verifyAccessToken(match[1], this.config);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthenticated(error.message, true);
       throw error;
