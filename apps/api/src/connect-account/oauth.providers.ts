@@ -12,12 +12,10 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MONGO_CONNECTION } from '../storage/injection-tokens';
 import { sqliteFile } from '../storage/token-vault.factory';
 import { Sandbox } from '../sandbox/sandbox';
+import { PLATFORM_ENV } from './platform-env';
+import { RefusedFlowTokens } from './refused-flow-tokens';
 
-/**
- * OAuth flows whose state and PKCE verifier live in the service's own store (no cookie
- * session), so any API process completes a flow another began (docs/decisions/0003).
- */
-export const PLATFORM_ENV = Symbol('PlatformEnv');
+export { PLATFORM_ENV };
 
 /** Every platform setting the flows and the refreshers read: config, then the sandbox's. */
 export const platformEnvProvider: Provider = {
@@ -32,15 +30,21 @@ export const platformEnvProvider: Provider = {
   }),
 };
 
+/**
+ * OAuth flows whose state and PKCE verifier live in the service's own store (no cookie
+ * session), so any API process completes a flow another began (docs/decisions/0003).
+ */
 export const oauthProviders: Provider[] = [
+  RefusedFlowTokens,
   {
     provide: OAuthFlows,
-    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox, PLATFORM_ENV],
+    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox, PLATFORM_ENV, RefusedFlowTokens],
     useFactory: async (
       config: AppConfig,
       mongo: Connection | null,
       sandbox: Sandbox,
       env: Record<string, string | undefined>,
+      refused: RefusedFlowTokens,
     ) => {
       let store: PendingAuthorizationStore;
       if (mongo) {
@@ -57,7 +61,12 @@ export const oauthProviders: Provider[] = [
           `no client credentials for ${sandbox.platforms.join(', ')}: these connect to the local sandbox at ${config.publicBaseUrl}/sandbox (fake accounts, never in production)`,
         );
       }
-      return new OAuthFlows({ store, platforms });
+      return new OAuthFlows({
+        store,
+        platforms,
+        revokers: refused.revokers,
+        onUnusedTokens: (result) => refused.report(result),
+      });
     },
   },
 ];

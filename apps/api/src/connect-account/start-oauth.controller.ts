@@ -1,4 +1,5 @@
-import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -20,6 +21,7 @@ import { checkAccountRegion } from './account-region';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { Sandbox } from '../sandbox/sandbox';
+import { setBindingCookie } from './browser-binding-cookie';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -38,7 +40,7 @@ export class StartOAuthController {
   @ApiParam({ name: 'platform', enum: PLATFORMS })
   @ApiOperation({
     summary:
-      'Start OAuth: {} to connect, {reconnectConnectionId} to reconnect; answers the URL to send the user to',
+      'Start OAuth: {} to connect, {reconnectConnectionId} to reconnect; answers the URL to send the user to, and sets the cookie that binds the flow to this browser',
   })
   @ApiCreatedResponse({ type: AuthorizationUrlBody })
   @ApiProblems({
@@ -52,6 +54,7 @@ export class StartOAuthController {
     @Param('platform', PlatformPipe) platform: Platform,
     @Body() body: StartOAuthDto,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<{ authorizationUrl: string; sandbox?: true }> {
     if (body.reconnectConnectionId) {
       const { state } = await this.workspaces.load(workspaceId);
@@ -67,7 +70,7 @@ export class StartOAuthController {
     const returnTo = checkReturnTo(this.config, body.returnTo);
     checkAccountRegion(this.config, platform, body.region);
     await this.attempts.check({ userId: actor.userId }, workspaceId);
-    const { authorizationUrl } = await this.flows.start({
+    const { authorizationUrl, state, browserBinding } = await this.flows.start({
       platform,
       userId: actor.userId,
       workspaceId,
@@ -83,6 +86,8 @@ export class StartOAuthController {
         userAgent: actor.userAgent ?? null,
       },
     });
+    // Only this browser (or the starter's bearer) may complete the flow: docs/decisions/0007.
+    setBindingCookie(response, this.config, state, browserBinding);
     // A platform without credentials, outside production: the user consents at the sandbox.
     return { authorizationUrl, ...(this.sandbox.has(platform) ? { sandbox: true as const } : {}) };
   }
