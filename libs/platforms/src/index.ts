@@ -17,3 +17,9 @@ export * from './linkedin';
 export * from './refresh';
 export * from './revoke';
 export * from './health';
+export {
+  configurePlatformHttp,
+  DEFAULT_PLATFORM_HTTP_LIMITS,
+  platformHttpLimits,
+  type PlatformHttpLimits,
+} from './http';

@@ -38,6 +38,7 @@ describe('loadAppConfig', () => {
       mongodbUri: undefined,
       connectionAttemptsPerHour: 10,
       oauthSuccessRedirectUrls: [],
+      platformHttp: { timeoutMs: 10_000, maxBodyBytes: 1_048_576 },
     });
     expect(config.warnings.join('\n')).toMatch(/JWT_SECRET/);
     expect(config.warnings.join('\n')).toMatch(/TOKEN_ENCRYPTION_KEYS/);
@@ -65,7 +66,10 @@ describe('loadAppConfig', () => {
       X_CLIENT_ID: 'xid',
       X_CLIENT_SECRET: 'xsecret',
       X_TOKEN_URL: 'http://127.0.0.1:9999/oauth2/token',
+      PLATFORM_HTTP_TIMEOUT_MS: '2500',
+      PLATFORM_HTTP_MAX_BODY_BYTES: '65536',
     });
+    expect(config.platformHttp).toEqual({ timeoutMs: 2500, maxBodyBytes: 65536 });
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe('/var/lib/ledger');
     expect(config.jwtSecretIsDefault).toBe(false);
@@ -99,6 +103,10 @@ describe('loadAppConfig', () => {
     ['PUBLIC_BASE_URL', 'not a url'],
     ['OAUTH_SUCCESS_REDIRECT_URLS', 'javascript:alert(1)'],
     ['FACEBOOK_AUTH_URL', 'ftp://example.com'],
+    ['PLATFORM_HTTP_TIMEOUT_MS', '0'],
+    ['PLATFORM_HTTP_TIMEOUT_MS', '600000'],
+    ['PLATFORM_HTTP_MAX_BODY_BYTES', '10'],
+    ['PLATFORM_HTTP_MAX_BODY_BYTES', '1073741824'],
   ])('refuses %s=%s, naming the variable', (name, raw) => {
     expect(() => loadAppConfig({ [name]: raw })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: raw })).toThrow(name);

@@ -1,6 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import {
+  configurePlatformHttp,
   configuredPlatforms,
   loadPlatformsConfig,
   MongoPendingAuthorizationStore,
@@ -21,13 +22,17 @@ export { PLATFORM_ENV };
 export const platformEnvProvider: Provider = {
   provide: PLATFORM_ENV,
   inject: [APP_CONFIG, Sandbox],
-  useFactory: (config: AppConfig, sandbox: Sandbox): Record<string, string | undefined> => ({
-    ...process.env,
-    PUBLIC_BASE_URL: config.publicBaseUrl,
-    ...platformEnv(config),
-    ...config.platformExtras,
-    ...sandbox.env(),
-  }),
+  useFactory: (config: AppConfig, sandbox: Sandbox): Record<string, string | undefined> => {
+    // Every platform client reads these limits; set before any of them is built (they inject this).
+    configurePlatformHttp(config.platformHttp);
+    return {
+      ...process.env,
+      PUBLIC_BASE_URL: config.publicBaseUrl,
+      ...platformEnv(config),
+      ...config.platformExtras,
+      ...sandbox.env(),
+    };
+  },
 };
 
 /**

@@ -55,4 +55,5 @@ export function revokeUrlBeside(tokenUrl: string): string {
   return url.toString();
 }
 
+/** Kept for callers that name it; revokers use the configured deadline (PLATFORM_HTTP_TIMEOUT_MS). */
 export const DEFAULT_REVOKE_TIMEOUT_MS = 10_000;
