@@ -165,6 +165,35 @@ describe('the OAuth callback is bound to the browser that started the flow', () 
     const revoked = (await ledger.platforms.x.oauth.revocations()).map((r) => r.token);
     expect(revoked).toContain('x-unreadable');
   });
+
+  it('revokes an X token refused as connected elsewhere, but never a TikTok grant a live connection shares', async () => {
+    const other = ledger.token({ 'ws-elsewhere': 'owner' }, 'other-1');
+    const [connected] = (
+      await api()
+        .get(`/v1/workspaces/${ATTACKER_WS}/connections`)
+        .set('Authorization', `Bearer ${attacker}`)
+    ).body;
+    const x = await ledger.connect('x', 'ws-elsewhere', other, {
+      id: connected.accountId,
+      name: 'Same',
+      username: 'same',
+    });
+    expect(x.body.code).toBe('ALREADY_CONNECTED_ELSEWHERE');
+    // The access token the consent issued (the helper records it last).
+    const xToken = ledger.secrets.at(-1);
+    const xRevoked = (await ledger.platforms.x.oauth.revocations()).map((r) => r.token);
+    expect(xToken).toMatch(/^x-access-/);
+    expect(xRevoked).toContain(xToken);
+
+    const account = { open_id: 'tt-shared', display_name: 'Shared', is_business_account: true };
+    const first = await ledger.connect('tiktok', ATTACKER_WS, attacker, account);
+    expect(first.status).toBe(200);
+    const second = await ledger.connect('tiktok', 'ws-elsewhere', other, account);
+    expect(second.body.code).toBe('ALREADY_CONNECTED_ELSEWHERE');
+    // TikTok's revoke ends the user's whole authorization: the first connection would die.
+    expect(ledger.platforms.tiktok.oauth.revocations()).toEqual([]);
+    expect(ledger.logs.text).toMatch(/tokens of a refused tiktok flow .*not_offered/);
+  });
 });
 
 describe('the binding cookie over https', () => {

@@ -13,7 +13,7 @@ import { OAuthFlows } from '@ledger/platforms';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { ApiProblems } from '../http/openapi-responses';
-import { AuthorizationUrlBody } from './oauth.response';
+import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from './oauth.response';
 import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
 import { checkReturnTo } from './return-to';
@@ -42,7 +42,7 @@ export class StartOAuthController {
     summary:
       'Start OAuth: {} to connect, {reconnectConnectionId} to reconnect; answers the URL to send the user to, and sets the cookie that binds the flow to this browser',
   })
-  @ApiCreatedResponse({ type: AuthorizationUrlBody })
+  @ApiCreatedResponse({ type: AuthorizationUrlBody, headers: BINDING_COOKIE_HEADER })
   @ApiProblems({
     400: '`VALIDATION_FAILED`: unknown platform, `returnTo` not allowed, `region` missing',
     404: '`NOT_FOUND`: no such connection to reconnect on this platform; `PLATFORM_NOT_CONFIGURED`',

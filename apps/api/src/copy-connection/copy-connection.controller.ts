@@ -8,7 +8,7 @@ import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException, validationFailed } from '../http/problem';
-import { AuthorizationUrlBody } from '../connect-account/oauth.response';
+import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from '../connect-account/oauth.response';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { CopyConnectionDto } from './copy-connection.dto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -37,7 +37,7 @@ export class CopyConnectionController {
     summary:
       'Copy to another workspace you manage: answers the URL to send the user to, and sets the cookie that binds the flow to this browser',
   })
-  @ApiCreatedResponse({ type: AuthorizationUrlBody })
+  @ApiCreatedResponse({ type: AuthorizationUrlBody, headers: BINDING_COOKIE_HEADER })
   @ApiProblems({
     400: '`VALIDATION_FAILED`: the target is this same workspace',
     403: '`FORBIDDEN`: you are not owner or admin of the target workspace',
