@@ -118,8 +118,8 @@ export class OAuthFlowNotBoundError extends PlatformError {
     super(
       'OAUTH_FLOW_NOT_BOUND',
       reason === 'another_user'
-        ? 'This authorization was started by another user: start connecting again yourself'
-        : 'This authorization was started in another browser: start connecting again from this one',
+        ? 'This authorization was started by another user'
+        : 'This authorization was started in another browser, or its cookie is missing',
       platform,
       false,
     );

@@ -42,7 +42,7 @@ const PLATFORM_PROBLEMS: Record<
   OAUTH_FLOW_NOT_BOUND: {
     status: 403,
     title: 'Forbidden',
-    todo: 'Start connecting again, and finish in the same browser.',
+    todo: 'Start connecting again yourself, and finish in the browser you started in.',
   },
   TOKEN_INVALID: { status: 409, title: 'Platform token refused', todo: 'Reconnect the account.' },
   INSUFFICIENT_PERMISSIONS: {

@@ -1,5 +1,5 @@
 import type { Platform } from '@ledger/domain';
-import { readJsonBody, safeCause, boundedFetch } from '../http';
+import { readJsonBody, safeCause, boundedFetch, unansweredReason } from '../http';
 import { GRAPH_PLATFORM_LABELS, GraphApiError, classifyGraphError } from './graph-errors';
 
 export interface GraphClientOptions {
@@ -67,7 +67,11 @@ export class GraphClient {
         this.timeoutMs,
       );
     } catch (cause) {
-      throw this.unavailable(`could not be reached while ${request.what}`, null, safeCause(cause));
+      throw this.unavailable(
+        `${unansweredReason(cause)} while ${request.what}`,
+        null,
+        safeCause(cause),
+      );
     }
     const body = await readJsonBody(response);
     const hasError = typeof body === 'object' && body !== null && 'error' in body;

@@ -1,6 +1,6 @@
 import type { Platform } from '@ledger/domain';
 import type { PlatformApiErrorCode } from '../errors';
-import { readJsonBody, safeCause, boundedFetch } from '../http';
+import { readJsonBody, safeCause, boundedFetch, unansweredReason } from '../http';
 import { GRAPH_PLATFORM_LABELS } from '../meta/graph-errors';
 import type { TokenEndpointAuth } from '../platform-definition';
 import { TokenRefreshError, plainErrorCode } from './refresh-errors';
@@ -186,9 +186,14 @@ export class OAuthTokenRefresher implements TokenRefresher {
         settings.timeoutMs,
       );
     } catch (cause) {
-      throw this.failure('PLATFORM_UNAVAILABLE', 'token endpoint could not be reached', null, {
-        cause: safeCause(cause),
-      });
+      throw this.failure(
+        'PLATFORM_UNAVAILABLE',
+        `token endpoint ${unansweredReason(cause)}`,
+        null,
+        {
+          cause: safeCause(cause),
+        },
+      );
     }
     const parsed = await readJsonBody(response);
     const body =

@@ -1,4 +1,5 @@
 import type { Platform } from '@ledger/domain';
+import { unansweredReason } from '../http';
 
 /**
  * What revoking a connection's tokens at its platform came to:
@@ -45,7 +46,7 @@ export function resultOf(platform: Platform, response: Response, label: string):
 /** A failure that got no answer (timeout, refused): its name only, never the request. */
 export function unreachable(platform: Platform, label: string, cause: unknown): RevocationResult {
   const name = cause instanceof Error ? cause.name : 'Error';
-  return { platform, status: 'failed', detail: `${label} could not be reached (${name})` };
+  return { platform, status: 'failed', detail: `${label} ${unansweredReason(cause)} (${name})` };
 }
 
 /** The revoke endpoint beside a token endpoint (`.../token` → `.../revoke`, trailing slash kept). */
