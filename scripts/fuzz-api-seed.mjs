@@ -17,7 +17,10 @@ async function expectJson(response, status, what) {
   return JSON.parse(text);
 }
 
-/** Start OAuth, approve at the sandbox's consent page, follow it back to the callback. */
+/**
+ * Start OAuth, approve at the sandbox's consent page, follow it back to the callback as the
+ * same browser: with the binding cookie the start set (docs/decisions/0007).
+ */
 async function connect(platform, workspace = mainWorkspace) {
   const started = await fetch(`${base}/v1/workspaces/${workspace}/connections/oauth/${platform}`, {
     method: 'POST',
@@ -33,7 +36,15 @@ async function connect(platform, workspace = mainWorkspace) {
   if (approved.status !== 302 || !callback) {
     throw new Error(`approve ${platform}: expected a redirect, got ${approved.status}`);
   }
-  return expectJson(await fetch(callback), 200, `callback ${platform}`);
+  const cookie = started.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  return expectJson(
+    await fetch(callback, { headers: { Cookie: cookie } }),
+    200,
+    `callback ${platform}`,
+  );
 }
 
 const x = await connect('x');

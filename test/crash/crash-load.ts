@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { XApiUser } from '../support/platform-servers/x-api-server';
 import { consentInBrowser } from '../support/platform-servers/browser-consent';
+import { cookiesSetBy } from '../support/browser-cookies';
 
 /** One HTTP answer, read to the end. */
 export interface HttpAnswer {
@@ -86,6 +87,8 @@ export interface SentCommand {
   connectionId?: string;
   /** connect: who the user is at X. */
   account?: XApiUser;
+  /** connect: the binding cookie the start set, which the callback needs (decision 0007). */
+  cookie?: string;
   outcome: Outcome;
   status?: number;
   response?: unknown;
@@ -169,6 +172,7 @@ function headersFor(command: SentCommand, bearer: string): Record<string, string
     'X-Correlation-Id': command.label,
     ...(command.kind === 'connect' ? {} : { Authorization: `Bearer ${bearer}` }),
     ...(command.method === 'POST' ? { 'Idempotency-Key': command.label } : {}),
+    ...(command.cookie ? { Cookie: command.cookie } : {}),
   };
 }
 
@@ -387,6 +391,7 @@ export class LoadGenerator {
         { accessToken },
       );
       command.path = `/v1/oauth/x/callback?${new URLSearchParams(consent.query)}`;
+      command.cookie = cookiesSetBy(started);
     } catch (error) {
       command.error = error instanceof Error ? error.message : String(error);
       return command;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
+import { cookiesSetBy } from '../support/browser-cookies';
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];
 
@@ -169,8 +170,15 @@ describe.each(BACKENDS)(
         name: 'Third',
         username: 'third',
       });
-      await request(ledger.server).get('/v1/oauth/x/callback').query(consent.query);
-      const replay = await request(ledger.server).get('/v1/oauth/x/callback').query(consent.query);
+      const cookie = cookiesSetBy(started);
+      await request(ledger.server)
+        .get('/v1/oauth/x/callback')
+        .set('Cookie', cookie)
+        .query(consent.query);
+      const replay = await request(ledger.server)
+        .get('/v1/oauth/x/callback')
+        .set('Cookie', cookie)
+        .query(consent.query);
       expect(replay.status).toBe(400);
       expect(replay.headers['content-type']).toContain('application/problem+json');
       expect(replay.body.code).toBe('OAUTH_STATE_INVALID');

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { consentInBrowser } from '../support/platform-servers/browser-consent';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
+import { cookiesSetBy } from '../support/browser-cookies';
 
 describe('OAuth troubleshooting, the attempt limit and where the browser goes afterwards', () => {
   let ledger: LedgerTestApp;
@@ -17,7 +18,10 @@ describe('OAuth troubleshooting, the attempt limit and where the browser goes af
   });
   afterAll(() => ledger.close());
 
-  /** Start, consent as `accessToken`, then the callback, optionally relayed with a bearer token. */
+  /**
+   * Start, consent as `accessToken`, then the callback from the starting browser (its binding
+   * cookie), optionally relayed with a bearer token instead.
+   */
   async function flow(
     accessToken: string,
     options: { deny?: boolean; bearer?: string; body?: object } = {},
@@ -32,7 +36,9 @@ describe('OAuth troubleshooting, the attempt limit and where the browser goes af
       deny: options.deny,
     });
     const callback = api().get('/v1/oauth/x/callback').query(consent.query);
-    return options.bearer ? callback.set('Authorization', `Bearer ${options.bearer}`) : callback;
+    return options.bearer
+      ? callback.set('Authorization', `Bearer ${options.bearer}`)
+      : callback.set('Cookie', cookiesSetBy(started));
   }
 
   it('tells the user to check their permissions when X answers 403', async () => {

@@ -9,6 +9,7 @@ import { Sandbox } from '../../apps/api/src/sandbox/sandbox';
 import { TOKEN_VAULT } from '../../apps/api/src/storage/injection-tokens';
 import { SandboxController } from '../../apps/api/src/sandbox/sandbox.controller';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
+import { cookiesSetBy } from '../support/browser-cookies';
 
 interface Connection {
   id: string;
@@ -42,6 +43,11 @@ describe('the sandbox for a local run: no platform credentials, not production',
 
   /** POST the start route; the answer says the platform runs in the sandbox. */
   async function start(platform: Platform, body: object = {}): Promise<string> {
+    return (await startInBrowser(platform, body)).authorizationUrl;
+  }
+
+  /** The start, and the binding cookie it set in the browser. */
+  async function startInBrowser(platform: Platform, body: object = {}) {
     const started = await api()
       .post(`/v1/workspaces/${WS}/connections/oauth/${platform}`)
       .set(as(owner))
@@ -51,7 +57,10 @@ describe('the sandbox for a local run: no platform credentials, not production',
     expect(started.body.authorizationUrl).toMatch(
       new RegExp(`^${base.replace(/\./g, '\\.')}/sandbox/${platform}/authorize\\?`),
     );
-    return started.body.authorizationUrl as string;
+    return {
+      authorizationUrl: started.body.authorizationUrl as string,
+      cookie: cookiesSetBy(started),
+    };
   }
 
   /** The browser at the sandbox's consent page, approving: the query it is sent back with. */
@@ -67,8 +76,9 @@ describe('the sandbox for a local run: no platform credentials, not production',
   }
 
   async function connect(platform: Platform, body: object = {}) {
-    const query = await approve(platform, await start(platform, body));
-    return api().get(`/v1/oauth/${platform}/callback`).query(query);
+    const { authorizationUrl, cookie } = await startInBrowser(platform, body);
+    const query = await approve(platform, authorizationUrl);
+    return api().get(`/v1/oauth/${platform}/callback`).set('Cookie', cookie).query(query);
   }
 
   async function choose(selectionId: string, accountIds: string[]) {

@@ -15,6 +15,7 @@ import { startPlatformFakes, type PlatformFakes, type PlatformIdentity } from '.
 import { consentInBrowser } from './platform-servers/browser-consent';
 import type { XApiUser } from './platform-servers/x-api-server';
 import { makeTempDir } from './temp-dir';
+import { cookiesSetBy } from './browser-cookies';
 
 export type ReadModelBackend = 'sqlite' | 'ferretdb';
 
@@ -32,8 +33,9 @@ export interface LedgerTestApp {
   token(workspaces: Record<string, TestRole>, sub?: string): string;
   /**
    * The whole OAuth flow over HTTP: POST `startPath` (or the connect route), the user's consent
-   * at the platform as `identity`, then the callback. Answers the callback's response, or the
-   * start's when the start was refused.
+   * at the platform as `identity`, then the callback from the same browser (with the binding
+   * cookie the start set). Answers the callback's response, or the start's when the start was
+   * refused.
    */
   connect<P extends Platform>(
     platform: P,
@@ -121,7 +123,10 @@ export async function startLedgerApp(
       ledger.secrets.push(accessToken);
       platforms.register(platform, accessToken, identity);
       const consent = await consentInBrowser(started.body.authorizationUrl, { accessToken });
-      return request(server).get(`/v1/oauth/${platform}/callback`).query(consent.query);
+      return request(server)
+        .get(`/v1/oauth/${platform}/callback`)
+        .set('Cookie', cookiesSetBy(started))
+        .query(consent.query);
     },
     connectX: (workspaceId, bearer, user, body) =>
       ledger.connect('x', workspaceId, bearer, user, body),

@@ -12,6 +12,7 @@ export type PlatformErrorCode =
   | 'OAUTH_ACCESS_DENIED'
   | 'OAUTH_AUTHORIZATION_FAILED'
   | 'OAUTH_TOKEN_REJECTED'
+  | 'OAUTH_FLOW_NOT_BOUND'
   | 'TOKEN_INVALID'
   | 'INSUFFICIENT_PERMISSIONS'
   | 'ACCOUNT_NOT_FOUND'
@@ -103,6 +104,28 @@ export class OAuthAuthorizationError extends PlatformError {
   }
 }
 
+/**
+ * The callback came from neither the browser that started the flow nor its starter's bearer
+ * (docs/decisions/0007). Checked before the code is exchanged, so no token was obtained.
+ */
+export class OAuthFlowNotBoundError extends PlatformError {
+  constructor(
+    platform: Platform,
+    readonly reason: 'another_user' | 'another_browser',
+    /** Where the flow's starter asked the browser to go afterwards (an allowed URL). */
+    readonly returnTo: string | undefined,
+  ) {
+    super(
+      'OAUTH_FLOW_NOT_BOUND',
+      reason === 'another_user'
+        ? 'This authorization was started by another user'
+        : 'This authorization was started in another browser, or its cookie is missing',
+      platform,
+      false,
+    );
+  }
+}
+
 /** The token endpoint refused the code, or could not be reached. */
 export class OAuthTokenError extends PlatformError {
   constructor(
@@ -111,11 +134,13 @@ export class OAuthTokenError extends PlatformError {
     /** RFC 6749 §5.2 error code when the platform gave one, e.g. `invalid_grant`. */
     readonly oauthError: string | null,
     readonly status: number | null,
+    /** Why no answer came, e.g. `did not answer in time`. */
+    reason?: string,
   ) {
     super(
       transient ? 'PLATFORM_UNAVAILABLE' : 'OAUTH_TOKEN_REJECTED',
       transient
-        ? `The ${platform} token endpoint is unavailable${status ? ` (HTTP ${status})` : ''}: try again later`
+        ? `The ${platform} token endpoint ${reason ?? 'is unavailable'}${status ? ` (HTTP ${status})` : ''}: try again later`
         : `${platform} rejected the authorization code${oauthError ? ` (${oauthError})` : ''}${status ? ` (HTTP ${status})` : ''}`,
       platform,
       transient,

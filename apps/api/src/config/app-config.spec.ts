@@ -39,6 +39,7 @@ describe('loadAppConfig', () => {
       connectionAttemptsPerHour: 10,
       oauthSuccessRedirectUrls: [],
       auditCheckpointGraceMs: 300_000,
+      platformHttp: { timeoutMs: 10_000, maxBodyBytes: 1_048_576 },
     });
     expect(config.jobs.auditCheckpointEveryMs).toBe(60_000);
     expect(config.jwtMaxLifetimeSeconds).toBe(86_400);
@@ -75,12 +76,15 @@ describe('loadAppConfig', () => {
       JWT_MAX_LIFETIME_SECONDS: '3600',
       JWT_AUDIENCE: 'connection-ledger',
       JWT_ISSUER: 'https://idp.example.com/',
+      PLATFORM_HTTP_TIMEOUT_MS: '2500',
+      PLATFORM_HTTP_MAX_BODY_BYTES: '65536',
     });
     expect(config.jwtMaxLifetimeSeconds).toBe(3600);
     expect(config.jwtAudience).toBe('connection-ledger');
     expect(config.jwtIssuer).toBe('https://idp.example.com/');
     expect(config.jobs.auditCheckpointEveryMs).toBe(1000);
     expect(config.auditCheckpointGraceMs).toBe(0);
+    expect(config.platformHttp).toEqual({ timeoutMs: 2500, maxBodyBytes: 65536 });
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe('/var/lib/ledger');
     expect(config.jwtSecretIsDefault).toBe(false);
@@ -118,6 +122,10 @@ describe('loadAppConfig', () => {
     ['AUDIT_CHECKPOINT_GRACE_MS', '-1'],
     ['JWT_MAX_LIFETIME_SECONDS', '0'],
     ['JWT_MAX_LIFETIME_SECONDS', '99999999'],
+    ['PLATFORM_HTTP_TIMEOUT_MS', '0'],
+    ['PLATFORM_HTTP_TIMEOUT_MS', '600000'],
+    ['PLATFORM_HTTP_MAX_BODY_BYTES', '10'],
+    ['PLATFORM_HTTP_MAX_BODY_BYTES', '1073741824'],
   ])('refuses %s=%s, naming the variable', (name, raw) => {
     expect(() => loadAppConfig({ [name]: raw })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: raw })).toThrow(name);

@@ -60,6 +60,8 @@ export interface AppConfig {
   auditCheckpointGraceMs: number;
   /** Ed25519 PKCS8 (base64) that signs audit chain checkpoints; a local key is made when unset. */
   auditSigningKey?: string;
+  /** Every outbound platform call: its deadline and the most of an answer it reads. */
+  platformHttp: { timeoutMs: number; maxBodyBytes: number };
   /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
   platformExtras: Record<string, string | undefined>;
   /** Run the projections in this process (a local run); false when a worker runs them. */
@@ -241,6 +243,25 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       problems,
     ),
     auditSigningKey: value('AUDIT_SIGNING_KEY'),
+    // Bounded both ways: no call may wait or read without limit, whatever is configured.
+    platformHttp: {
+      timeoutMs: parseInteger(
+        value('PLATFORM_HTTP_TIMEOUT_MS'),
+        10_000,
+        'PLATFORM_HTTP_TIMEOUT_MS',
+        100,
+        120_000,
+        problems,
+      ),
+      maxBodyBytes: parseInteger(
+        value('PLATFORM_HTTP_MAX_BODY_BYTES'),
+        1024 * 1024,
+        'PLATFORM_HTTP_MAX_BODY_BYTES',
+        1024,
+        64 * 1024 * 1024,
+        problems,
+      ),
+    },
     platformExtras: {
       TIKTOK_RESTRICTED_REGIONS: value('TIKTOK_RESTRICTED_REGIONS'),
       TIKTOK_BUSINESS_API_URL: value('TIKTOK_BUSINESS_API_URL'),

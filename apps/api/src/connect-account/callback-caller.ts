@@ -1,20 +1,24 @@
+import type { OAuthCaller } from '@ledger/platforms';
 import type { AppConfig } from '../config/app-config';
 import { verifyAccessToken } from '../http/auth/access-claims';
 import type { LedgerRequest } from '../http/ledger-request';
-import { ProblemException } from '../http/problem';
+import { readBindingCookie } from './browser-binding-cookie';
 
 /**
- * The callback is a browser redirect, so it needs no bearer token: the single-use state names
- * the user. A front end that relays the callback with its own bearer token gets one more
- * defence against a flow started by someone else (login CSRF): the token must be that user's.
+ * Who is at the callback: the flow's binding cookie, and the user of a bearer token when a
+ * front end relays the callback with one (null when that token is not valid). The platforms
+ * library completes the flow only for the starting browser or the starter's bearer; a bearer
+ * of anyone else is refused even with the cookie (login CSRF).
  */
-export function refuseIfAnotherUser(
+export function callbackCaller(
   request: LedgerRequest,
   config: AppConfig,
-  startedBy: string,
-): void {
+  state: unknown,
+): OAuthCaller {
+  const browserBinding =
+    typeof state === 'string' && state !== '' ? readBindingCookie(request, config, state) : null;
   const header = request.headers.authorization;
-  if (typeof header !== 'string') return;
+  if (typeof header !== 'string') return { browserBinding };
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
   let userId: string | null = null;
   try {
@@ -22,11 +26,5 @@ export function refuseIfAnotherUser(
   } catch {
     userId = null;
   }
-  if (userId === startedBy) return;
-  throw new ProblemException({
-    status: 403,
-    code: 'FORBIDDEN',
-    title: 'Forbidden',
-    detail: 'This authorization was started by another user: start connecting again yourself.',
-  });
+  return { browserBinding, bearer: { userId } };
 }

@@ -1,6 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import {
+  configurePlatformHttp,
   configuredPlatforms,
   loadPlatformsConfig,
   MongoPendingAuthorizationStore,
@@ -12,35 +13,43 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MONGO_CONNECTION } from '../storage/injection-tokens';
 import { sqliteFile } from '../storage/token-vault.factory';
 import { Sandbox } from '../sandbox/sandbox';
+import { PLATFORM_ENV } from './platform-env';
+import { RefusedFlowTokens } from './refused-flow-tokens';
 
-/**
- * OAuth flows whose state and PKCE verifier live in the service's own store (no cookie
- * session), so any API process completes a flow another began (docs/decisions/0003).
- */
-export const PLATFORM_ENV = Symbol('PlatformEnv');
+export { PLATFORM_ENV };
 
 /** Every platform setting the flows and the refreshers read: config, then the sandbox's. */
 export const platformEnvProvider: Provider = {
   provide: PLATFORM_ENV,
   inject: [APP_CONFIG, Sandbox],
-  useFactory: (config: AppConfig, sandbox: Sandbox): Record<string, string | undefined> => ({
-    ...process.env,
-    PUBLIC_BASE_URL: config.publicBaseUrl,
-    ...platformEnv(config),
-    ...config.platformExtras,
-    ...sandbox.env(),
-  }),
+  useFactory: (config: AppConfig, sandbox: Sandbox): Record<string, string | undefined> => {
+    // Every platform client reads these limits; set before any of them is built (they inject this).
+    configurePlatformHttp(config.platformHttp);
+    return {
+      ...process.env,
+      PUBLIC_BASE_URL: config.publicBaseUrl,
+      ...platformEnv(config),
+      ...config.platformExtras,
+      ...sandbox.env(),
+    };
+  },
 };
 
+/**
+ * OAuth flows whose state and PKCE verifier live in the service's own store (no cookie
+ * session), so any API process completes a flow another began (docs/decisions/0003).
+ */
 export const oauthProviders: Provider[] = [
+  RefusedFlowTokens,
   {
     provide: OAuthFlows,
-    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox, PLATFORM_ENV],
+    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox, PLATFORM_ENV, RefusedFlowTokens],
     useFactory: async (
       config: AppConfig,
       mongo: Connection | null,
       sandbox: Sandbox,
       env: Record<string, string | undefined>,
+      refused: RefusedFlowTokens,
     ) => {
       let store: PendingAuthorizationStore;
       if (mongo) {
@@ -57,7 +66,12 @@ export const oauthProviders: Provider[] = [
           `no client credentials for ${sandbox.platforms.join(', ')}: these connect to the local sandbox at ${config.publicBaseUrl}/sandbox (fake accounts, never in production)`,
         );
       }
-      return new OAuthFlows({ store, platforms });
+      return new OAuthFlows({
+        store,
+        platforms,
+        revokers: refused.revokers,
+        onUnusedTokens: (result) => refused.report(result),
+      });
     },
   },
 ];

@@ -50,3 +50,12 @@ export class SelectionToChooseBody {
   @ApiProperty({ type: () => SelectionBody })
   selection!: SelectionBody;
 }
+
+/** The start answers set the cookie that binds the flow to this browser (decision 0007). */
+export const BINDING_COOKIE_HEADER = {
+  'Set-Cookie': {
+    description:
+      "The flow's binding cookie (`__Host-ledger-oauth-…` over https; HttpOnly, SameSite=Lax, 10 minutes): the callback completes only in the browser holding it, or with the starter's bearer",
+    schema: { type: 'string' as const },
+  },
+};

@@ -1,4 +1,5 @@
-import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -12,7 +13,7 @@ import { OAuthFlows } from '@ledger/platforms';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { ApiProblems } from '../http/openapi-responses';
-import { AuthorizationUrlBody } from './oauth.response';
+import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from './oauth.response';
 import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
 import { checkReturnTo } from './return-to';
@@ -20,6 +21,7 @@ import { checkAccountRegion } from './account-region';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { Sandbox } from '../sandbox/sandbox';
+import { setBindingCookie } from './browser-binding-cookie';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -38,9 +40,9 @@ export class StartOAuthController {
   @ApiParam({ name: 'platform', enum: PLATFORMS })
   @ApiOperation({
     summary:
-      'Start OAuth: {} to connect, {reconnectConnectionId} to reconnect; answers the URL to send the user to',
+      'Start OAuth: {} to connect, {reconnectConnectionId} to reconnect; answers the URL to send the user to, and sets the cookie that binds the flow to this browser',
   })
-  @ApiCreatedResponse({ type: AuthorizationUrlBody })
+  @ApiCreatedResponse({ type: AuthorizationUrlBody, headers: BINDING_COOKIE_HEADER })
   @ApiProblems({
     400: '`VALIDATION_FAILED`: unknown platform, `returnTo` not allowed, `region` missing',
     404: '`NOT_FOUND`: no such connection to reconnect on this platform; `PLATFORM_NOT_CONFIGURED`',
@@ -52,6 +54,7 @@ export class StartOAuthController {
     @Param('platform', PlatformPipe) platform: Platform,
     @Body() body: StartOAuthDto,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<{ authorizationUrl: string; sandbox?: true }> {
     if (body.reconnectConnectionId) {
       const { state } = await this.workspaces.load(workspaceId);
@@ -67,7 +70,7 @@ export class StartOAuthController {
     const returnTo = checkReturnTo(this.config, body.returnTo);
     checkAccountRegion(this.config, platform, body.region);
     await this.attempts.check({ userId: actor.userId }, workspaceId);
-    const { authorizationUrl } = await this.flows.start({
+    const { authorizationUrl, state, browserBinding } = await this.flows.start({
       platform,
       userId: actor.userId,
       workspaceId,
@@ -83,6 +86,8 @@ export class StartOAuthController {
         userAgent: actor.userAgent ?? null,
       },
     });
+    // Only this browser (or the starter's bearer) may complete the flow: docs/decisions/0007.
+    setBindingCookie(response, this.config, state, browserBinding);
     // A platform without credentials, outside production: the user consents at the sandbox.
     return { authorizationUrl, ...(this.sandbox.has(platform) ? { sandbox: true as const } : {}) };
   }

@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
@@ -7,9 +8,11 @@ import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException, validationFailed } from '../http/problem';
-import { AuthorizationUrlBody } from '../connect-account/oauth.response';
+import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from '../connect-account/oauth.response';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { CopyConnectionDto } from './copy-connection.dto';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { setBindingCookie } from '../connect-account/browser-binding-cookie';
 
 const MANAGERS = ['owner', 'admin'];
 
@@ -25,14 +28,16 @@ export class CopyConnectionController {
     private readonly flows: OAuthFlows,
     private readonly workspaces: WorkspaceCommands,
     private readonly attempts: ConnectionAttemptLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
   @Roles('owner', 'admin')
   @ApiOperation({
-    summary: 'Copy to another workspace you manage: answers the URL to send the user to',
+    summary:
+      'Copy to another workspace you manage: answers the URL to send the user to, and sets the cookie that binds the flow to this browser',
   })
-  @ApiCreatedResponse({ type: AuthorizationUrlBody })
+  @ApiCreatedResponse({ type: AuthorizationUrlBody, headers: BINDING_COOKIE_HEADER })
   @ApiProblems({
     400: '`VALIDATION_FAILED`: the target is this same workspace',
     403: '`FORBIDDEN`: you are not owner or admin of the target workspace',
@@ -44,6 +49,7 @@ export class CopyConnectionController {
     @Param('id') connectionId: string,
     @Body() body: CopyConnectionDto,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<{ authorizationUrl: string }> {
     const target = body.targetWorkspaceId;
     if (target === workspaceId) {
@@ -67,7 +73,7 @@ export class CopyConnectionController {
       });
     }
     await this.attempts.check({ userId: actor.userId }, target);
-    const { authorizationUrl } = await this.flows.start({
+    const started = await this.flows.start({
       platform: source.platform,
       userId: actor.userId,
       workspaceId: target,
@@ -78,6 +84,8 @@ export class CopyConnectionController {
         userAgent: actor.userAgent ?? null,
       },
     });
-    return { authorizationUrl };
+    // Only this browser (or the starter's bearer) may complete the copy: docs/decisions/0007.
+    setBindingCookie(response, this.config, started.state, started.browserBinding);
+    return { authorizationUrl: started.authorizationUrl };
   }
 }

@@ -39,6 +39,11 @@ const PLATFORM_PROBLEMS: Record<
     title: 'Authorization code refused',
     todo: 'Start connecting again: authorization codes are short-lived and single use.',
   },
+  OAUTH_FLOW_NOT_BOUND: {
+    status: 403,
+    title: 'Forbidden',
+    todo: 'Start connecting again yourself, and finish in the browser you started in.',
+  },
   TOKEN_INVALID: { status: 409, title: 'Platform token refused', todo: 'Reconnect the account.' },
   INSUFFICIENT_PERMISSIONS: {
     status: 403,
@@ -56,6 +61,8 @@ const PLATFORM_PROBLEMS: Record<
 
 const CONTRACT_CODES: Partial<Record<PlatformErrorCode, string>> = {
   TOKEN_INVALID: 'CONNECTION_EXPIRED',
+  // The contract's refusal of a caller; `platformCode` says which check refused it.
+  OAUTH_FLOW_NOT_BOUND: 'FORBIDDEN',
 };
 
 export function fromPlatformError(error: PlatformError): MappedProblem {

@@ -14,6 +14,8 @@ import {
 } from '@ledger/testing/platform-servers/meta-oauth-server';
 import { OAuthTokenError, PlatformApiError } from '../errors';
 import { OAuthFlows, type StartOAuthInput } from '../oauth/oauth-flows';
+/** The starter relays the callback with their bearer (the API verified it). */
+const STARTER = { bearer: { userId: 'user-1' } };
 import { newOAuthState } from '../oauth/pending-authorization';
 import { SqlitePendingAuthorizationStore } from '../oauth/sqlite-pending-authorization-store';
 import { isConfigured, loadPlatformsConfig, type EnvLike } from '../platform-config';
@@ -82,7 +84,7 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
 async function connect(accessToken: string, f: OAuthFlows = flows) {
   const { authorizationUrl } = await f.start(startInput);
   const consent = await consentInBrowser(authorizationUrl, { accessToken });
-  return f.complete({ platform: 'facebook', query: consent.query });
+  return f.complete({ caller: STARTER, platform: 'facebook', query: consent.query });
 }
 
 beforeAll(async () => {
@@ -413,7 +415,9 @@ describe('Facebook OAuth', () => {
       const { authorizationUrl } = await flows.start(startInput);
       const consent = await consentInBrowser(authorizationUrl, { accessToken: secret('EAAShort') });
       oauth.failNextTokenRequest(c.status, c.body);
-      const error = await errorOf(flows.complete({ platform: 'facebook', query: consent.query }));
+      const error = await errorOf(
+        flows.complete({ caller: STARTER, platform: 'facebook', query: consent.query }),
+      );
       expect(error).toBeInstanceOf(OAuthTokenError);
       expect(error).toMatchObject({ code: c.code, transient: c.transient, status: c.status });
     }
@@ -423,7 +427,9 @@ describe('Facebook OAuth', () => {
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { deny: true });
     expect(consent.query).toMatchObject({ error: 'access_denied', error_reason: 'user_denied' });
-    const error = await errorOf(flows.complete({ platform: 'facebook', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'facebook', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'OAUTH_ACCESS_DENIED', oauthError: 'access_denied' });
   });
 });

@@ -1,6 +1,6 @@
 import type { PlatformSettings } from '../platform-config';
+import { boundedFetch } from '../http';
 import {
-  DEFAULT_REVOKE_TIMEOUT_MS,
   resultOf,
   unreachable,
   type RevocableTokens,
@@ -21,11 +21,14 @@ export function facebookTokenRevoker(
     platform: 'facebook',
     async revoke(tokens: RevocableTokens): Promise<RevocationResult> {
       try {
-        const response = await fetch(url, {
-          method: 'DELETE',
-          headers: { Authorization: `Bearer ${tokens.accessToken}` },
-          signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REVOKE_TIMEOUT_MS),
-        });
+        const response = await boundedFetch(
+          url,
+          {
+            method: 'DELETE',
+            headers: { Authorization: `Bearer ${tokens.accessToken}` },
+          },
+          options.timeoutMs,
+        );
         await response.arrayBuffer().catch(() => undefined);
         return resultOf('facebook', response, 'Facebook DELETE /me/permissions');
       } catch (cause) {

@@ -15,6 +15,8 @@ import {
 } from '@ledger/testing/platform-servers/meta-oauth-server';
 import { OAuthTokenError } from '../errors';
 import { OAuthFlows, type StartOAuthInput } from '../oauth/oauth-flows';
+/** The starter relays the callback with their bearer (the API verified it). */
+const STARTER = { bearer: { userId: 'user-1' } };
 import { newOAuthState } from '../oauth/pending-authorization';
 import { SqlitePendingAuthorizationStore } from '../oauth/sqlite-pending-authorization-store';
 import { isConfigured, loadPlatformsConfig, type EnvLike } from '../platform-config';
@@ -84,7 +86,7 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
 async function connect(accessToken: string, f: OAuthFlows = flows) {
   const { authorizationUrl } = await f.start(startInput);
   const consent = await consentInBrowser(authorizationUrl, { accessToken });
-  return f.complete({ platform: 'instagram', query: consent.query });
+  return f.complete({ caller: STARTER, platform: 'instagram', query: consent.query });
 }
 
 beforeAll(async () => {
@@ -286,7 +288,9 @@ describe('Instagram OAuth (Business Login for Instagram)', () => {
       code: 400,
       error_message: 'Invalid authorization code',
     });
-    const error = await errorOf(flows.complete({ platform: 'instagram', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'instagram', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(OAuthTokenError);
     expect(error).toMatchObject({ code: 'OAUTH_TOKEN_REJECTED', status: 400, transient: false });
   });
@@ -358,7 +362,9 @@ describe('Instagram OAuth (Business Login for Instagram)', () => {
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { deny: true });
     expect(consent.query).toMatchObject({ error: 'access_denied', error_reason: 'user_denied' });
-    const error = await errorOf(flows.complete({ platform: 'instagram', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'instagram', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'OAUTH_ACCESS_DENIED' });
   });
 });

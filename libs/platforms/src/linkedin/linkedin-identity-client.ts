@@ -59,14 +59,14 @@ export class LinkedInIdentityClient implements PlatformIdentityClient {
   private readonly apiUrl: string;
   private readonly version: string;
   private readonly pageSize: number;
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
 
   constructor(options: LinkedInIdentityClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.version = options.linkedinVersion ?? DEFAULT_LINKEDIN_VERSION;
     if (!/^\d{6}$/.test(this.version)) throw new Error('LinkedIn-Version must be YYYYMM');
     this.pageSize = options.pageSize ?? 100;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs; // undefined: the configured deadline
   }
 
   async fetchIdentities(accessToken: string, _tokens?: OAuthTokens): Promise<PlatformAccount[]> {

@@ -14,6 +14,8 @@ import {
 import { OAuthTokenError, PlatformApiError } from '../errors';
 import { isConfigured, loadPlatformsConfig } from '../platform-config';
 import { OAuthFlows, type StartOAuthInput } from '../oauth/oauth-flows';
+/** The starter relays the callback with their bearer (the API verified it). */
+const STARTER = { bearer: { userId: 'user-1' } };
 import { newOAuthState } from '../oauth/pending-authorization';
 import { SqlitePendingAuthorizationStore } from '../oauth/sqlite-pending-authorization-store';
 import { LinkedInIdentityClient } from './linkedin-identity-client';
@@ -90,7 +92,7 @@ async function connect(member: LinkedInMember, f: OAuthFlows = flows()) {
   api.registerToken(accessToken, member);
   const { authorizationUrl } = await f.start(startInput);
   const consent = await consentInBrowser(authorizationUrl, { accessToken });
-  const result = await f.complete({ platform: 'linkedin', query: consent.query });
+  const result = await f.complete({ caller: STARTER, platform: 'linkedin', query: consent.query });
   issued.push(result.tokens.refreshToken ?? '');
   return result;
 }
@@ -258,7 +260,9 @@ describe('LinkedIn OAuth', () => {
     const { authorizationUrl } = await f.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { deny: true });
     expect(consent.query).toMatchObject({ error: 'user_cancelled_authorize' });
-    const error = await failure(f.complete({ platform: 'linkedin', query: consent.query }));
+    const error = await failure(
+      f.complete({ caller: STARTER, platform: 'linkedin', query: consent.query }),
+    );
     expect(error).toMatchObject({
       code: 'OAUTH_ACCESS_DENIED',
       oauthError: 'user_cancelled_authorize',
@@ -271,7 +275,9 @@ describe('LinkedIn OAuth', () => {
     const started = await wrong.start(startInput);
     const consent = await consentInBrowser(started.authorizationUrl, { accessToken: token() });
     expect(
-      await failure(wrong.complete({ platform: 'linkedin', query: consent.query })),
+      await failure(
+        wrong.complete({ caller: STARTER, platform: 'linkedin', query: consent.query }),
+      ),
     ).toMatchObject({
       code: 'OAUTH_TOKEN_REJECTED',
       oauthError: 'invalid_client',
@@ -282,7 +288,9 @@ describe('LinkedIn OAuth', () => {
     const again = await f.start(startInput);
     const consent2 = await consentInBrowser(again.authorizationUrl, { accessToken: token() });
     oauth.failNextTokenRequest(503, { error: 'temporarily_unavailable' });
-    const outage = await failure(f.complete({ platform: 'linkedin', query: consent2.query }));
+    const outage = await failure(
+      f.complete({ caller: STARTER, platform: 'linkedin', query: consent2.query }),
+    );
     expect(outage).toBeInstanceOf(OAuthTokenError);
     expect(outage).toMatchObject({ code: 'PLATFORM_UNAVAILABLE', transient: true, status: 503 });
   });
@@ -291,7 +299,9 @@ describe('LinkedIn OAuth', () => {
     const f = flows();
     const { authorizationUrl } = await f.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: token() }); // never registered
-    const error = await failure(f.complete({ platform: 'linkedin', query: consent.query }));
+    const error = await failure(
+      f.complete({ caller: STARTER, platform: 'linkedin', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(PlatformApiError);
     expect(error).toMatchObject({ code: 'TOKEN_INVALID', status: 401, transient: false });
   });

@@ -1,5 +1,5 @@
 import { PlatformApiError } from '../errors';
-import { readJsonBody, retryAfterSeconds } from '../http';
+import { readJsonBody, retryAfterSeconds, boundedFetch } from '../http';
 import {
   plainReason,
   PostRejectedError,
@@ -51,29 +51,32 @@ export class LinkedInPostPublisher implements PostPublisher {
     }
     let response: Response;
     try {
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${tokens.accessToken}`,
-          'Content-Type': 'application/json',
-          'LinkedIn-Version': this.version,
-          'X-Restli-Protocol-Version': '2.0.0',
-        },
-        body: JSON.stringify({
-          author: connection.accountId,
-          commentary: littleText(content),
-          visibility: 'PUBLIC',
-          distribution: {
-            feedDistribution: 'MAIN_FEED',
-            targetEntities: [],
-            thirdPartyDistributionChannels: [],
+      response = await boundedFetch(
+        this.url,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${tokens.accessToken}`,
+            'Content-Type': 'application/json',
+            'LinkedIn-Version': this.version,
+            'X-Restli-Protocol-Version': '2.0.0',
           },
-          lifecycleState: 'PUBLISHED',
-          isReshareDisabledByAuthor: false,
-        }),
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+          body: JSON.stringify({
+            author: connection.accountId,
+            commentary: littleText(content),
+            visibility: 'PUBLIC',
+            distribution: {
+              feedDistribution: 'MAIN_FEED',
+              targetEntities: [],
+              thirdPartyDistributionChannels: [],
+            },
+            lifecycleState: 'PUBLISHED',
+            isReshareDisabledByAuthor: false,
+          }),
+          redirect: 'error',
+        },
+        this.timeoutMs,
+      );
     } catch (cause) {
       throw requestFailed('linkedin', 'publishing', cause);
     }

@@ -1,5 +1,5 @@
 import type { Platform } from '@ledger/domain';
-import { readJsonBody, safeCause } from '../http';
+import { readJsonBody, safeCause, boundedFetch, unansweredReason } from '../http';
 import { GRAPH_PLATFORM_LABELS, GraphApiError, classifyGraphError } from './graph-errors';
 
 export interface GraphClientOptions {
@@ -39,13 +39,13 @@ const MAX_EDGE_PAGES = 100;
 export class GraphClient {
   readonly platform: Platform;
   private readonly base: string;
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
   private readonly now: () => Date;
 
   constructor(options: GraphClientOptions) {
     this.platform = options.platform;
     this.base = `${options.apiUrl.replace(/\/+$/, '')}/`;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs; // undefined: the configured deadline
     this.now = options.now ?? (() => new Date());
   }
 
@@ -58,13 +58,20 @@ export class GraphClient {
     if (request.accessToken !== null) headers.Authorization = `Bearer ${request.accessToken}`;
     let response: Response;
     try {
-      response = await fetch(url, {
-        headers,
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      response = await boundedFetch(
+        url,
+        {
+          headers,
+          redirect: 'error',
+        },
+        this.timeoutMs,
+      );
     } catch (cause) {
-      throw this.unavailable(`could not be reached while ${request.what}`, null, safeCause(cause));
+      throw this.unavailable(
+        `${unansweredReason(cause)} while ${request.what}`,
+        null,
+        safeCause(cause),
+      );
     }
     const body = await readJsonBody(response);
     const hasError = typeof body === 'object' && body !== null && 'error' in body;

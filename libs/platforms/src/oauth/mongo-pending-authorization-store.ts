@@ -16,6 +16,7 @@ interface PendingDocument {
   createdAt: Date;
   expiresAt: Date;
   actor: PendingAuthorization['actor'];
+  browserBindingHash: string | null;
 }
 
 const schema = new Schema<PendingDocument>(
@@ -30,6 +31,7 @@ const schema = new Schema<PendingDocument>(
     // A plain index, not TTL: FerretDB has no TTL indexes, and `save` sweeps anyway.
     expiresAt: { type: Date, required: true, index: true },
     actor: { type: Schema.Types.Mixed, required: true },
+    browserBindingHash: { type: String, default: null },
   },
   { versionKey: false, minimize: false, autoIndex: false },
 );
@@ -66,6 +68,7 @@ export class MongoPendingAuthorizationStore implements PendingAuthorizationStore
         createdAt: pending.createdAt,
         expiresAt: pending.expiresAt,
         actor: pending.actor,
+        browserBindingHash: pending.browserBindingHash,
       });
     } catch (error) {
       if ((error as { code?: number }).code === 11000) throw new PendingAuthorizationExistsError();
@@ -91,6 +94,7 @@ export class MongoPendingAuthorizationStore implements PendingAuthorizationStore
       createdAt: doc.createdAt,
       expiresAt: doc.expiresAt,
       actor: doc.actor,
+      browserBindingHash: doc.browserBindingHash ?? null,
     };
   }
 

@@ -13,6 +13,7 @@ import {
 import {
   OAuthAuthorizationError,
   OAuthCallbackError,
+  OAuthFlowNotBoundError,
   OAuthStateError,
   OAuthTokenError,
   PlatformApiError,
@@ -22,6 +23,8 @@ import { loadPlatformsConfig, type EnvLike } from '../platform-config';
 import { definePlatform, type OAuthPlatform } from '../platform-definition';
 import { configuredPlatforms } from '../platform-integrations';
 import { OAuthFlows, type StartOAuthInput } from './oauth-flows';
+/** The starter relays the callback with their bearer (the API verified it). */
+const STARTER = { bearer: { userId: 'user-1' } };
 import {
   newOAuthState,
   PENDING_AUTHORIZATION_TTL_MS,
@@ -187,7 +190,7 @@ describe('OAuthFlows.complete', () => {
     const consent = await consentInBrowser(authorizationUrl, { accessToken });
     expect(consent.callbackUrl).toBe(X_REDIRECT);
 
-    const result = await flows.complete({ platform: 'x', query: consent.query });
+    const result = await flows.complete({ caller: STARTER, platform: 'x', query: consent.query });
 
     expect(result.tokens).toEqual({
       accessToken,
@@ -238,7 +241,11 @@ describe('OAuthFlows.complete', () => {
         configuredPlatforms(loadPlatformsConfig(env)),
         otherConnection,
       );
-      const result = await otherProcess.complete({ platform: 'x', query: consent.query });
+      const result = await otherProcess.complete({
+        caller: STARTER,
+        platform: 'x',
+        query: consent.query,
+      });
       expect(result.identities[0]).toMatchObject({ accountId: '1000', accountType: 'business' });
     } finally {
       otherConnection.close();
@@ -248,14 +255,18 @@ describe('OAuthFlows.complete', () => {
   it('hands back whose flow it was, so the API can refuse a callback for another user or workspace', async () => {
     const accessToken = token();
     xApi.registerToken(accessToken, ada);
-    const { authorizationUrl } = await flows.start({
+    const { authorizationUrl, browserBinding } = await flows.start({
       ...startInput,
       userId: 'user-2',
       workspaceId: 'ws-2',
       intent: { kind: 'copy', sourceWorkspaceId: 'ws-1', sourceConnectionId: 'conn-1' },
     });
     const consent = await consentInBrowser(authorizationUrl, { accessToken });
-    const { pending } = await flows.complete({ platform: 'x', query: consent.query });
+    const { pending } = await flows.complete({
+      caller: { browserBinding },
+      platform: 'x',
+      query: consent.query,
+    });
     expect(pending).toMatchObject({
       userId: 'user-2',
       workspaceId: 'ws-2',
@@ -268,10 +279,12 @@ describe('OAuthFlows.complete', () => {
     xApi.registerToken(accessToken, ada);
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken });
-    await flows.complete({ platform: 'x', query: consent.query });
+    await flows.complete({ caller: STARTER, platform: 'x', query: consent.query });
     const exchanges = (await oauthServer.tokenRequests()).length;
 
-    const error = await errorOf(flows.complete({ platform: 'x', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(OAuthStateError);
     expect(error).toMatchObject({ code: 'OAUTH_STATE_INVALID', problem: 'unknown' });
     expect(await oauthServer.tokenRequests()).toHaveLength(exchanges);
@@ -284,10 +297,16 @@ describe('OAuthFlows.complete', () => {
     const consent = await consentInBrowser(authorizationUrl, { accessToken });
 
     const error = await errorOf(
-      flows.complete({ platform: 'x', query: { ...consent.query, state: newOAuthState() } }),
+      flows.complete({
+        caller: STARTER,
+        platform: 'x',
+        query: { ...consent.query, state: newOAuthState() },
+      }),
     );
     expect(error).toMatchObject({ code: 'OAUTH_STATE_INVALID', problem: 'unknown' });
-    await expect(flows.complete({ platform: 'x', query: consent.query })).resolves.toMatchObject({
+    await expect(
+      flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+    ).resolves.toMatchObject({
       identities: [{ accountId: '1000' }],
     });
   });
@@ -298,7 +317,9 @@ describe('OAuthFlows.complete', () => {
     const exchanges = (await oauthServer.tokenRequests()).length;
     now = new Date(now.getTime() + PENDING_AUTHORIZATION_TTL_MS);
 
-    const error = await errorOf(flows.complete({ platform: 'x', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'OAUTH_STATE_INVALID', problem: 'unknown' });
     expect(await oauthServer.tokenRequests()).toHaveLength(exchanges);
   });
@@ -332,6 +353,7 @@ describe('OAuthFlows.complete', () => {
 
     const error = await errorOf(
       flows.complete({
+        caller: STARTER,
         platform: 'x',
         query: { code: xConsent.query.code, state: linkedinFlow.state },
       }),
@@ -340,7 +362,7 @@ describe('OAuthFlows.complete', () => {
 
     const linkedinConsent = await consentInBrowser(linkedinFlow.authorizationUrl);
     const again = await errorOf(
-      flows.complete({ platform: 'linkedin', query: linkedinConsent.query }),
+      flows.complete({ caller: STARTER, platform: 'linkedin', query: linkedinConsent.query }),
     );
     expect(again).toMatchObject({ problem: 'unknown' });
   });
@@ -351,7 +373,9 @@ describe('OAuthFlows.complete', () => {
       const consent = await consentInBrowser(authorizationUrl, { accessToken: token() });
       store.tamper = (p) => ({ ...p, codeVerifier });
 
-      const error = await errorOf(flows.complete({ platform: 'x', query: consent.query }));
+      const error = await errorOf(
+        flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+      );
       expect(error).toBeInstanceOf(OAuthTokenError);
       expect(error).toMatchObject({ code: 'OAUTH_TOKEN_REJECTED', transient: false, status: 400 });
       if (codeVerifier) expect(inspect(error)).not.toContain(codeVerifier);
@@ -364,7 +388,9 @@ describe('OAuthFlows.complete', () => {
     expect(consent.query).toMatchObject({ error: 'access_denied' });
     expect(consent.query).not.toHaveProperty('code');
 
-    const error = await errorOf(flows.complete({ platform: 'x', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(OAuthAuthorizationError);
     expect(error).toMatchObject({
       code: 'OAUTH_ACCESS_DENIED',
@@ -372,7 +398,9 @@ describe('OAuthFlows.complete', () => {
       binding: { userId: 'user-1', workspaceId: 'ws-1', intent: { kind: 'connect' } },
     });
     expect((error as OAuthAuthorizationError).binding).not.toHaveProperty('codeVerifier');
-    const again = await errorOf(flows.complete({ platform: 'x', query: consent.query }));
+    const again = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+    );
     expect(again).toMatchObject({ code: 'OAUTH_STATE_INVALID' });
   });
 
@@ -400,7 +428,7 @@ describe('OAuthFlows.complete', () => {
     for (const c of cases) {
       const { state } = await flows.start(startInput);
       const error = await errorOf(
-        flows.complete({ platform: 'x', query: { error: c.error, state } }),
+        flows.complete({ caller: STARTER, platform: 'x', query: { error: c.error, state } }),
       );
       expect(error).toMatchObject({
         code: c.code,
@@ -413,7 +441,11 @@ describe('OAuthFlows.complete', () => {
 
   it('does not trust an error response carrying a forged state', async () => {
     const error = await errorOf(
-      flows.complete({ platform: 'x', query: { error: 'access_denied', state: newOAuthState() } }),
+      flows.complete({
+        caller: STARTER,
+        platform: 'x',
+        query: { error: 'access_denied', state: newOAuthState() },
+      }),
     );
     expect(error).toMatchObject({ code: 'OAUTH_STATE_INVALID', problem: 'unknown' });
   });
@@ -422,10 +454,14 @@ describe('OAuthFlows.complete', () => {
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: token() });
     expect(
-      await errorOf(flows.complete({ platform: 'x', query: { state: consent.query.state } })),
+      await errorOf(
+        flows.complete({ caller: STARTER, platform: 'x', query: { state: consent.query.state } }),
+      ),
     ).toBeInstanceOf(OAuthCallbackError);
     expect(
-      await errorOf(flows.complete({ platform: 'x', query: { code: consent.query.code } })),
+      await errorOf(
+        flows.complete({ caller: STARTER, platform: 'x', query: { code: consent.query.code } }),
+      ),
     ).toMatchObject({
       code: 'OAUTH_STATE_INVALID',
       problem: 'missing',
@@ -453,7 +489,9 @@ describe('OAuthFlows.complete', () => {
       const consent = await consentInBrowser(authorizationUrl, { accessToken: token() });
       await oauthServer.failNextTokenRequest(c.status, c.body);
 
-      const error = await errorOf(flows.complete({ platform: 'x', query: consent.query }));
+      const error = await errorOf(
+        flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+      );
       expect(error).toBeInstanceOf(OAuthTokenError);
       expect(error).toMatchObject({
         code: c.transient ? 'PLATFORM_UNAVAILABLE' : 'OAUTH_TOKEN_REJECTED',
@@ -470,16 +508,89 @@ describe('OAuthFlows.complete', () => {
     );
     const { authorizationUrl } = await unreachable.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: token() });
-    const error = await errorOf(unreachable.complete({ platform: 'x', query: consent.query }));
+    const error = await errorOf(
+      unreachable.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'PLATFORM_UNAVAILABLE', transient: true, status: null });
   });
 
   it('fails with the identity error when X does not accept the fresh token', async () => {
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: token() }); // never registered at the API
-    const error = await errorOf(flows.complete({ platform: 'x', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'x', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(PlatformApiError);
     expect(error).toMatchObject({ code: 'TOKEN_INVALID', status: 401 });
+  });
+});
+
+describe('OAuthFlows.complete binds the flow to the browser or user that started it', () => {
+  async function consented() {
+    const accessToken = token();
+    xApi.registerToken(accessToken, ada);
+    const started = await flows.start(startInput);
+    const consent = await consentInBrowser(started.authorizationUrl, { accessToken });
+    return { ...started, query: consent.query };
+  }
+
+  it('refuses a callback with neither the cookie nor a bearer, before exchanging the code, and burns the state', async () => {
+    const flow = await consented();
+    const exchangesBefore = (await oauthServer.tokenRequests()).length;
+    const error = await errorOf(flows.complete({ caller: {}, platform: 'x', query: flow.query }));
+    expect(error).toBeInstanceOf(OAuthFlowNotBoundError);
+    expect(error).toMatchObject({ code: 'OAUTH_FLOW_NOT_BOUND', reason: 'another_browser' });
+    expect((await oauthServer.tokenRequests()).length).toBe(exchangesBefore);
+    const again = await errorOf(
+      flows.complete({
+        caller: { browserBinding: flow.browserBinding },
+        platform: 'x',
+        query: flow.query,
+      }),
+    );
+    expect(again).toMatchObject({ code: 'OAUTH_STATE_INVALID' });
+  });
+
+  it("refuses another flow's cookie, and another user's bearer even with the right cookie", async () => {
+    const other = await flows.start(startInput);
+    const flow = await consented();
+    const foreign = await errorOf(
+      flows.complete({
+        caller: { browserBinding: other.browserBinding },
+        platform: 'x',
+        query: flow.query,
+      }),
+    );
+    expect(foreign).toMatchObject({ code: 'OAUTH_FLOW_NOT_BOUND', reason: 'another_browser' });
+
+    const second = await consented();
+    const intruder = await errorOf(
+      flows.complete({
+        caller: { browserBinding: second.browserBinding, bearer: { userId: 'user-9' } },
+        platform: 'x',
+        query: second.query,
+      }),
+    );
+    expect(intruder).toMatchObject({ code: 'OAUTH_FLOW_NOT_BOUND', reason: 'another_user' });
+  });
+
+  it('completes for the browser holding the cookie, and for the starter relaying with a bearer', async () => {
+    const byCookie = await consented();
+    await expect(
+      flows.complete({
+        caller: { browserBinding: byCookie.browserBinding },
+        platform: 'x',
+        query: byCookie.query,
+      }),
+    ).resolves.toMatchObject({ pending: { userId: 'user-1' } });
+    const byBearer = await consented();
+    await expect(
+      flows.complete({
+        caller: { bearer: { userId: 'user-1' } },
+        platform: 'x',
+        query: byBearer.query,
+      }),
+    ).resolves.toMatchObject({ pending: { userId: 'user-1' } });
   });
 });
 

@@ -23,7 +23,10 @@ import {
 } from './pending-authorization';
 import { PlatformOAuth2Strategy, type StrategyResult } from './platform-strategy';
 import { takePendingAuthorization } from './state-verification';
+import { newBrowserBinding, type OAuthCaller } from './browser-binding';
 import { classifyTokenFailure } from './token-errors';
+import type { RevocationResult, TokenRevoker } from '../revoke/token-revoker';
+import { revokeUnusedTokens } from '../revoke/unused-tokens';
 
 export interface StartOAuthInput {
   platform: Platform;
@@ -37,6 +40,11 @@ export interface StartedOAuth {
   /** Where to send the user's browser. */
   authorizationUrl: string;
   state: string;
+  /**
+   * The nonce for the starting browser's binding cookie (secret; only its hash is stored): the
+   * callback completes for the browser that presents it, or for the starter's bearer.
+   */
+  browserBinding: string;
 }
 
 /** The callback's query string as received; anything not a single string is treated as absent. */
@@ -60,6 +68,10 @@ export interface OAuthFlowsOptions {
   store: PendingAuthorizationStore;
   platforms: OAuthPlatform[];
   now?: () => Date;
+  /** Revoke tokens obtained by a flow that then failed (identity not readable). */
+  revokers?: Partial<Record<Platform, TokenRevoker>>;
+  /** Told what became of such tokens (never the tokens themselves). */
+  onUnusedTokens?: (result: RevocationResult) => void;
 }
 
 type Outcome =
@@ -81,7 +93,7 @@ export class OAuthFlows {
   private readonly store: PendingAuthorizationStore;
   private readonly now: () => Date;
 
-  constructor(options: OAuthFlowsOptions) {
+  constructor(private readonly options: OAuthFlowsOptions) {
     this.store = options.store;
     this.now = options.now ?? (() => new Date());
     for (const oauthPlatform of options.platforms) {
@@ -110,11 +122,13 @@ export class OAuthFlows {
 
   async start(input: StartOAuthInput): Promise<StartedOAuth> {
     const strategy = this.strategyFor(input.platform);
+    const browser = newBrowserBinding();
     const binding: FlowBinding = {
       userId: input.userId,
       workspaceId: input.workspaceId,
       intent: input.intent,
       actor: input.actor,
+      browserBindingHash: browser.hash,
     };
     // An object `state` makes passport-oauth2 hand it to our store instead of using it verbatim.
     const outcome = await run(strategy, { query: {}, body: {} }, { state: binding });
@@ -123,12 +137,17 @@ export class OAuthFlows {
       throw new Error(`Unexpected ${outcome.kind} while starting OAuth`);
     const state = new URL(outcome.url).searchParams.get('state');
     if (!state) throw new Error('passport-oauth2 produced an authorization URL without state');
-    return { authorizationUrl: outcome.url, state };
+    return { authorizationUrl: outcome.url, state, browserBinding: browser.nonce };
   }
 
+  /**
+   * Completes the flow `query.state` names, for `caller` only: the browser that started it or
+   * its starter's bearer (refused before the code is exchanged otherwise).
+   */
   async complete(input: {
     platform: Platform;
     query: OAuthCallbackQuery;
+    caller: OAuthCaller;
   }): Promise<CompletedOAuth> {
     const { platform } = input;
     const strategy = this.strategyFor(platform);
@@ -145,7 +164,7 @@ export class OAuthFlows {
     // Without a code passport-oauth2 would start a new flow instead of completing one.
     if (code === undefined) throw new OAuthCallbackError(platform, 'no authorization code');
 
-    const outcome = await run(strategy, { query: { code, state }, body: {} });
+    const outcome = await run(strategy, { query: { code, state }, body: {}, caller: input.caller });
     switch (outcome.kind) {
       case 'success':
         return this.completed(platform, outcome.user as StrategyResult, outcome.info);
@@ -184,6 +203,14 @@ export class OAuthFlows {
       const identities = await client.fetchIdentities(tokens.accessToken, tokens);
       return { pending: withoutVerifier(pending), tokens, identities };
     } catch (error) {
+      // Whose account it is went unread, so it may be connected here: no grant-wide revocation.
+      const result = await revokeUnusedTokens(
+        this.options.revokers?.[platform],
+        platform,
+        received,
+        true,
+      );
+      if (result) this.options.onUnusedTokens?.(result);
       throw this.translate(platform, error);
     }
   }
@@ -212,7 +239,11 @@ export class OAuthFlows {
  */
 function run(
   strategy: PlatformOAuth2Strategy,
-  req: { query: Record<string, string | undefined>; body: Record<string, never> },
+  req: {
+    query: Record<string, string | undefined>;
+    body: Record<string, never>;
+    caller?: OAuthCaller;
+  },
   options?: { state: FlowBinding },
 ): Promise<Outcome> {
   return new Promise((resolve) => {

@@ -8,6 +8,7 @@ import {
   type PendingAuthorizationStore,
 } from './pending-authorization';
 import { takePendingAuthorization } from './state-verification';
+import { refuseUnboundCaller, type OAuthCaller } from './browser-binding';
 
 /** What `OAuthFlows.start` hands passport as `options.state`, for the store to bind the state to. */
 export interface FlowBinding {
@@ -15,6 +16,12 @@ export interface FlowBinding {
   workspaceId: string;
   intent: OAuthIntent;
   actor: ActorMetadata;
+  browserBindingHash: string | null;
+}
+
+/** The request OAuthFlows hands passport at the callback: the query and who sent it. */
+export interface CallbackRequest {
+  caller?: OAuthCaller;
 }
 
 type StoreCallback = (err: Error | null, state?: string) => void;
@@ -56,6 +63,7 @@ export class PendingAuthorizationStateStore {
       createdAt,
       expiresAt: new Date(createdAt.getTime() + PENDING_AUTHORIZATION_TTL_MS),
       actor: binding.actor,
+      browserBindingHash: binding.browserBindingHash,
     };
     this.pendingStore.save(pending).then(
       () => callback(null, pending.state),
@@ -63,9 +71,20 @@ export class PendingAuthorizationStateStore {
     );
   }
 
-  verify(_req: unknown, providedState: unknown, callback: VerifyCallback): void {
+  /**
+   * Runs before passport exchanges the code: a caller other than the starting browser or user
+   * is refused here, with the state consumed, so the flow is dead and no token is obtained.
+   */
+  verify(req: CallbackRequest, providedState: unknown, callback: VerifyCallback): void {
     takePendingAuthorization(this.pendingStore, this.platform, providedState, this.now()).then(
-      (pending) => callback(null, pending.codeVerifier ?? true, pending),
+      (pending) => {
+        try {
+          refuseUnboundCaller(this.platform, pending, req.caller ?? {});
+        } catch (refusal) {
+          return callback(refusal as Error);
+        }
+        callback(null, pending.codeVerifier ?? true, pending);
+      },
       (err: Error) => callback(err),
     );
   }

@@ -10,6 +10,7 @@ import {
   type PendingAuthorizationStore,
 } from './pending-authorization';
 import { SqlitePendingAuthorizationStore } from './sqlite-pending-authorization-store';
+import { hashBrowserBinding } from './browser-binding';
 
 /** Two stores over the same data, as two API processes would have. */
 interface Backend {
@@ -70,6 +71,7 @@ function pending(overrides: Partial<PendingAuthorization> = {}): PendingAuthoriz
     createdAt: t0,
     expiresAt: new Date(t0.getTime() + PENDING_AUTHORIZATION_TTL_MS),
     actor: { role: 'admin', ip: '203.0.113.7', userAgent: 'jest' },
+    browserBindingHash: hashBrowserBinding(newOAuthState()),
     ...overrides,
   };
 }
@@ -91,9 +93,9 @@ describe.each(backends)('PendingAuthorizationStore contract: %s', (_name, open) 
     expect(await backend.second.take(entry.state, later(1000))).toEqual(entry);
   });
 
-  it('keeps a flow without PKCE and every intent kind intact', async () => {
+  it('keeps a flow without PKCE or browser binding, and every intent kind, intact', async () => {
     const entries = [
-      pending({ codeVerifier: null, intent: { kind: 'connect' } }),
+      pending({ codeVerifier: null, intent: { kind: 'connect' }, browserBindingHash: null }),
       pending({
         intent: { kind: 'reconnect', connectionId: 'conn-1' },
         actor: { role: 'owner', ip: null, userAgent: null },

@@ -34,10 +34,19 @@ export interface PendingAuthorization {
   createdAt: Date;
   expiresAt: Date;
   actor: ActorMetadata;
+  /**
+   * SHA-256 (base64url) of the nonce in the starting browser's binding cookie; the callback
+   * completes only for that browser or the starter's bearer (docs/decisions/0007). Null: only
+   * the starter's bearer can complete the flow.
+   */
+  browserBindingHash: string | null;
 }
 
-/** A pending authorization as handed back to callers once used: the verifier has no further purpose. */
-export type AuthorizationBinding = Omit<PendingAuthorization, 'codeVerifier'>;
+/** A pending authorization as handed back to callers once used: verifier and binding hash have no further purpose. */
+export type AuthorizationBinding = Omit<
+  PendingAuthorization,
+  'codeVerifier' | 'browserBindingHash'
+>;
 
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 
@@ -65,6 +74,6 @@ export function newOAuthState(): string {
 }
 
 export function withoutVerifier(pending: PendingAuthorization): AuthorizationBinding {
-  const { codeVerifier: _secret, ...binding } = pending;
+  const { codeVerifier: _secret, browserBindingHash: _used, ...binding } = pending;
   return binding;
 }

@@ -4,6 +4,8 @@ import type { OAuth2 } from 'oauth';
 import type { OAuthPlatform, TokenEndpointAuth } from '../platform-definition';
 import { unwrapMetaTokenResponse } from '../meta/token-response';
 import type { PendingAuthorizationStateStore } from './passport-state-store';
+import { boundedFetch, unansweredReason } from '../http';
+import { TokenEndpointUnansweredError } from './token-errors';
 
 /** What the strategy's verify step yields for one successful callback. */
 export interface StrategyResult {
@@ -105,17 +107,6 @@ type TokenCallback = (
 ) => void;
 
 interface OAuth2Internals {
-  _request(
-    method: string,
-    url: string,
-    headers: Record<string, string>,
-    body: string,
-    accessToken: null,
-    callback: (
-      err: { statusCode: number; data?: unknown } | Error | null,
-      data?: string | Buffer,
-    ) => void,
-  ): void;
   _getAccessTokenUrl(): string;
   getOAuthAccessToken(code: string, params: Record<string, string>, callback: TokenCallback): void;
 }
@@ -153,29 +144,39 @@ function replaceTokenRequest(oauth2: OAuth2, options: TokenRequestOptions): void
       'Content-Type': 'application/x-www-form-urlencoded',
       ...(auth === 'client_secret_basic' ? { Authorization: authorization } : {}),
     };
-    client._request('POST', client._getAccessTokenUrl(), headers, body, null, (err, data) => {
-      if (err) return callback(err);
-      const text = data === undefined ? '' : data.toString();
-      let results: Record<string, unknown>;
-      try {
-        results = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        results = Object.fromEntries(new URLSearchParams(text));
-      }
-      // Instagram's Business Login may wrap the answer in data[] and name scopes `permissions`.
-      results = unwrapMetaTokenResponse(results);
-      const { access_token, refresh_token, ...rest } = results;
-      if (typeof access_token !== 'string' && typeof rest.error === 'string') {
+    // Not the `oauth` library's own request: it has no deadline and reads any body whole.
+    boundedFetch(client._getAccessTokenUrl(), {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'error',
+    }).then(
+      async (response) => {
+        const text = await response.text();
         // passport-oauth2 hands {statusCode, data} to parseErrorResponse: a TokenError.
-        return callback({ statusCode: 200, data: text });
-      }
-      callback(
-        null,
-        typeof access_token === 'string' ? access_token : undefined,
-        typeof refresh_token === 'string' ? refresh_token : undefined,
-        rest,
-      );
-    });
+        if (!response.ok) return callback({ statusCode: response.status, data: text });
+        let results: Record<string, unknown>;
+        try {
+          results = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          results = Object.fromEntries(new URLSearchParams(text));
+        }
+        // Instagram's Business Login may wrap the answer in data[] and name scopes `permissions`.
+        results = unwrapMetaTokenResponse(results);
+        const { access_token, refresh_token, ...rest } = results;
+        if (typeof access_token !== 'string' && typeof rest.error === 'string') {
+          return callback({ statusCode: 200, data: text });
+        }
+        callback(
+          null,
+          typeof access_token === 'string' ? access_token : undefined,
+          typeof refresh_token === 'string' ? refresh_token : undefined,
+          rest,
+        );
+      },
+      // No answer, too late or too large: passport reports it as an InternalOAuthError.
+      (cause: unknown) => callback(new TokenEndpointUnansweredError(unansweredReason(cause))),
+    );
   };
 }
 

@@ -16,7 +16,7 @@ interface Row {
 
 type Body = Pick<
   PendingAuthorization,
-  'userId' | 'workspaceId' | 'intent' | 'codeVerifier' | 'actor'
+  'userId' | 'workspaceId' | 'intent' | 'codeVerifier' | 'actor' | 'browserBindingHash'
 >;
 
 /**
@@ -65,6 +65,7 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
       intent: pending.intent,
       codeVerifier: pending.codeVerifier,
       actor: pending.actor,
+      browserBindingHash: pending.browserBindingHash,
     };
     try {
       this.db.transaction(() => {
@@ -95,6 +96,7 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
       state: row.state,
       platform: row.platform as Platform,
       ...body,
+      browserBindingHash: body.browserBindingHash ?? null,
       createdAt: new Date(row.created_at),
       expiresAt: new Date(row.expires_at),
     };

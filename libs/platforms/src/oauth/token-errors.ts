@@ -13,6 +13,9 @@ export function classifyTokenFailure(platform: Platform, err: unknown): OAuthTok
     return new OAuthTokenError(platform, isTransientStatus(err.status), err.code, err.status);
   }
   if (err instanceof OAuth2Strategy.InternalOAuthError) {
+    if (err.oauthError instanceof TokenEndpointUnansweredError) {
+      return new OAuthTokenError(platform, true, null, null, err.oauthError.message);
+    }
     const cause = err.oauthError as { statusCode?: unknown } | undefined;
     const status = typeof cause?.statusCode === 'number' ? cause.statusCode : null;
     // No status: the request never got an answer (refused connection, reset, DNS).
@@ -32,4 +35,12 @@ export function classifyTokenFailure(platform: Platform, err: unknown): OAuthTok
 
 function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 429;
+}
+
+/** The token endpoint gave no usable answer; the message says why, never what it sent. */
+export class TokenEndpointUnansweredError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'TokenEndpointUnansweredError';
+  }
 }

@@ -5,7 +5,7 @@ import {
   GRAPH_PLATFORM_LABELS,
   GraphApiError,
 } from '../meta/graph-errors';
-import { readJsonBody } from '../http';
+import { readJsonBody, boundedFetch } from '../http';
 import { plainReason, PostRejectedError, requestFailed } from './post-publisher';
 
 /** 1 and 2: Meta's own temporary failures, even on a 4xx. */
@@ -31,17 +31,20 @@ export async function graphPost<T>(options: {
   const url = new URL(options.path.replace(/^\/+/, ''), `${options.apiUrl.replace(/\/+$/, '')}/`);
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${options.accessToken}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
+    response = await boundedFetch(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${options.accessToken}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+        },
+        body: new URLSearchParams(options.params).toString(),
+        redirect: 'error',
       },
-      body: new URLSearchParams(options.params).toString(),
-      redirect: 'error',
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+      options.timeoutMs,
+    );
   } catch (cause) {
     throw requestFailed(platform, what, cause);
   }

@@ -1,6 +1,6 @@
 import type { Platform } from '@ledger/domain';
 import type { PlatformApiErrorCode } from '../errors';
-import { readJsonBody, safeCause } from '../http';
+import { readJsonBody, safeCause, boundedFetch, unansweredReason } from '../http';
 import { GRAPH_PLATFORM_LABELS } from '../meta/graph-errors';
 import type { TokenEndpointAuth } from '../platform-definition';
 import { TokenRefreshError, plainErrorCode } from './refresh-errors';
@@ -175,17 +175,25 @@ export class OAuthTokenRefresher implements TokenRefresher {
     }
     let response: Response;
     try {
-      response = await fetch(settings.tokenUrl, {
-        method: 'POST',
-        headers,
-        body: form.toString(),
-        redirect: 'error',
-        signal: AbortSignal.timeout(settings.timeoutMs ?? 10_000),
-      });
+      response = await boundedFetch(
+        settings.tokenUrl,
+        {
+          method: 'POST',
+          headers,
+          body: form.toString(),
+          redirect: 'error',
+        },
+        settings.timeoutMs,
+      );
     } catch (cause) {
-      throw this.failure('PLATFORM_UNAVAILABLE', 'token endpoint could not be reached', null, {
-        cause: safeCause(cause),
-      });
+      throw this.failure(
+        'PLATFORM_UNAVAILABLE',
+        `token endpoint ${unansweredReason(cause)}`,
+        null,
+        {
+          cause: safeCause(cause),
+        },
+      );
     }
     const parsed = await readJsonBody(response);
     const body =

@@ -3,3 +3,4 @@ export * from './token-revokers';
 export * from '../x/x-revoke';
 export * from '../tiktok/tiktok-revoke';
 export * from '../facebook/facebook-revoke';
+export * from './unused-tokens';

@@ -1,4 +1,5 @@
 import type { Platform } from '@ledger/domain';
+import { unansweredReason } from '../http';
 
 /**
  * What revoking a connection's tokens at its platform came to:
@@ -48,7 +49,7 @@ export function resultOf(platform: Platform, response: Response, label: string):
 /** A failure that got no answer (timeout, refused): its name only, never the request. */
 export function unreachable(platform: Platform, label: string, cause: unknown): RevocationResult {
   const name = cause instanceof Error ? cause.name : 'Error';
-  return { platform, status: 'failed', detail: `${label} could not be reached (${name})` };
+  return { platform, status: 'failed', detail: `${label} ${unansweredReason(cause)} (${name})` };
 }
 
 /** The revoke endpoint beside a token endpoint (`.../token` → `.../revoke`, trailing slash kept). */
@@ -58,4 +59,5 @@ export function revokeUrlBeside(tokenUrl: string): string {
   return url.toString();
 }
 
+/** Kept for callers that name it; revokers use the configured deadline (PLATFORM_HTTP_TIMEOUT_MS). */
 export const DEFAULT_REVOKE_TIMEOUT_MS = 10_000;

@@ -13,6 +13,8 @@ import {
 import { makeTempDir } from '@ledger/testing/temp-dir';
 import { OAuthAuthorizationError, OAuthTokenError, PlatformApiError } from '../errors';
 import { OAuthFlows, type StartOAuthInput } from '../oauth/oauth-flows';
+/** The starter relays the callback with their bearer (the API verified it). */
+const STARTER = { bearer: { userId: 'user-1' } };
 import { newOAuthState } from '../oauth/pending-authorization';
 import { SqlitePendingAuthorizationStore } from '../oauth/sqlite-pending-authorization-store';
 import { isConfigured, loadPlatformsConfig, type EnvLike } from '../platform-config';
@@ -150,7 +152,11 @@ describe('Threads OAuth flow over HTTP', () => {
     expect(consent.callbackUrl).toBe(REDIRECT);
     expect(Object.keys(consent.query).sort()).toEqual(['code', 'state']);
 
-    const result = await flows.complete({ platform: 'threads', query: consent.query });
+    const result = await flows.complete({
+      caller: STARTER,
+      platform: 'threads',
+      query: consent.query,
+    });
 
     // The code exchange: a form POST authenticated by client_id and client_secret in the body.
     expect(oauth.tokenRequests.at(-1)).toEqual({
@@ -202,7 +208,11 @@ describe('Threads OAuth flow over HTTP', () => {
     const big: ThreadsProfile = { id: '17841405793187218', username: 'bignumber' };
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: shortLivedFor(big) });
-    const result = await flows.complete({ platform: 'threads', query: consent.query });
+    const result = await flows.complete({
+      caller: STARTER,
+      platform: 'threads',
+      query: consent.query,
+    });
     expect(result.identities[0]!.accountId).toBe('17841405793187218');
   });
 
@@ -212,7 +222,9 @@ describe('Threads OAuth flow over HTTP', () => {
     expect(consent.query).toMatchObject({ error: 'access_denied', error_reason: 'user_denied' });
     const exchanges = oauth.tokenRequests.length;
 
-    const error = await errorOf(flows.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(OAuthAuthorizationError);
     expect(error).toMatchObject({
       code: 'OAUTH_ACCESS_DENIED',
@@ -220,16 +232,18 @@ describe('Threads OAuth flow over HTTP', () => {
     });
     expect(oauth.tokenRequests).toHaveLength(exchanges);
     expect(
-      await errorOf(flows.complete({ platform: 'threads', query: consent.query })),
+      await errorOf(flows.complete({ caller: STARTER, platform: 'threads', query: consent.query })),
     ).toMatchObject({ code: 'OAUTH_STATE_INVALID' });
   });
 
   it('refuses a replayed callback without exchanging the code twice', async () => {
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: shortLivedFor(acme) });
-    await flows.complete({ platform: 'threads', query: consent.query });
+    await flows.complete({ caller: STARTER, platform: 'threads', query: consent.query });
     const exchanges = oauth.tokenRequests.length;
-    const error = await errorOf(flows.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'OAUTH_STATE_INVALID', problem: 'unknown' });
     expect(oauth.tokenRequests).toHaveLength(exchanges);
   });
@@ -245,7 +259,9 @@ describe('Threads OAuth flow over HTTP', () => {
         fbtrace_id: 'Xy1',
       },
     });
-    const error = await errorOf(flows.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(OAuthTokenError);
     expect(error).toMatchObject({ code: 'OAUTH_TOKEN_REJECTED', transient: false, status: 400 });
   });
@@ -255,7 +271,9 @@ describe('Threads OAuth flow over HTTP', () => {
     const wrong = flowsFor({ THREADS_CLIENT_SECRET: wrongSecret });
     const { authorizationUrl } = await wrong.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: shortLivedFor(acme) });
-    const error = await errorOf(wrong.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      wrong.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'OAUTH_TOKEN_REJECTED', status: 400 });
     expect(oauth.tokenRequests.at(-1)).toMatchObject({ clientSecretValid: false });
     expect(inspect(error, { depth: 6 })).not.toContain(wrongSecret);
@@ -266,7 +284,9 @@ describe('Threads OAuth flow over HTTP', () => {
     const consent = await consentInBrowser(authorizationUrl, { accessToken: shortLivedFor(acme) });
     const elsewhere = flowsFor({ PUBLIC_BASE_URL: 'https://other.example.test' });
     // The state lives in the shared store, so the other configuration can try to complete it.
-    const error = await errorOf(elsewhere.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      elsewhere.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'OAUTH_TOKEN_REJECTED', status: 400 });
   });
 
@@ -274,7 +294,9 @@ describe('Threads OAuth flow over HTTP', () => {
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: shortLivedFor(acme) });
     oauth.failNextTokenRequest(503, '<html>Service Unavailable</html>');
-    const error = await errorOf(flows.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'PLATFORM_UNAVAILABLE', transient: true, status: 503 });
   });
 
@@ -283,7 +305,9 @@ describe('Threads OAuth flow over HTTP', () => {
     graph.expireToken(shortLived);
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: shortLived });
-    const error = await errorOf(flows.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(PlatformApiError);
     expect(error).toMatchObject({ code: 'TOKEN_INVALID', status: 400, transient: false });
   });
@@ -296,7 +320,9 @@ describe('Threads OAuth flow over HTTP', () => {
       status: 400,
       body: { error: { message: 'Calls limit reached', type: 'OAuthException', code: 4 } },
     });
-    const error = await errorOf(flows.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'PLATFORM_RATE_LIMITED', transient: true });
   });
 
@@ -305,7 +331,9 @@ describe('Threads OAuth flow over HTTP', () => {
     const unknown = `THQV${newOAuthState()}`;
     shortLivedTokens.push(unknown);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: unknown });
-    const error = await errorOf(flows.complete({ platform: 'threads', query: consent.query }));
+    const error = await errorOf(
+      flows.complete({ caller: STARTER, platform: 'threads', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'TOKEN_INVALID', status: 400 });
   });
 });

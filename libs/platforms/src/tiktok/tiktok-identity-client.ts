@@ -86,7 +86,7 @@ export class TikTokIdentityClient implements PlatformIdentityClient {
   private readonly businessUrl: string;
   private readonly restricted: ReadonlySet<string>;
   private readonly regionOf: TikTokRegionResolver | null;
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
 
   constructor(options: TikTokIdentityClientOptions) {
     const url = new URL(`${trimSlash(options.apiUrl)}/v2/user/info/`);
@@ -95,7 +95,7 @@ export class TikTokIdentityClient implements PlatformIdentityClient {
     this.businessUrl = `${trimSlash(options.businessApiUrl ?? DEFAULT_TIKTOK_BUSINESS_API_URL)}/open_api/v1.3/business/get/`;
     this.restricted = new Set((options.restrictedRegions ?? []).map((r) => r.toUpperCase()));
     this.regionOf = options.regionOf ?? null;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs; // undefined: the configured deadline
   }
 
   async fetchIdentities(accessToken: string, _tokens?: OAuthTokens): Promise<PlatformAccount[]> {

@@ -14,6 +14,8 @@ import {
 import { OAuthTokenError, PlatformApiError } from '../errors';
 import { isConfigured, loadPlatformsConfig, PlatformConfigError } from '../platform-config';
 import { OAuthFlows, type StartOAuthInput } from '../oauth/oauth-flows';
+/** The starter relays the callback with their bearer (the API verified it). */
+const STARTER = { bearer: { userId: 'user-1' } };
 import { newOAuthState } from '../oauth/pending-authorization';
 import { SqlitePendingAuthorizationStore } from '../oauth/sqlite-pending-authorization-store';
 import { TikTokIdentityClient } from './tiktok-identity-client';
@@ -93,7 +95,7 @@ async function connect(account: TikTokApiAccount, f: OAuthFlows = flows()) {
   api.registerToken(accessToken, account);
   const { authorizationUrl } = await f.start(startInput);
   const consent = await consentInBrowser(authorizationUrl, { accessToken });
-  const result = await f.complete({ platform: 'tiktok', query: consent.query });
+  const result = await f.complete({ caller: STARTER, platform: 'tiktok', query: consent.query });
   issued.push(result.tokens.accessToken, result.tokens.refreshToken ?? '');
   return result;
 }
@@ -276,7 +278,9 @@ describe('TikTok OAuth (Login Kit v2)', () => {
       const { authorizationUrl } = await f.start(startInput);
       const consent = await consentInBrowser(authorizationUrl, { accessToken: token() });
       oauth.failNextTokenRequest(c.status, c.body);
-      const error = await failure(f.complete({ platform: 'tiktok', query: consent.query }));
+      const error = await failure(
+        f.complete({ caller: STARTER, platform: 'tiktok', query: consent.query }),
+      );
       expect(error).toBeInstanceOf(OAuthTokenError);
       expect(error).toMatchObject({
         transient: c.transient,
@@ -290,7 +294,9 @@ describe('TikTok OAuth (Login Kit v2)', () => {
     const f = flows({}, { TIKTOK_CLIENT_SECRET: 'not-the-secret' });
     const { authorizationUrl } = await f.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: token() });
-    const error = await failure(f.complete({ platform: 'tiktok', query: consent.query }));
+    const error = await failure(
+      f.complete({ caller: STARTER, platform: 'tiktok', query: consent.query }),
+    );
     expect(error).toMatchObject({
       code: 'OAUTH_TOKEN_REJECTED',
       oauthError: 'invalid_client',
@@ -302,7 +308,9 @@ describe('TikTok OAuth (Login Kit v2)', () => {
     const f = flows();
     const { authorizationUrl } = await f.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { deny: true });
-    const error = await failure(f.complete({ platform: 'tiktok', query: consent.query }));
+    const error = await failure(
+      f.complete({ caller: STARTER, platform: 'tiktok', query: consent.query }),
+    );
     expect(error).toMatchObject({ code: 'OAUTH_ACCESS_DENIED', oauthError: 'access_denied' });
   });
 
@@ -310,7 +318,9 @@ describe('TikTok OAuth (Login Kit v2)', () => {
     const f = flows();
     const { authorizationUrl } = await f.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: token() }); // never registered
-    const error = await failure(f.complete({ platform: 'tiktok', query: consent.query }));
+    const error = await failure(
+      f.complete({ caller: STARTER, platform: 'tiktok', query: consent.query }),
+    );
     expect(error).toBeInstanceOf(PlatformApiError);
     expect(error).toMatchObject({ code: 'TOKEN_INVALID', status: 401, transient: false });
   });

@@ -1,6 +1,6 @@
 import type { PlatformSettings } from '../platform-config';
+import { boundedFetch } from '../http';
 import {
-  DEFAULT_REVOKE_TIMEOUT_MS,
   revokeUrlBeside,
   unreachable,
   type RevocableTokens,
@@ -22,16 +22,19 @@ export function tiktokTokenRevoker(
     platform: 'tiktok',
     async revoke(tokens: RevocableTokens): Promise<RevocationResult> {
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            client_key: settings.clientId,
-            client_secret: settings.clientSecret,
-            token: tokens.accessToken,
-          }).toString(),
-          signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REVOKE_TIMEOUT_MS),
-        });
+        const response = await boundedFetch(
+          url,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              client_key: settings.clientId,
+              client_secret: settings.clientSecret,
+              token: tokens.accessToken,
+            }).toString(),
+          },
+          options.timeoutMs,
+        );
         const text = await response.text().catch(() => '');
         let error: unknown = null;
         try {

@@ -29,13 +29,13 @@ export function xAccountType(verifiedType: string | undefined): XAccountType {
 export class XIdentityClient implements PlatformIdentityClient {
   readonly platform = 'x' as const;
   private readonly url: string;
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
 
   constructor(options: XIdentityClientOptions) {
     const url = new URL(`${options.apiUrl.replace(/\/+$/, '')}/2/users/me`);
     url.searchParams.set('user.fields', 'verified_type,username,name,profile_image_url');
     this.url = url.toString();
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs; // undefined: the configured deadline
   }
 
   async fetchIdentities(accessToken: string): Promise<PlatformAccount[]> {

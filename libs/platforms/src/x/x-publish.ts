@@ -1,5 +1,5 @@
 import { PlatformApiError } from '../errors';
-import { epochSecondsHeader, readJsonBody } from '../http';
+import { epochSecondsHeader, readJsonBody, boundedFetch } from '../http';
 import {
   plainReason,
   PostRejectedError,
@@ -35,17 +35,20 @@ export class XPostPublisher implements PostPublisher {
   async publish({ tokens, content }: PublishRequest): Promise<PublishedPost> {
     let response: Response;
     try {
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${tokens.accessToken}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
+      response = await boundedFetch(
+        this.url,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${tokens.accessToken}`,
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+          },
+          body: JSON.stringify({ text: content }),
+          redirect: 'error',
         },
-        body: JSON.stringify({ text: content }),
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+        this.timeoutMs,
+      );
     } catch (cause) {
       throw requestFailed('x', 'publishing', cause);
     }

@@ -1,6 +1,6 @@
 import type { PlatformSettings } from '../platform-config';
+import { boundedFetch } from '../http';
 import {
-  DEFAULT_REVOKE_TIMEOUT_MS,
   resultOf,
   revokeUrlBeside,
   unreachable,
@@ -24,15 +24,18 @@ export function xTokenRevoker(
   ).toString('base64');
   const revokeOne = async (token: string, hint: string): Promise<RevocationResult> => {
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          Authorization: `Basic ${basic}`,
-          'Content-Type': 'application/x-www-form-urlencoded',
+      const response = await boundedFetch(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Basic ${basic}`,
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ token, token_type_hint: hint }).toString(),
         },
-        body: new URLSearchParams({ token, token_type_hint: hint }).toString(),
-        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REVOKE_TIMEOUT_MS),
-      });
+        options.timeoutMs,
+      );
       await response.arrayBuffer().catch(() => undefined);
       return resultOf('x', response, `X revoke (${hint})`);
     } catch (cause) {
