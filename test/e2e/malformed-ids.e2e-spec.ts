@@ -131,6 +131,58 @@ describe('ids of a shape this service never mints, over HTTP', () => {
     expectProblem(unknown, 404, 'NOT_FOUND');
   });
 
+  it('answers every read of a workspace whose stream holds the event the old code appended', async () => {
+    // What DELETE .../connections/constructor appended before: a disconnect without its ids.
+    const poisoned = 'ws-poisoned';
+    const token = ledger.token({ [poisoned]: 'owner' }, 'owner-2');
+    const connected = await ledger.connectX(poisoned, token, {
+      id: '4002',
+      name: 'P',
+      username: 'p',
+    });
+    const id = connected.body.connections[0].id;
+    await ledger.app.get<EventStore>(EVENT_STORE).append(
+      workspaceStream(poisoned),
+      [
+        {
+          id: '5c1b7a52-0000-4000-8000-000000000001',
+          type: 'ConnectionDisconnected',
+          data: {
+            workspaceId: poisoned,
+            reason: 'disconnected by user',
+            wasMain: false,
+            at: new Date().toISOString(),
+          },
+          metadata: {
+            actor: { userId: 'owner-2', role: 'owner', ip: null, userAgent: null },
+            correlationId: '5c1b7a52-0000-4000-8000-000000000002',
+            causationId: null,
+            schemaVersion: 1,
+          },
+        },
+      ],
+      'any',
+    );
+    const base = `/v1/workspaces/${poisoned}`;
+    const auth = { Authorization: `Bearer ${token}` };
+    for (const path of [
+      `${base}/connections`,
+      `${base}/connections?asOf=${encodeURIComponent(new Date().toISOString())}`,
+      `${base}/connections/${id}`,
+      `${base}/connections/${id}/history`,
+      `${base}/integrations`,
+      `${base}/posts`,
+      `${base}/campaigns`,
+      `${base}/audit`,
+      `${base}/audit/verify`,
+    ]) {
+      const answer = await api().get(path).set(auth);
+      expect({ path, status: answer.status }).toEqual({ path, status: 200 });
+    }
+    // And commands still decide: the real connection can be disconnected.
+    await api().delete(`${base}/connections/${id}`).set(auth).expect(200);
+  });
+
   it('declares the id formats in the OpenAPI document', async () => {
     const doc = (await api().get('/docs-json').expect(200)).body;
     const param = (path: string, method: string) =>
