@@ -185,8 +185,13 @@ describe('ids of a shape this service never mints, over HTTP', () => {
 
   it('declares the id formats in the OpenAPI document', async () => {
     const doc = (await api().get('/docs-json').expect(200)).body;
-    const param = (path: string, method: string) =>
-      doc.paths[path][method].parameters.find((p: { name: string }) => p.name === 'id');
+    const param = (path: string, method: string) => {
+      const ids = doc.paths[path][method].parameters.filter(
+        (p: { name: string }) => p.name === 'id',
+      );
+      expect(ids).toHaveLength(1);
+      return ids[0];
+    };
     for (const [path, method] of [
       ['/v1/workspaces/{ws}/connections/{id}', 'delete'],
       ['/v1/workspaces/{ws}/connections/{id}/main', 'post'],
