@@ -7,6 +7,9 @@ import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../su
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];
 const WS = 'ws-as-of';
+/** Connection ids as the service mints them (UUIDs): the API finds no other shape. */
+const C1 = '00000000-0000-4000-8000-000000000001';
+const C2 = '00000000-0000-4000-8000-000000000002';
 const T = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 9, minutes)).toISOString();
 const actor = { userId: 'admin-1', role: 'admin', ip: '127.0.0.1', userAgent: 'jest' };
 
@@ -38,28 +41,28 @@ const connected = (connectionId: string, accountId: string, at: string) =>
  *   09:50 c1 errored, 10:00 c2 disconnected.
  */
 const timeline = [
-  connected('c1', '3001', T(10)),
+  connected(C1, '3001', T(10)),
   event('MainAccountSet', {
-    connectionId: 'c1',
+    connectionId: C1,
     platform: 'x',
     previousMainConnectionId: null,
     at: T(20),
   }),
-  connected('c2', '3002', T(30)),
+  connected(C2, '3002', T(30)),
   event('MainAccountSet', {
-    connectionId: 'c2',
+    connectionId: C2,
     platform: 'x',
-    previousMainConnectionId: 'c1',
+    previousMainConnectionId: C1,
     at: T(40),
   }),
   event('ConnectionErrored', {
-    connectionId: 'c1',
+    connectionId: C1,
     platform: 'x',
     reason: 'Permissions revoked',
     at: T(50),
   }),
   event('ConnectionDisconnected', {
-    connectionId: 'c2',
+    connectionId: C2,
     platform: 'x',
     accountId: '3002',
     reason: 'user request',
@@ -99,26 +102,26 @@ describe.each(BACKENDS)(
     });
 
     it('includes an event that happened exactly at the instant', async () => {
-      expect(await asOf(T(10))).toEqual([{ id: 'c1', status: 'active', isMain: false }]);
-      expect(await asOf(T(20))).toEqual([{ id: 'c1', status: 'active', isMain: true }]);
+      expect(await asOf(T(10))).toEqual([{ id: C1, status: 'active', isMain: false }]);
+      expect(await asOf(T(20))).toEqual([{ id: C1, status: 'active', isMain: true }]);
       expect(await asOf(T(40))).toEqual([
-        { id: 'c1', status: 'active', isMain: false },
-        { id: 'c2', status: 'active', isMain: true },
+        { id: C1, status: 'active', isMain: false },
+        { id: C2, status: 'active', isMain: true },
       ]);
-      expect(await asOf(T(60))).toEqual([{ id: 'c1', status: 'error', isMain: false }]);
+      expect(await asOf(T(60))).toEqual([{ id: C1, status: 'error', isMain: false }]);
     });
 
     it('shows the state left by the last event before an instant between two events', async () => {
       expect(await asOf(new Date(Date.parse(T(20)) - 1).toISOString())).toEqual([
-        { id: 'c1', status: 'active', isMain: false },
+        { id: C1, status: 'active', isMain: false },
       ]);
       expect(await asOf(T(35))).toEqual([
-        { id: 'c1', status: 'active', isMain: true },
-        { id: 'c2', status: 'active', isMain: false },
+        { id: C1, status: 'active', isMain: true },
+        { id: C2, status: 'active', isMain: false },
       ]);
       expect(await asOf(T(55))).toEqual([
-        { id: 'c1', status: 'error', isMain: false },
-        { id: 'c2', status: 'active', isMain: true },
+        { id: C1, status: 'error', isMain: false },
+        { id: C2, status: 'active', isMain: true },
       ]);
     });
 
@@ -128,7 +131,7 @@ describe.each(BACKENDS)(
 
     it('keeps the history of c2 after its disconnection', async () => {
       await request(ledger.server)
-        .get(`/v1/workspaces/${WS}/connections/c2/history`)
+        .get(`/v1/workspaces/${WS}/connections/${C2}/history`)
         .set('Authorization', `Bearer ${auditor}`)
         .expect(200);
     });

@@ -2,7 +2,9 @@ import {
   accountClaimStream,
   claimAccount,
   DomainError,
+  entryOf,
   evolveAccountClaim,
+  holderIn,
   initialAccountClaimState,
   otherHolders,
   releaseAccount,
@@ -122,10 +124,10 @@ export class AccountClaims {
     state: AccountClaimState,
     ref: AccountRef,
   ): Promise<void> {
-    const mine = state.holders[ref.workspaceId];
+    const mine = holderIn(state, ref.workspaceId);
     if (!mine || mine.connectionId === ref.connectionId) return;
     const { state: workspace } = await this.workspaces.load(ref.workspaceId);
-    const exists = workspace.connections[mine.connectionId] !== undefined;
+    const exists = entryOf(workspace.connections, mine.connectionId) !== undefined;
     const fresh =
       this.clock.now().getTime() - Date.parse(mine.claimedAt) <= UNCONFIRMED_CLAIM_GRACE_MS;
     if (!exists && !fresh) return;
@@ -142,7 +144,7 @@ export class AccountClaims {
     const absent: AccountHolder[] = [];
     for (const holder of holders) {
       const { state } = await this.workspaces.load(holder.workspaceId);
-      if (!state.connections[holder.connectionId]) absent.push(holder);
+      if (!entryOf(state.connections, holder.connectionId)) absent.push(holder);
     }
     return absent;
   }

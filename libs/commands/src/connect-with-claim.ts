@@ -1,4 +1,4 @@
-import type { ConnectAccount } from '@ledger/domain';
+import { entryOf, type ConnectAccount } from '@ledger/domain';
 import type { AccountClaims, AccountRef } from './account-claims';
 import type { CommandContext } from './command-context';
 import type { WorkspaceCommandResult, WorkspaceCommands } from './workspace-commands';
@@ -65,7 +65,7 @@ async function connectionIsAbsent(
 ): Promise<boolean> {
   try {
     const { state } = await workspaces.load(workspaceId);
-    return state.connections[connectionId] === undefined;
+    return entryOf(state.connections, connectionId) === undefined;
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@ import { DomainError, workspaceStream, type ConnectAccount } from '@ledger/domai
 import { SqliteEventStore } from '@ledger/event-store';
 import { makeTempDir } from '@ledger/testing/temp-dir';
 import type { CommandContext } from './command-context';
-import { WorkspaceCommands } from './workspace-commands';
+import { metadataFor, WorkspaceCommands } from './workspace-commands';
 
 const ws = 'ws-stale-cache';
 const now = '2025-03-01T10:00:00.000Z';
@@ -98,5 +98,66 @@ describe('WorkspaceCommands with a cache another process has made stale', () => 
       '2:WorkspacePlanChanged:starter',
       '3:WorkspacePlanChanged:professional',
     ]);
+  });
+});
+
+describe('WorkspaceCommands and malformed events', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let store: SqliteEventStore;
+  let commands: WorkspaceCommands;
+  const stream = workspaceStream(ws);
+  const streamLength = async () => {
+    let length = 0;
+    for await (const _ of store.readStream(stream)) length += 1;
+    return length;
+  };
+
+  beforeEach(() => {
+    dir = makeTempDir('ledger-malformed-');
+    store = new SqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    commands = new WorkspaceCommands(store);
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('refuses to append an event that would lack an id, and appends nothing', async () => {
+    const command = { ...connectX('a'), account: { ...connectX('a').account, accountId: '' } };
+    await expect(commands.execute(command, context())).rejects.toThrow(
+      'Refusing to append a malformed ConnectionConnected: its accountId is missing or malformed',
+    );
+    expect(await streamLength()).toBe(0);
+  });
+
+  it('decides past a malformed event already in the stream, as the feed consumers skip it', async () => {
+    await commands.execute(connectX('a'), context());
+    // A campaign without targets, as a bug could have appended it: folding it would break the
+    // disconnect, which looks for the campaigns that use the connection.
+    await store.append(
+      stream,
+      [
+        {
+          id: '9d0c1f4e-0000-4000-8000-000000000001',
+          type: 'CampaignCreated',
+          data: { workspaceId: ws, campaignId: 'camp', name: 'Broken', at: now },
+          metadata: metadataFor(context()),
+        },
+      ],
+      'any',
+    );
+    const fresh = new WorkspaceCommands(store);
+    const result = await fresh.execute(
+      {
+        type: 'DisconnectAccount',
+        workspaceId: ws,
+        connectionId: 'connection-a',
+        reason: 'user',
+        now,
+      },
+      context(),
+    );
+    expect(result.events.map((e) => e.type)).toEqual(['ConnectionDisconnected']);
+    expect(Object.keys(result.state.campaigns)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import {
   evolve,
   initialWorkspaceState,
   isWorkspaceEvent,
+  malformedEventReason,
   workspaceStream,
   type WorkspaceCommand,
   type WorkspaceEvent,
@@ -52,7 +53,10 @@ export class WorkspaceCommands {
     let revision: number | null = cached?.revision ?? null;
     const from = revision === null ? 0 : revision + 1;
     for await (const recorded of this.store.readStream(stream, { fromRevision: from })) {
-      if (isWorkspaceEvent(recorded)) state = evolve(state, recorded as unknown as WorkspaceEvent);
+      // A malformed event is skipped here as every feed consumer parks it (feed-event.ts).
+      if (isWorkspaceEvent(recorded) && malformedEventReason(recorded) === null) {
+        state = evolve(state, recorded as unknown as WorkspaceEvent);
+      }
       revision = recorded.revision;
     }
     if (revision !== null) this.remember(stream, state, revision);
@@ -118,6 +122,7 @@ export class WorkspaceCommands {
     revision: ExpectedRevision,
     events: WorkspaceEvent[],
   ): Promise<WorkspaceCommandResult> {
+    refuseMalformed(stream, events);
     const result = await this.store.append(
       stream,
       toAppend(events, idempotencyKeyOf(command, context), stream, context),
@@ -134,6 +139,17 @@ export class WorkspaceCommands {
       if (oldest !== undefined) this.cache.delete(oldest);
     }
     this.cache.set(stream, { state, revision });
+  }
+}
+
+/**
+ * An event without its ids would stay in the stream for ever and be parked by every reader:
+ * a decider bug answers an error instead, and nothing is appended.
+ */
+function refuseMalformed(stream: string, events: WorkspaceEvent[]): void {
+  for (const [revision, event] of events.entries()) {
+    const reason = malformedEventReason({ streamId: stream, revision, ...event });
+    if (reason !== null) throw new Error(`Refusing to append a malformed ${event.type}: ${reason}`);
   }
 }
 

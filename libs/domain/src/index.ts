@@ -2,6 +2,8 @@ export * from './platform';
 export * from './plan';
 export * from './errors';
 export * from './events';
+export * from './feed-event';
+export * from './id-map';
 export * from './workspace/state';
 export * from './workspace/guards';
 export * from './workspace/decide';

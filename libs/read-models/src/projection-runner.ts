@@ -1,3 +1,4 @@
+import { projectOrPark, type ParkedEventSink } from '@ledger/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import type { ConnectionsReadModel, ReadModelChange } from './connections-read-model.port';
 import { projectConnectionsEvent } from './connections/connections.projection';
@@ -14,6 +15,8 @@ export interface ProjectionRunnerOptions {
   onError?: (error: unknown) => void;
   /** Maps an event to changes; the connections projection by default. */
   project?: (event: RecordedEvent) => ReadModelChange[];
+  /** Told of each malformed event skipped (logged by default); the runner goes on. */
+  onParked?: ParkedEventSink;
 }
 
 const MAX_RETRY_DELAY_MS = 10_000;
@@ -37,6 +40,7 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly project: (event: RecordedEvent) => ReadModelChange[];
+  private readonly onParked: ParkedEventSink | undefined;
   private signal: RunSignal | null = null;
   private loop: Promise<void> | null = null;
   private subscription: Subscription | null = null;
@@ -55,6 +59,7 @@ export class ProjectionRunner {
       options.onError ??
       ((error) => console.error(`Projection ${this.projection} failed, retrying`, error));
     this.project = options.project ?? projectConnectionsEvent;
+    this.onParked = options.onParked;
   }
 
   get running(): boolean {
@@ -195,7 +200,9 @@ export class ProjectionRunner {
   }
 
   private async applyEvents(events: RecordedEvent[]): Promise<void> {
-    const changes = events.flatMap((event) => this.project(event));
+    const changes = events.flatMap((event) =>
+      projectOrPark(event, this.projection, this.project, this.onParked),
+    );
     const position = events[events.length - 1].position;
     await this.readModel.apply(changes, { projection: this.projection, position });
     this.lastErrorValue = null;

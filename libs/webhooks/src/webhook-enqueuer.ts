@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '@ledger/commands/clock';
+import { projectOrPark, type ParkedEventSink } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { WebhookDeliveryStore } from './delivery-store.port';
 import { webhookEventsFor } from './webhook-events';
@@ -10,6 +11,8 @@ export interface WebhookEnqueuerOptions {
   /** Events read per page (default 500); the checkpoint is saved after each page. */
   batchSize?: number;
   clock?: Clock;
+  /** Told of each malformed event skipped (logged by default); the feed goes on. */
+  onParked?: ParkedEventSink;
 }
 
 export interface CatchUpReport {
@@ -33,6 +36,7 @@ export class WebhookEnqueuer {
   private readonly checkpoint: string;
   private readonly batchSize: number;
   private readonly clock: Clock;
+  private readonly onParked: ParkedEventSink | undefined;
 
   constructor(
     private readonly events: Pick<EventStore, 'readAll'>,
@@ -43,6 +47,7 @@ export class WebhookEnqueuer {
     this.checkpoint = options.checkpoint ?? 'webhooks';
     this.batchSize = options.batchSize ?? 500;
     this.clock = options.clock ?? systemClock;
+    this.onParked = options.onParked;
   }
 
   /** Reads the feed from the checkpoint to its end; resolves with what it did. */
@@ -54,7 +59,8 @@ export class WebhookEnqueuer {
       if (page.length === 0) break;
       const subscriptions = new Map<string, Promise<WebhookSubscription | null>>();
       for (const event of page) {
-        for (const payload of webhookEventsFor(event)) {
+        const payloads = projectOrPark(event, this.checkpoint, webhookEventsFor, this.onParked);
+        for (const payload of payloads) {
           if (!subscriptions.has(payload.workspaceId)) {
             subscriptions.set(payload.workspaceId, this.subscriptions.get(payload.workspaceId));
           }

@@ -61,7 +61,9 @@ export function webhookPayloadId(eventId: string, type: WebhookEventType): strin
  * whose data lacks a required field, rather than send a half-empty payload.
  */
 export function webhookEventsFor(recorded: RecordedEvent): WebhookPayload[] {
-  const type = WEBHOOK_TYPE_OF[recorded.type];
+  const type = Object.hasOwn(WEBHOOK_TYPE_OF, recorded.type)
+    ? WEBHOOK_TYPE_OF[recorded.type]
+    : null;
   if (!type) return [];
   const d = recorded.data;
   const payload: WebhookPayload = {

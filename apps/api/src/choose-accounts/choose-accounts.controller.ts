@@ -12,6 +12,7 @@ import {
 } from '../connect-account/connect-account.command';
 import { refuseIfNotConnectable } from '../connect-account/tokens-for-account';
 import { ConnectionResponder } from '../get-connection/connection-responder';
+import { ApiSelectionIdParam, SelectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
 import { validationFailed } from '../http/problem';
@@ -34,6 +35,7 @@ export interface ChooseAccountsOutcome {
 
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiSelectionIdParam()
 @Controller('v1/workspaces/:ws/connections/selections/:id')
 export class ChooseAccountsController {
   constructor(
@@ -65,7 +67,7 @@ export class ChooseAccountsController {
   })
   async choose(
     @Param('ws') workspaceId: string,
-    @Param('id') selectionId: string,
+    @SelectionIdParam() selectionId: string,
     @Body() body: ChooseAccountsDto,
     @CommandContextFrom() context: CommandContext,
   ): Promise<ChooseAccountsOutcome> {

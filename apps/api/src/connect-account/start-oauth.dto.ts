@@ -1,17 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { IsLedgerUuid, UUID_SCHEMA } from '../http/ids';
 
 /** `{}` to connect a new account, `{reconnectConnectionId}` to reconnect an existing one. */
 export class StartOAuthDto {
   @ApiPropertyOptional({
     description: 'Reconnect this connection instead of connecting a new account',
     nullable: true,
-    minLength: 1,
-    maxLength: 128,
+    ...UUID_SCHEMA,
   })
   @IsOptional()
   @IsString()
-  @Length(1, 128)
+  @IsLedgerUuid()
   reconnectConnectionId?: string;
 
   @ApiPropertyOptional({

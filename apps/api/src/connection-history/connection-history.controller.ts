@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
 import { ConnectionHistoryQuery } from './connection-history.query';
@@ -7,6 +8,7 @@ import { HistoryEntryBody } from './history.response';
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@ApiConnectionIdParam()
 @Controller('v1/workspaces/:ws/connections/:id/history')
 export class ConnectionHistoryController {
   constructor(private readonly history: ConnectionHistoryQuery) {}
@@ -16,7 +18,7 @@ export class ConnectionHistoryController {
   @ApiOperation({ summary: 'Every event of one connection, disconnected ones included' })
   @ApiOkResponse({ type: [HistoryEntryBody] })
   @ApiProblems({ 404: '`NOT_FOUND`: no connection with this id ever was in this workspace' })
-  get(@Param('ws') workspaceId: string, @Param('id') connectionId: string) {
+  get(@Param('ws') workspaceId: string, @ConnectionIdParam() connectionId: string) {
     return this.history.forConnection(workspaceId, connectionId);
   }
 }

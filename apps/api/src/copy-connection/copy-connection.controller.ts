@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
 import { OAuthFlows } from '@ledger/platforms';
+import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { ApiProblems } from '../http/openapi-responses';
@@ -22,6 +23,7 @@ const MANAGERS = ['owner', 'admin'];
  */
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiConnectionIdParam()
 @Controller('v1/workspaces/:ws/connections/:id/copy')
 export class CopyConnectionController {
   constructor(
@@ -46,7 +48,7 @@ export class CopyConnectionController {
   })
   async copy(
     @Param('ws') workspaceId: string,
-    @Param('id') connectionId: string,
+    @ConnectionIdParam() connectionId: string,
     @Body() body: CopyConnectionDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,

@@ -11,6 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PLATFORMS, type Platform } from '@ledger/domain';
+import { IsLedgerUuid, UUID_SCHEMA } from '../http/ids';
 
 export class CampaignTargetDto {
   @ApiProperty({ enum: PLATFORMS })
@@ -20,12 +21,11 @@ export class CampaignTargetDto {
   @ApiPropertyOptional({
     description: 'Absent or null: the platform’s main account when a post is scheduled',
     nullable: true,
-    minLength: 1,
-    maxLength: 128,
+    ...UUID_SCHEMA,
   })
   @IsOptional()
   @IsString()
-  @Length(1, 128)
+  @IsLedgerUuid()
   connectionId?: string;
 }
 

@@ -5,6 +5,7 @@ import {
   CommandContextFrom,
   type RequestCommandContext,
 } from '../command-context/command-context.decorator';
+import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { IfMatchVersion } from '../http/etag';
 import { ApiProblems } from '../http/openapi-responses';
@@ -14,6 +15,7 @@ import { DisconnectReportBody } from './disconnect-report.response';
 
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiConnectionIdParam()
 @Controller('v1/workspaces/:ws/connections/:id')
 export class DisconnectAccountController {
   constructor(
@@ -39,7 +41,7 @@ export class DisconnectAccountController {
   })
   async disconnect(
     @Param('ws') workspaceId: string,
-    @Param('id') connectionId: string,
+    @ConnectionIdParam() connectionId: string,
     @IfMatchVersion() expectedVersion: number | undefined,
     @CommandContextFrom() context: RequestCommandContext,
   ): Promise<DisconnectReport> {

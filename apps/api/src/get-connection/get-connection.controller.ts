@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
 import { CONNECTION_ETAG, ConnectionBody } from '../list-connections/connection.response';
@@ -8,6 +9,7 @@ import { ConnectionResponder } from './connection-responder';
 
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiConnectionIdParam()
 @Controller('v1/workspaces/:ws/connections/:id')
 export class GetConnectionController {
   constructor(private readonly responder: ConnectionResponder) {}
@@ -19,7 +21,7 @@ export class GetConnectionController {
   @ApiProblems({ 404: '`NOT_FOUND`: no such connection in this workspace' })
   get(
     @Param('ws') workspaceId: string,
-    @Param('id') connectionId: string,
+    @ConnectionIdParam() connectionId: string,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.responder.respond(workspaceId, connectionId, null, response);

@@ -6,6 +6,7 @@ import {
   TokenRefreshJob,
   type RefreshResult,
 } from '../../../worker/src/refresh-tokens/token-refresh.job';
+import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException } from '../http/problem';
@@ -48,6 +49,7 @@ const REFUSALS: Partial<Record<RefreshResult, { status: number; code: string; de
 
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiConnectionIdParam()
 @Controller('v1/workspaces/:ws/connections/:id/refresh')
 export class RefreshConnectionController {
   constructor(
@@ -69,7 +71,7 @@ export class RefreshConnectionController {
   })
   async refresh(
     @Param('ws') workspaceId: string,
-    @Param('id') connectionId: string,
+    @ConnectionIdParam() connectionId: string,
   ): Promise<{ result: RefreshResult }> {
     const connection = await this.readModel.getConnection(workspaceId, connectionId);
     if (!connection)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import { PLATFORMS, type Platform } from '@ledger/domain';
+import { IsLedgerUuid, UUID_SCHEMA } from '../http/ids';
 
 export class SchedulePostDto {
   @ApiProperty({ enum: PLATFORMS })
@@ -10,12 +11,11 @@ export class SchedulePostDto {
   @ApiPropertyOptional({
     description: 'Absent or null: the campaign’s account for the platform, else the main account',
     nullable: true,
-    minLength: 1,
-    maxLength: 128,
+    ...UUID_SCHEMA,
   })
   @IsOptional()
   @IsString()
-  @Length(1, 128)
+  @IsLedgerUuid()
   connectionId?: string;
 
   @ApiProperty({ minLength: 1, maxLength: 63206 })
@@ -27,10 +27,10 @@ export class SchedulePostDto {
   @IsISO8601({ strict: true })
   publishAt!: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 128, nullable: true })
+  @ApiPropertyOptional({ nullable: true, ...UUID_SCHEMA })
   @IsOptional()
   @IsString()
-  @Length(1, 128)
+  @IsLedgerUuid()
   campaignId?: string;
 }
 

@@ -7,6 +7,7 @@ import {
   CommandContextFrom,
   type RequestCommandContext,
 } from '../command-context/command-context.decorator';
+import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { IfMatchVersion } from '../http/etag';
 import { ApiProblems } from '../http/openapi-responses';
@@ -16,6 +17,7 @@ import { SetMainAccountCommand } from './set-main-account.command';
 
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiConnectionIdParam()
 @Controller('v1/workspaces/:ws/connections/:id/main')
 export class SetMainAccountController {
   constructor(
@@ -42,7 +44,7 @@ export class SetMainAccountController {
   })
   async setMain(
     @Param('ws') workspaceId: string,
-    @Param('id') connectionId: string,
+    @ConnectionIdParam() connectionId: string,
     @IfMatchVersion() expectedVersion: number | undefined,
     @CommandContextFrom() context: RequestCommandContext,
     @Res({ passthrough: true }) response: Response,

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors';
+import { copyIdMap, emptyIdMap, entryOf, type IdMap } from '../id-map';
 import type { Platform } from '../platform';
 
 /**
@@ -41,27 +42,26 @@ export type AccountClaimEvent = AccountClaimed | AccountReleased;
 
 export interface AccountClaimState {
   /** Workspace id → the connection holding the account there. */
-  holders: Readonly<Record<string, Holding>>;
+  holders: IdMap<Holding>;
 }
 
-export const initialAccountClaimState: AccountClaimState = { holders: {} };
+export const initialAccountClaimState: AccountClaimState = Object.freeze({
+  holders: emptyIdMap<Holding>(),
+});
 
 export function evolveAccountClaim(
   state: AccountClaimState,
   event: AccountClaimEvent,
 ): AccountClaimState {
   const { workspaceId, connectionId } = event.data;
+  const holders = copyIdMap(state.holders);
   if (event.type === 'AccountClaimed') {
-    return {
-      holders: {
-        ...state.holders,
-        [workspaceId]: { workspaceId, connectionId, claimedAt: event.data.at },
-      },
-    };
+    holders[workspaceId] = { workspaceId, connectionId, claimedAt: event.data.at };
+    return { holders };
   }
-  if (state.holders[workspaceId]?.connectionId !== connectionId) return state;
-  const { [workspaceId]: _released, ...rest } = state.holders;
-  return { holders: rest };
+  if (holderIn(state, workspaceId)?.connectionId !== connectionId) return state;
+  delete holders[workspaceId];
+  return { holders };
 }
 
 export interface ClaimAccount {
@@ -97,7 +97,7 @@ export function claimAccount(command: ClaimAccount, state: AccountClaimState): A
       { platform: command.platform },
     );
   }
-  const mine = state.holders[command.workspaceId];
+  const mine = holderIn(state, command.workspaceId);
   if (mine?.connectionId === command.connectionId) return [];
   return [
     {
@@ -127,7 +127,7 @@ export function releaseAccount(
   command: ReleaseAccount,
   state: AccountClaimState,
 ): AccountReleased[] {
-  if (state.holders[command.workspaceId]?.connectionId !== command.connectionId) return [];
+  if (holderIn(state, command.workspaceId)?.connectionId !== command.connectionId) return [];
   return [
     {
       type: 'AccountReleased',
@@ -140,6 +140,11 @@ export function releaseAccount(
       },
     },
   ];
+}
+
+/** The holding of a workspace, if it holds the account. */
+export function holderIn(state: AccountClaimState, workspaceId: string): Holding | undefined {
+  return entryOf(state.holders, workspaceId);
 }
 
 /** Holders other than the given workspace: the ones the caller must check for staleness. */

@@ -3,6 +3,7 @@ import type { ConnectionConnected, CopiedFrom, MainAccountSet } from '../events'
 import { accountLimit } from '../plan';
 import { linkedConnectionFor, type LinkedAccount } from './linked-account';
 import type { Platform } from '../platform';
+import { entryOf } from '../id-map';
 import { connectionsOn, mainConnectionOn, type WorkspaceState } from '../workspace/state';
 
 export interface PlatformAccount {
@@ -45,7 +46,7 @@ export function connectAccount(
       { platform, connectionId: existing.id },
     );
   }
-  if (state.connections[connectionId]) {
+  if (entryOf(state.connections, connectionId)) {
     throw new DomainError('ALREADY_CONNECTED', `Connection ${connectionId} already exists.`, {
       connectionId,
     });

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors';
 import type { CampaignCreated, CampaignTarget } from '../publishing-events';
+import { entryOf } from '../id-map';
 import type { WorkspaceState } from '../workspace/state';
 
 export interface CreateCampaign {
@@ -13,7 +14,7 @@ export interface CreateCampaign {
 
 /** A campaign names platforms and, per platform, an account or none (then the main account). */
 export function createCampaign(command: CreateCampaign, state: WorkspaceState): CampaignCreated[] {
-  if (state.campaigns[command.campaignId]) return [];
+  if (entryOf(state.campaigns, command.campaignId)) return [];
   const seen = new Set<string>();
   for (const target of command.targets) {
     if (seen.has(target.platform)) {
@@ -26,8 +27,9 @@ export function createCampaign(command: CreateCampaign, state: WorkspaceState): 
       );
     }
     seen.add(target.platform);
-    const connection = target.connectionId ? state.connections[target.connectionId] : null;
-    if (target.connectionId && connection?.platform !== target.platform) {
+    const named = target.connectionId ?? null;
+    const connection = named !== null ? entryOf(state.connections, named) : null;
+    if (named !== null && connection?.platform !== target.platform) {
       throw new DomainError(
         'NOT_FOUND',
         `No ${target.platform} connection ${target.connectionId} in this workspace.`,

@@ -2,6 +2,7 @@ import { DomainError } from '../errors';
 import type { Platform } from '../platform';
 import { postLengthLimit } from '../post-length';
 import type { PostFailed, PostPublished, PostScheduled } from '../publishing-events';
+import { entryOf } from '../id-map';
 import { mainConnectionOn, type ConnectionState, type WorkspaceState } from '../workspace/state';
 
 export interface SchedulePost {
@@ -19,9 +20,11 @@ export interface SchedulePost {
 
 /** A scheduled post resolves its connection when scheduled, and must fit the account's limit. */
 export function schedulePost(command: SchedulePost, state: WorkspaceState): PostScheduled[] {
-  if (state.pendingPosts[command.postId]) return [];
-  const campaign = command.campaignId ? state.campaigns[command.campaignId] : null;
-  if (command.campaignId && !campaign) {
+  if (entryOf(state.pendingPosts, command.postId)) return [];
+  // Any id given is looked up, the empty one too: only null or absent means "none".
+  const campaignId = command.campaignId ?? null;
+  const campaign = campaignId !== null ? entryOf(state.campaigns, campaignId) : null;
+  if (campaignId !== null && !campaign) {
     throw new DomainError('NOT_FOUND', `No campaign ${command.campaignId} in this workspace.`, {
       campaignId: command.campaignId,
     });
@@ -66,8 +69,8 @@ function resolveConnection(
   campaignConnectionId: string | null,
 ): ConnectionState {
   const named = command.connectionId ?? campaignConnectionId;
-  if (named) {
-    const connection = state.connections[named];
+  if (named !== null) {
+    const connection = entryOf(state.connections, named);
     if (!connection || connection.platform !== command.platform) {
       throw new DomainError(
         'NOT_FOUND',
@@ -111,7 +114,7 @@ export function recordPostPublished(
   command: RecordPostPublished,
   state: WorkspaceState,
 ): PostPublished[] {
-  const post = state.pendingPosts[command.postId];
+  const post = entryOf(state.pendingPosts, command.postId);
   if (!post) return [];
   return [
     {
@@ -129,7 +132,7 @@ export function recordPostPublished(
 
 /** A post that cannot be published (expired or broken connection, platform refusal). */
 export function failPost(command: FailPost, state: WorkspaceState): PostFailed[] {
-  const post = state.pendingPosts[command.postId];
+  const post = entryOf(state.pendingPosts, command.postId);
   if (!post) return [];
   return [
     {

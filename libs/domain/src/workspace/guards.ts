@@ -1,4 +1,5 @@
 import { DomainError } from '../errors';
+import { entryOf } from '../id-map';
 import type { ConnectionState, WorkspaceState } from './state';
 
 /**
@@ -10,7 +11,7 @@ export function requireConnection(
   connectionId: string,
   expectedVersion?: number | null,
 ): ConnectionState {
-  const connection = state.connections[connectionId];
+  const connection = entryOf(state.connections, connectionId);
   if (!connection) {
     throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
       connectionId,

@@ -3,6 +3,7 @@ import type { CampaignTarget } from '../publishing-events';
 import { connectionsTouchedBy } from '../events';
 import { DEFAULT_PLAN, type Plan } from '../plan';
 import type { Platform } from '../platform';
+import { copyIdMap, emptyIdMap, type IdMap } from '../id-map';
 
 export type ConnectionStatus = 'active' | 'error' | 'expired';
 
@@ -46,17 +47,17 @@ export interface CampaignState {
  */
 export interface WorkspaceState {
   plan: Plan;
-  connections: Readonly<Record<string, ConnectionState>>;
-  pendingPosts: Readonly<Record<string, PendingPost>>;
-  campaigns: Readonly<Record<string, CampaignState>>;
+  connections: IdMap<ConnectionState>;
+  pendingPosts: IdMap<PendingPost>;
+  campaigns: IdMap<CampaignState>;
 }
 
-export const initialWorkspaceState: WorkspaceState = {
+export const initialWorkspaceState: WorkspaceState = Object.freeze({
   plan: DEFAULT_PLAN,
-  connections: {},
-  pendingPosts: {},
-  campaigns: {},
-};
+  connections: emptyIdMap<ConnectionState>(),
+  pendingPosts: emptyIdMap<PendingPost>(),
+  campaigns: emptyIdMap<CampaignState>(),
+});
 
 export function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
   const next = apply(state, event);
@@ -120,13 +121,13 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
     case 'ConnectionRenamed':
       return patch(state, event.data.connectionId, { accountName: event.data.accountName });
     case 'ConnectionDisconnected': {
-      const connections = copyOf(state.connections);
+      const connections = copyIdMap(state.connections);
       delete connections[event.data.connectionId];
       return { ...state, connections };
     }
     case 'CampaignCreated': {
       const { campaignId: id, name, targets } = event.data;
-      const campaigns = copyOf(state.campaigns);
+      const campaigns = copyIdMap(state.campaigns);
       campaigns[id] = { id, name, targets };
       return { ...state, campaigns };
     }
@@ -141,13 +142,13 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
         publishAt: d.publishAt,
         campaignId: d.campaignId,
       };
-      const pendingPosts = copyOf(state.pendingPosts);
+      const pendingPosts = copyIdMap(state.pendingPosts);
       pendingPosts[post.id] = post;
       return { ...state, pendingPosts };
     }
     case 'PostPublished':
     case 'PostFailed': {
-      const pendingPosts = copyOf(state.pendingPosts);
+      const pendingPosts = copyIdMap(state.pendingPosts);
       delete pendingPosts[event.data.postId];
       return { ...state, pendingPosts };
     }
@@ -155,7 +156,7 @@ function apply(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
 }
 
 function withConnection(state: WorkspaceState, connection: ConnectionState): WorkspaceState {
-  const connections = copyOf(state.connections);
+  const connections = copyIdMap(state.connections);
   connections[connection.id] = connection;
   return { ...state, connections };
 }
@@ -165,6 +166,7 @@ function patch(
   connectionId: string,
   changes: Partial<ConnectionState>,
 ): WorkspaceState {
+  // The maps evolve builds have no prototype, so a plain read is own-only (and replay-fast).
   const current = state.connections[connectionId];
   if (!current) return state;
   return withConnection(state, { ...current, ...changes });
@@ -191,7 +193,7 @@ function bumpVersions(
       current.version += 1; // made by this evolve, not yet seen by anyone
       continue;
     }
-    connections ??= copyOf(next.connections);
+    connections ??= copyIdMap(next.connections);
     connections[id] = { ...current, version: current.version + 1 };
   }
   return connections === null || connections === next.connections ? next : { ...next, connections };
@@ -213,15 +215,4 @@ export function mainConnectionOn(
   platform: Platform,
 ): ConnectionState | undefined {
   return connectionsOn(state, platform).find((c) => c.isMain);
-}
-
-/**
- * A copy of a map keyed by ids (connection, post, campaign ids) as a prototype-free dictionary.
- * Spreading objects with UUID keys makes V8 build a new hidden class per key: several times
- * slower than this, and evolve copies one such map per event.
- */
-function copyOf<T>(source: Readonly<Record<string, T>>): Record<string, T> {
-  const copy = Object.create(null) as Record<string, T>;
-  for (const key in source) copy[key] = source[key];
-  return copy;
 }

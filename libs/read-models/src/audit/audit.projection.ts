@@ -1,6 +1,12 @@
-import { connectionsTouchedBy, isWorkspaceEvent, type WorkspaceEvent } from '@ledger/domain';
+import {
+  connectionsTouchedBy,
+  isWorkspaceEvent,
+  projectOrPark,
+  type WorkspaceEvent,
+} from '@ledger/domain';
 import type { Platform } from '@ledger/domain';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import type { FeedProjectionOptions } from '../feed-projection-options';
 import { auditInstant, type AuditEntry, type AuditStore } from './audit.port';
 
 export const AUDIT_PROJECTION = 'audit';
@@ -57,7 +63,7 @@ export class AuditProjection {
   constructor(
     private readonly events: EventStore,
     private readonly store: AuditStore,
-    private readonly options: { batchSize?: number; projection?: string } = {},
+    private readonly options: FeedProjectionOptions = {},
   ) {}
 
   private get name(): string {
@@ -88,7 +94,10 @@ export class AuditProjection {
       const page = await this.events.readAll({ after: position, maxCount: batchSize });
       if (page.length === 0) break;
       const last = page[page.length - 1].position;
-      await this.store.apply(page.flatMap(projectAuditEvent), {
+      const entries = page.flatMap((event) =>
+        projectOrPark(event, this.name, projectAuditEvent, this.options.onParked),
+      );
+      await this.store.apply(entries, {
         projection: this.name,
         position: last,
       });

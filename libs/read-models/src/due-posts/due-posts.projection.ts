@@ -1,4 +1,5 @@
-import type { Platform } from '@ledger/domain';
+import { projectOrPark, type Platform } from '@ledger/domain';
+import type { FeedProjectionOptions } from '../feed-projection-options';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
 import type { DuePostChange, DuePostsStore } from './due-posts.port';
 
@@ -39,7 +40,7 @@ export class DuePostsProjection {
   constructor(
     private readonly events: EventStore,
     private readonly store: DuePostsStore,
-    private readonly options: { batchSize?: number; projection?: string } = {},
+    private readonly options: FeedProjectionOptions = {},
   ) {}
 
   private get name(): string {
@@ -54,7 +55,10 @@ export class DuePostsProjection {
       const page = await this.events.readAll({ after: position, maxCount: batchSize });
       if (page.length === 0) break;
       const last = page[page.length - 1].position;
-      await this.store.apply(page.flatMap(projectDuePostsEvent), {
+      const changes = page.flatMap((event) =>
+        projectOrPark(event, this.name, projectDuePostsEvent, this.options.onParked),
+      );
+      await this.store.apply(changes, {
         projection: this.name,
         position: last,
       });
