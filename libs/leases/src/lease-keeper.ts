@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Clock } from '@ledger/commands';
 import type { Lease, LeaseStore } from './lease-store.port';
+import { holderIsGone, processInstanceId } from './process-liveness';
 
 /** Why a lease stopped being held. */
 export type LeaseLossReason =
@@ -58,6 +57,11 @@ export interface LeaseKeeperOptions {
    * long ttls set it short.
    */
   renewEveryMs?: number;
+  /**
+   * Whether a lease's holder is known dead, so its lease is taken over at once instead of
+   * after its expiry; default `holderIsGone` (a process on this machine that no longer runs).
+   */
+  holderIsGone?: (holder: string) => boolean;
   /** Told about store failures the keeper rides out (it retries); default: ignored. */
   onError?: (error: unknown, context: { name: string; operation: string }) => void;
 }
@@ -76,9 +80,12 @@ export interface LeaseHolding {
   stop(): Promise<void>;
 }
 
-/** `host:pid:random`: unique per process (and per keeper when a process runs several). */
+/**
+ * `host:pid:random#mark`: unique per process (and per keeper when a process runs several); the
+ * mark lets a process on the same machine see that the holder died (see process-liveness).
+ */
 export function defaultHolderId(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return processInstanceId();
 }
 
 /**
@@ -107,7 +114,7 @@ export class LeaseKeeper {
     ttlMs: number,
     work: (signal: LeaseSignal) => Promise<T>,
   ): Promise<ExclusiveOutcome<T>> {
-    const lease = await this.store.acquire(name, this.holder, ttlMs, this.options.clock.now());
+    const lease = await this.acquire(name, ttlMs);
     if (!lease) return { ran: false };
     const holding = new Holding(lease, this.options.clock);
     const renewer = this.startRenewing(holding, ttlMs);
@@ -164,12 +171,7 @@ export class LeaseKeeper {
       if (stopped || holding) return;
       let lease: Lease | null = null;
       try {
-        lease = await this.store.acquire(
-          name,
-          this.holder,
-          options.ttlMs,
-          this.options.clock.now(),
-        );
+        lease = await this.acquire(name, options.ttlMs);
       } catch (error) {
         this.report(error, name, 'acquire');
       }
@@ -212,6 +214,13 @@ export class LeaseKeeper {
         await enqueue(() => lose('stopped'));
       },
     };
+  }
+
+  /** Free, expired, or held by a process known dead (a crash on this machine: no ttl wait). */
+  private acquire(name: string, ttlMs: number): Promise<Lease | null> {
+    return this.store.acquire(name, this.holder, ttlMs, this.options.clock.now(), {
+      holderIsGone: this.options.holderIsGone ?? holderIsGone,
+    });
   }
 
   /** Renews every `renewEveryMs` (default ttl/3) until stopped or the lease is lost. */
