@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ClaimOutcome, IdempotencyStore, StoredResponse } from './idempotency-store.port';
+import type {
+  Claimant,
+  ClaimOutcome,
+  IdempotencyStore,
+  StoredResponse,
+} from './idempotency-store.port';
 
 interface RecordDoc {
   _id: string;
@@ -10,6 +15,8 @@ interface RecordDoc {
   /** JSON text: response bodies may hold keys MongoDB refuses (`$x`, `a.b`). */
   response?: string;
   expiresAt: Date;
+  /** The claiming process's instance id (absent on records written before it was kept). */
+  holder?: string;
 }
 
 const MODEL_NAME = 'IdempotencyRecord';
@@ -22,6 +29,7 @@ const schema = new Schema<RecordDoc>(
     state: { type: String, required: true, enum: ['in_flight', 'completed'] },
     response: { type: String },
     expiresAt: { type: Date, required: true, index: true },
+    holder: { type: String },
   },
   { collection: 'idempotency_records', versionKey: false, autoIndex: false },
 );
@@ -46,7 +54,13 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     await this.model.createIndexes();
   }
 
-  async claim(id: string, fingerprint: string, now: Date, leaseUntil: Date): Promise<ClaimOutcome> {
+  async claim(
+    id: string,
+    fingerprint: string,
+    now: Date,
+    leaseUntil: Date,
+    claimant?: Claimant,
+  ): Promise<ClaimOutcome> {
     // Further rounds cover a record that expires or is released between the insert and the read.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       await this.model.deleteOne({ _id: id, expiresAt: { $lte: now } });
@@ -58,6 +72,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
           token,
           state: 'in_flight',
           expiresAt: leaseUntil,
+          holder: claimant?.holder ?? '',
         });
         return { kind: 'claimed', token };
       } catch (error) {
@@ -65,13 +80,26 @@ export class MongoIdempotencyStore implements IdempotencyStore {
       }
       const existing = await this.model.findById(id).lean<RecordDoc>();
       if (!existing || existing.expiresAt <= now) continue;
+      if (
+        existing.state === 'in_flight' &&
+        existing.holder &&
+        claimant?.holderIsGone?.(existing.holder)
+      ) {
+        // Its process died: take over as after an expiry (only while that claim is still there).
+        await this.model.deleteOne({ _id: id, token: existing.token, state: 'in_flight' });
+        continue;
+      }
       return existing.state === 'completed'
         ? {
             kind: 'completed',
             fingerprint: existing.fingerprint,
             response: JSON.parse(existing.response ?? 'null') as StoredResponse,
           }
-        : { kind: 'in_flight', fingerprint: existing.fingerprint };
+        : {
+            kind: 'in_flight',
+            fingerprint: existing.fingerprint,
+            leaseUntil: new Date(existing.expiresAt),
+          };
     }
     throw new Error(`Idempotency record ${id} kept changing during the claim`);
   }
@@ -87,6 +115,14 @@ export class MongoIdempotencyStore implements IdempotencyStore {
       { $set: { state: 'completed', response: JSON.stringify(response), expiresAt } },
     );
     return result.modifiedCount === 1;
+  }
+
+  async renew(id: string, token: string, leaseUntil: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: id, token, state: 'in_flight' },
+      { $set: { expiresAt: leaseUntil } },
+    );
+    return result.matchedCount === 1;
   }
 
   async release(id: string, token: string): Promise<void> {
