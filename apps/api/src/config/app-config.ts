@@ -51,6 +51,11 @@ export interface AppConfig {
   platformExtras: Record<string, string | undefined>;
   /** Run the projections in this process (a local run); false when a worker runs them. */
   runProjections: boolean;
+  /**
+   * IDEMPOTENCY_LEASE_SECONDS: how long an in-flight Idempotency-Key claim lasts unless its
+   * request renews it; what a retry waits at most after its process died on another machine.
+   */
+  idempotencyLeaseMs: number;
   /** Non-fatal notes for the operator (names of variables only, never values). */
   warnings: string[];
 }
@@ -139,6 +144,15 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       .map((url) => parseUrl(url, 'OAUTH_SUCCESS_REDIRECT_URLS', problems)),
     platforms,
     runProjections: value('LEDGER_RUN_WORKER_IN_API') !== 'false',
+    idempotencyLeaseMs:
+      parseInteger(
+        value('IDEMPOTENCY_LEASE_SECONDS'),
+        3,
+        'IDEMPOTENCY_LEASE_SECONDS',
+        1,
+        3600,
+        problems,
+      ) * 1000,
     jobs: {
       tokenRefreshEveryMs:
         parseInteger(

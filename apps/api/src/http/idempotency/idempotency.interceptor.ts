@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
 import { holderIsGone, processInstanceId } from '@ledger/leases';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { LedgerRequest } from '../ledger-request';
 import { renderProblem } from '../problem-details.filter';
 import { mapToProblem } from '../problem-mapping';
@@ -88,8 +89,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @Optional() @Inject(IDEMPOTENCY_OPTIONS) options?: Partial<IdempotencyOptions>,
+    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'idempotencyLeaseMs'>,
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = {
+      ...DEFAULTS,
+      ...(config ? { leaseMs: config.idempotencyLeaseMs } : {}),
+      ...options,
+    };
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
