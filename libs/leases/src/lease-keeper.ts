@@ -103,7 +103,7 @@ export class LeaseKeeper {
   }
 
   /**
-   * Runs `work` only if the lease on `name` is free, holding it (renewed every ttl/3) until
+   * Runs `work` only if the lease on `name` is free (or its holder is gone), holding it (renewed every ttl/3) until
    * the work settles, then releases it. When someone else holds it, resolves to `{ran:false}`
    * at once. A renewal refused (or the clock passing the expiry) marks `signal.lost` and
    * aborts `signal.abortSignal`; the work should stop at its next step. The work's error is
@@ -130,7 +130,8 @@ export class LeaseKeeper {
   /**
    * Keeps trying to hold the lease on `name` for as long as the process runs, for singletons
    * (a projection runner, the scheduler). While another holds it, retries every `retryEveryMs`,
-   * so a standby takes over once a dead holder's lease expires. On acquiring, calls
+   * so a standby takes over once a dead holder's lease expires (at once when this machine
+   * sees the holder died). On acquiring, calls
    * `onAcquired` (start the work) and renews every ttl/3; when the lease is lost, calls
    * `onLost` (stop the work) and goes back to trying. Callbacks run one at a time, in order:
    * `onAcquired` should start the work and return, not run it to completion. The signal's
