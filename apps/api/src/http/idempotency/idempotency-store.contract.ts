@@ -160,18 +160,43 @@ export function idempotencyStoreContract(
       });
     });
 
-    it("lets exactly one of many concurrent retries take over a dead holder's claim", async () => {
-      const key = id();
-      await store.claim(key, 'fp', T0, at(60_000), { holder: 'killed-process' });
+    it("lets exactly one of many concurrent retries take over a dead holder's claim, round after round", async () => {
       const claimant = (i: number) => ({
         holder: `retry-${i}`,
         holderIsGone: (holder: string) => holder === 'killed-process',
       });
-      const outcomes = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.claim(key, 'fp', at(1), at(4000), claimant(i))),
-      );
-      expect(outcomes.filter((o) => o.kind === 'claimed')).toHaveLength(1);
-      expect(outcomes.filter((o) => o.kind === 'in_flight')).toHaveLength(19);
+      for (let round = 0; round < 10; round += 1) {
+        const key = id();
+        await store.claim(key, 'fp', T0, at(60_000), { holder: 'killed-process' });
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.claim(key, 'fp', at(1), at(4000), claimant(i)),
+          ),
+        );
+        const kinds = outcomes.map((o) => o.kind);
+        expect({ round, claimed: kinds.filter((k) => k === 'claimed').length }).toEqual({
+          round,
+          claimed: 1,
+        });
+        expect(kinds.filter((k) => k === 'in_flight')).toHaveLength(19);
+      }
+    });
+
+    it('lets exactly one of many concurrent claims replace an expired claim, round after round', async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const key = id();
+        await store.claim(key, 'fp', T0, at(1000), { holder: 'slow-process' });
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.claim(key, 'fp', at(1000), at(4000), { holder: `retry-${i}` }),
+          ),
+        );
+        const kinds = outcomes.map((o) => o.kind);
+        expect({ round, claimed: kinds.filter((k) => k === 'claimed').length }).toEqual({
+          round,
+          claimed: 1,
+        });
+      }
     });
 
     it('purges expired records only', async () => {

@@ -141,11 +141,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      await stopRenewing();
+      stopRenewing();
       await this.settleFailure(request, id, outcome.token, error);
       throw error;
     }
-    await stopRenewing();
+    stopRenewing();
     if (response.statusCode >= 200 && response.statusCode < 300 && isJsonSafe(body)) {
       await this.save(id, outcome.token, {
         status: response.statusCode,
@@ -162,33 +162,35 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return new Date(now.getTime() + this.options.leaseMs);
   }
 
-  /** Keeps the claim alive while the handler runs; the returned stop waits for a renewal. */
-  private renewWhileRunning(id: string, token: string): () => Promise<void> {
-    let renewing: Promise<unknown> = Promise.resolve();
+  /**
+   * Keeps the claim alive while the handler runs; returns the stop. A renewal still under way
+   * after the stop matches nothing (it needs the claim in flight, with this token), so the
+   * answer never waits for one.
+   */
+  private renewWhileRunning(id: string, token: string): () => void {
+    let renewing = false;
     let lost = false;
     const timer = setInterval(
       () => {
-        renewing = renewing
-          .then(() =>
-            lost ? true : this.store.renew(id, token, this.leaseFrom(this.options.now())),
-          )
+        if (renewing || lost) return;
+        renewing = true;
+        this.store
+          .renew(id, token, this.leaseFrom(this.options.now()))
           .then((held) => {
-            if (held || lost) return;
+            if (held) return;
             lost = true;
             this.logger.warn('An idempotent request lost its claim while it ran');
           })
           .catch((error: unknown) => {
             // The store hiccupped: the next tick tries again before the lease runs out.
             this.logger.warn(`Renewing an idempotency claim failed: ${String(error)}`);
-          });
+          })
+          .finally(() => (renewing = false));
       },
       this.options.renewEveryMs ?? this.options.leaseMs / 3,
     );
     timer.unref();
-    return async () => {
-      clearInterval(timer);
-      await renewing;
-    };
+    return () => clearInterval(timer);
   }
 
   private async settleFailure(

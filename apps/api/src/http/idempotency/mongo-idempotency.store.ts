@@ -34,24 +34,49 @@ const schema = new Schema<RecordDoc>(
   { collection: 'idempotency_records', versionKey: false, autoIndex: false },
 );
 
+/** Who won the replacement of one record: `_id` is `[record id, the old record's token]`. */
+interface TakeoverDoc {
+  _id: string;
+  expiresAt: Date;
+}
+
+const TAKEOVER_MODEL_NAME = 'IdempotencyTakeover';
+
+const takeoverSchema = new Schema<TakeoverDoc>(
+  {
+    _id: { type: String, required: true },
+    expiresAt: { type: Date, required: true, index: true },
+  },
+  { collection: 'idempotency_takeovers', versionKey: false, autoIndex: false },
+);
+
 const DUPLICATE_KEY = 11000;
 
 /**
  * IdempotencyStore in MongoDB, shared by every API process. The unique `_id` makes the claim
- * an insert-or-fail; an expired record is deleted (only while still expired) before retrying.
+ * an insert-or-fail. Replacing a record (expired, or an in-flight claim whose holder died) is
+ * decided by an insert too: FerretDB 1.x runs a filtered delete as a read then a delete by
+ * `_id`, so racing claimants that all saw the old record could each delete the claim another
+ * had just made, and two would run. Only the claimant that inserts the takeover marker for the
+ * old record's token deletes it; the others answer in flight.
  */
 export class MongoIdempotencyStore implements IdempotencyStore {
   private readonly model: Model<RecordDoc>;
+  private readonly takeovers: Model<TakeoverDoc>;
 
   constructor(connection: Connection) {
     this.model =
       (connection.models[MODEL_NAME] as Model<RecordDoc> | undefined) ??
       connection.model<RecordDoc>(MODEL_NAME, schema);
+    this.takeovers =
+      (connection.models[TAKEOVER_MODEL_NAME] as Model<TakeoverDoc> | undefined) ??
+      connection.model<TakeoverDoc>(TAKEOVER_MODEL_NAME, takeoverSchema);
   }
 
-  /** Creates the expiry index (the unique `_id` index always exists). */
+  /** Creates the expiry indexes (the unique `_id` index always exists). */
   async init(): Promise<void> {
     await this.model.createIndexes();
+    await this.takeovers.createIndexes();
   }
 
   async claim(
@@ -63,7 +88,6 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   ): Promise<ClaimOutcome> {
     // Further rounds cover a record that expires or is released between the insert and the read.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      await this.model.deleteOne({ _id: id, expiresAt: { $lte: now } });
       const token = randomUUID();
       try {
         await this.model.create({
@@ -79,14 +103,17 @@ export class MongoIdempotencyStore implements IdempotencyStore {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
       }
       const existing = await this.model.findById(id).lean<RecordDoc>();
-      if (!existing || existing.expiresAt <= now) continue;
-      if (
+      if (!existing) continue;
+      const holderGone =
         existing.state === 'in_flight' &&
-        existing.holder &&
-        claimant?.holderIsGone?.(existing.holder)
-      ) {
-        // Its process died: take over as after an expiry (only while that claim is still there).
-        await this.model.deleteOne({ _id: id, token: existing.token, state: 'in_flight' });
+        !!existing.holder &&
+        !!claimant?.holderIsGone?.(existing.holder);
+      if (existing.expiresAt <= now || holderGone) {
+        // Expired, or its process died: the one claimant that wins the marker replaces it.
+        if (!(await this.winTakeover(id, existing.token, leaseUntil))) {
+          return { kind: 'in_flight', fingerprint: existing.fingerprint, leaseUntil };
+        }
+        await this.model.deleteOne({ _id: id, token: existing.token });
         continue;
       }
       return existing.state === 'completed'
@@ -130,6 +157,18 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: Date): Promise<number> {
+    await this.takeovers.deleteMany({ expiresAt: { $lte: now } });
     return (await this.model.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  }
+
+  /** True for the one caller whose marker for the old record's `token` went in first. */
+  private async winTakeover(id: string, token: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.takeovers.create({ _id: JSON.stringify([id, token]), expiresAt });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      return false;
+    }
   }
 }
