@@ -168,6 +168,11 @@ export class ApiProcess {
     }
   }
 
+  /** The OS process id (holder ids of its leases and claims carry it). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   /** SIGKILL: the process dies at once, as in a crash or an OOM kill. */
   async kill(): Promise<void> {
     if (this.hasExited) return;

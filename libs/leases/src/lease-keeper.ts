@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Clock } from '@ledger/commands';
 import type { Lease, LeaseStore } from './lease-store.port';
+import { holderIsGone, processInstanceId } from './process-liveness';
 
 /** Why a lease stopped being held. */
 export type LeaseLossReason =
@@ -58,6 +57,11 @@ export interface LeaseKeeperOptions {
    * long ttls set it short.
    */
   renewEveryMs?: number;
+  /**
+   * Whether a lease's holder is known dead, so its lease is taken over at once instead of
+   * after its expiry; default `holderIsGone` (a process on this machine that no longer runs).
+   */
+  holderIsGone?: (holder: string) => boolean;
   /** Told about store failures the keeper rides out (it retries); default: ignored. */
   onError?: (error: unknown, context: { name: string; operation: string }) => void;
 }
@@ -76,9 +80,12 @@ export interface LeaseHolding {
   stop(): Promise<void>;
 }
 
-/** `host:pid:random`: unique per process (and per keeper when a process runs several). */
+/**
+ * `host:pid:random#mark`: unique per process (and per keeper when a process runs several); the
+ * mark lets a process on the same machine see that the holder died (see process-liveness).
+ */
 export function defaultHolderId(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return processInstanceId();
 }
 
 /**
@@ -96,7 +103,7 @@ export class LeaseKeeper {
   }
 
   /**
-   * Runs `work` only if the lease on `name` is free, holding it (renewed every ttl/3) until
+   * Runs `work` only if the lease on `name` is free (or its holder is gone), holding it (renewed every ttl/3) until
    * the work settles, then releases it. When someone else holds it, resolves to `{ran:false}`
    * at once. A renewal refused (or the clock passing the expiry) marks `signal.lost` and
    * aborts `signal.abortSignal`; the work should stop at its next step. The work's error is
@@ -107,7 +114,7 @@ export class LeaseKeeper {
     ttlMs: number,
     work: (signal: LeaseSignal) => Promise<T>,
   ): Promise<ExclusiveOutcome<T>> {
-    const lease = await this.store.acquire(name, this.holder, ttlMs, this.options.clock.now());
+    const lease = await this.acquire(name, ttlMs);
     if (!lease) return { ran: false };
     const holding = new Holding(lease, this.options.clock);
     const renewer = this.startRenewing(holding, ttlMs);
@@ -123,7 +130,8 @@ export class LeaseKeeper {
   /**
    * Keeps trying to hold the lease on `name` for as long as the process runs, for singletons
    * (a projection runner, the scheduler). While another holds it, retries every `retryEveryMs`,
-   * so a standby takes over once a dead holder's lease expires. On acquiring, calls
+   * so a standby takes over once a dead holder's lease expires (at once when this machine
+   * sees the holder died). On acquiring, calls
    * `onAcquired` (start the work) and renews every ttl/3; when the lease is lost, calls
    * `onLost` (stop the work) and goes back to trying. Callbacks run one at a time, in order:
    * `onAcquired` should start the work and return, not run it to completion. The signal's
@@ -164,12 +172,7 @@ export class LeaseKeeper {
       if (stopped || holding) return;
       let lease: Lease | null = null;
       try {
-        lease = await this.store.acquire(
-          name,
-          this.holder,
-          options.ttlMs,
-          this.options.clock.now(),
-        );
+        lease = await this.acquire(name, options.ttlMs);
       } catch (error) {
         this.report(error, name, 'acquire');
       }
@@ -212,6 +215,13 @@ export class LeaseKeeper {
         await enqueue(() => lose('stopped'));
       },
     };
+  }
+
+  /** Free, expired, or held by a process known dead (a crash on this machine: no ttl wait). */
+  private acquire(name: string, ttlMs: number): Promise<Lease | null> {
+    return this.store.acquire(name, this.holder, ttlMs, this.options.clock.now(), {
+      holderIsGone: this.options.holderIsGone ?? holderIsGone,
+    });
   }
 
   /** Renews every `renewEveryMs` (default ttl/3) until stopped or the lease is lost. */

@@ -21,6 +21,18 @@ export interface Lease {
   readonly expiresAt: Date;
 }
 
+/** How an acquirer may judge the current holder. */
+export interface AcquireOptions {
+  /**
+   * Asked about the holder of an unexpired, unreleased lease on the name: true means that
+   * holder is known dead (a process on this machine that no longer runs, see
+   * `holderIsGone`), so its lease counts as free and is taken over at once, with the next
+   * token, exactly as after an expiry. Asked inside the store's atomic step, about the state
+   * the acquisition replaces.
+   */
+  holderIsGone?: (holder: string) => boolean;
+}
+
 /**
  * Where leases live, shared by every process that competes for them. All operations are
  * atomic across processes sharing the store. Time is passed in (each caller's clock); a lease
@@ -29,11 +41,17 @@ export interface Lease {
 export interface LeaseStore {
   /**
    * Takes the lease on `name` for `ttlMs` from `now`, with the next fencing token, only when
-   * nobody holds an unexpired lease on it (released, expired, or never taken); otherwise
-   * resolves to null. Not reentrant: the current holder acquiring again also gets null.
-   * Of any number of racing acquirers, at most one wins.
+   * nobody holds an unexpired lease on it (released, expired, never taken, or its holder is
+   * gone by `options.holderIsGone`); otherwise resolves to null. Not reentrant: the current
+   * holder acquiring again also gets null. Of any number of racing acquirers, at most one wins.
    */
-  acquire(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease | null>;
+  acquire(
+    name: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+    options?: AcquireOptions,
+  ): Promise<Lease | null>;
 
   /**
    * Extends `lease` to `now + ttlMs`, keeping its token, only when it is still the current

@@ -106,6 +106,16 @@ describe('loadAppConfig', () => {
     expect(config.warnings).toEqual([]);
   });
 
+  it('reads IDEMPOTENCY_LEASE_SECONDS (default 3 s) and refuses values outside 1 to 3600', () => {
+    expect(loadAppConfig({}).idempotencyLeaseMs).toBe(3000);
+    expect(loadAppConfig({ IDEMPOTENCY_LEASE_SECONDS: '300' }).idempotencyLeaseMs).toBe(300_000);
+    for (const bad of ['0', '3601', 'soon', '1.5']) {
+      expect(() => loadAppConfig({ IDEMPOTENCY_LEASE_SECONDS: bad })).toThrow(
+        /IDEMPOTENCY_LEASE_SECONDS/,
+      );
+    }
+  });
+
   it('defaults PUBLIC_BASE_URL to the configured port', () => {
     expect(loadAppConfig({ PORT: '4100' }).publicBaseUrl).toBe('http://localhost:4100');
   });

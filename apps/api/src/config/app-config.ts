@@ -71,6 +71,11 @@ export interface AppConfig {
    * receiver on 127.0.0.1 in local development). Default false; refused in production.
    */
   webhookAllowPrivateTargets: boolean;
+  /**
+   * IDEMPOTENCY_LEASE_SECONDS: how long an in-flight Idempotency-Key claim lasts unless its
+   * request renews it; what a retry waits at most after its process died on another machine.
+   */
+  idempotencyLeaseMs: number;
   /** Non-fatal notes for the operator (names of variables only, never values). */
   warnings: string[];
 }
@@ -189,6 +194,15 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       'WEBHOOK_ALLOW_PRIVATE_TARGETS',
       problems,
     ),
+    idempotencyLeaseMs:
+      parseInteger(
+        value('IDEMPOTENCY_LEASE_SECONDS'),
+        3,
+        'IDEMPOTENCY_LEASE_SECONDS',
+        1,
+        3600,
+        problems,
+      ) * 1000,
     jobs: {
       tokenRefreshEveryMs:
         parseInteger(

@@ -55,7 +55,7 @@ const EDGE = {
   400: '`VALIDATION_FAILED`: malformed body, query or header; `errors` lists each field',
   401: '`UNAUTHENTICATED`: no bearer token, or a bad or expired one',
   403: '`FORBIDDEN`: your role in this workspace (or none) does not allow this',
-  409: '`IDEMPOTENCY_KEY_IN_USE`: a request with this Idempotency-Key is still running',
+  409: '`IDEMPOTENCY_KEY_IN_USE`: a request with this Idempotency-Key is still running (`Retry-After`: the seconds left on its claim)',
   413: '`PAYLOAD_TOO_LARGE`: the body is over 512 kB',
   422: '`IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used for a different request',
 } as const;

@@ -38,6 +38,13 @@ import { CONNECTIONS_PROJECTION, ReadYourWrites } from './read-your-writes';
 import { createTokenVault, keyRingFor, mongoDbName, sqliteFile } from './token-vault.factory';
 
 /**
+ * The projection lease's ttl, renewed every third of it. Not shorter: a lease lost to an
+ * event-loop stall under load restarts the projection; a crash on this machine no longer
+ * waits for it.
+ */
+const PROJECTION_LEASE_TTL_MS = 10_000;
+
+/**
  * Binds every port to the adapter the configuration asks for: SQLite files under DATA_DIR by
  * default, EventStoreDB and MongoDB when their connection strings are set.
  */
@@ -181,13 +188,15 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     // A local run is one process; in production the worker runs the projections. Either way
-    // one process at a time applies them (a standby takes over when the holder dies).
+    // one process at a time applies them. A process restarted on the holder's machine takes
+    // the lease at its first attempt (the keeper sees the holder died); a standby elsewhere
+    // retries every second and takes it once the ttl runs out (docs/decisions/0007).
     if (!this.config.runProjections) return;
     this.holding = this.leases.holdWhileRunning(
       `projection:${CONNECTIONS_PROJECTION}`,
       () => this.projections.start(),
       () => this.projections.stop(),
-      { ttlMs: 10_000 },
+      { ttlMs: PROJECTION_LEASE_TTL_MS, retryEveryMs: 1000 },
     );
   }
 

@@ -201,6 +201,68 @@ export function leaseStoreContract(label: string, open: () => Promise<OpenedLeas
         if (winners.length === 1) expect(winners[0]?.token).toBe(2);
       });
 
+      it('takes over at once, with the next token, a lease whose holder is gone; the dead holder can neither renew nor release it', async () => {
+        const name = fresh('projection');
+        const dead = (await store.acquire(name, 'crashed-worker', 60 * SECOND, at(0)))!;
+        const asked: string[] = [];
+        const isGone = (holder: string) => {
+          asked.push(holder);
+          return holder === 'crashed-worker';
+        };
+        const taken = await other.acquire(name, 'restarted-worker', 60 * SECOND, at(SECOND), {
+          holderIsGone: isGone,
+        });
+        expect(taken).toEqual({
+          name,
+          holder: 'restarted-worker',
+          token: 2,
+          expiresAt: at(61 * SECOND),
+        });
+        expect(asked).toEqual(['crashed-worker']);
+        expect(await store.renew(dead, 60 * SECOND, at(2 * SECOND))).toBeNull();
+        await store.release(dead);
+        expect(await store.acquire(name, 'third', 60 * SECOND, at(3 * SECOND))).toBeNull();
+        expect(await other.renew(taken!, 60 * SECOND, at(3 * SECOND))).toMatchObject({ token: 2 });
+      });
+
+      it('leaves a live holder its lease, whatever the acquirer asks, and never asks about a free name', async () => {
+        const name = fresh('projection');
+        const asked: string[] = [];
+        const isGone = (holder: string) => {
+          asked.push(holder);
+          return holder === 'someone-dead';
+        };
+        const lease = (await store.acquire(name, 'alive', 60 * SECOND, at(0), {
+          holderIsGone: isGone,
+        }))!;
+        expect(asked).toEqual([]);
+        expect(
+          await other.acquire(name, 'b', 60 * SECOND, at(1), { holderIsGone: isGone }),
+        ).toBeNull();
+        expect(asked).toEqual(['alive']);
+        await store.release(lease);
+        const next = await other.acquire(name, 'b', 60 * SECOND, at(2), { holderIsGone: isGone });
+        expect(next?.token).toBe(2);
+        expect(asked).toEqual(['alive']);
+      });
+
+      it("lets exactly one of 20 racers on two instances take over a dead holder's lease", async () => {
+        const name = fresh('projection');
+        await store.acquire(name, 'crashed-worker', 60 * SECOND, at(0));
+        const holderIsGone = (holder: string) => holder === 'crashed-worker';
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 === 0 ? store : other).acquire(name, `w${i}`, 60 * SECOND, at(1), {
+              holderIsGone,
+            }),
+          ),
+        );
+        const winners = results.filter((lease): lease is Lease => lease !== null);
+        expect(winners).toHaveLength(1);
+        expect(winners[0].token).toBe(2);
+        expect(await store.acquire(name, 'late', 60 * SECOND, at(2), { holderIsGone })).toBeNull();
+      });
+
       it('refuses a nonsensical ttl, name, holder or time', async () => {
         await expect(store.acquire(fresh(), 'w', 0, at(0))).rejects.toThrow(RangeError);
         await expect(store.acquire(fresh(), 'w', Number.NaN, at(0))).rejects.toThrow(RangeError);
@@ -472,6 +534,31 @@ export function leaseStoreContract(label: string, open: () => Promise<OpenedLeas
           expect(b.events).toEqual(['acquired 2', 'lost 2 stopped']);
           // Both released: the name is free.
           expect((await store.acquire(name, 'next', TTL, clock.now()))?.token).toBe(3);
+        });
+
+        it('a keeper starting after its holder died takes the lease at its first attempt, long before the expiry', async () => {
+          const name = fresh('projection');
+          const clock = new ManualClock(T0);
+          const dead = (await store.acquire(name, 'killed-process', TTL, clock.now()))!;
+          const restarted = worker(
+            new LeaseKeeper(other, {
+              holder: 'restarted-process',
+              clock,
+              renewEveryMs: 10,
+              holderIsGone: (holder) => holder === 'killed-process',
+            }),
+            name,
+          );
+          // The clock never moves: only the dead holder's liveness lets it in.
+          await waitFor(() => restarted.active, 'the restarted keeper to take over');
+          expect(restarted.events).toEqual(['acquired 2']);
+          expect(await store.renew(dead, TTL, clock.now())).toBeNull();
+          // Without that knowledge, a standby still waits for the expiry.
+          const standby = worker(new LeaseKeeper(store, { holder: 'standby', clock }), name);
+          await sleep(30);
+          expect(standby.active).toBe(false);
+          await restarted.holding.stop();
+          await standby.holding.stop();
         });
 
         it('hands over at once on a graceful stop: onLost first, then release', async () => {

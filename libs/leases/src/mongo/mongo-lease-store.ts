@@ -4,6 +4,7 @@ import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import {
   assertLeaseArguments,
   assertValidNow,
+  type AcquireOptions,
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
@@ -78,7 +79,8 @@ export type MongoLeaseStoreOptions = (
  * operation is:
  *
  * 1. read the name's head: its step with the highest `seq` (none: never leased);
- * 2. decide on it: acquire needs no head, or a released or expired one (`expiresAt <= now`),
+ * 2. decide on it: acquire needs no head, or a released or expired one (`expiresAt <= now`)
+ *    or one whose holder the acquirer knows is gone (`holderIsGone`),
  *    and takes token `head.token + 1`; renew and release need the head to carry the lease's
  *    token (renew: and holder, unreleased, unexpired). A refusal writes nothing;
  * 3. insert step `seq + 1` holding the new state. Only one racer can insert `seq + 1`: the
@@ -139,11 +141,22 @@ export class MongoLeaseStore implements LeaseStore {
     }
   }
 
-  async acquire(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease | null> {
+  async acquire(
+    name: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+    options?: AcquireOptions,
+  ): Promise<Lease | null> {
     assertLeaseArguments(name, holder, ttlMs);
     const nowMs = assertValidNow(now);
+    // Decided on the head the next step replaces, like an expiry: a racer that read an older
+    // head loses the insert of the next seq.
     const step = await this.append(name, (head) =>
-      head && !head.released && head.expiresAt.getTime() > nowMs
+      head &&
+      !head.released &&
+      head.expiresAt.getTime() > nowMs &&
+      !options?.holderIsGone?.(head.holder)
         ? null
         : {
             kind: 'acquire',

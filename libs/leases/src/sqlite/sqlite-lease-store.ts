@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import {
   assertLeaseArguments,
   assertValidNow,
+  type AcquireOptions,
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
@@ -33,6 +34,7 @@ export class SqliteLeaseStore implements LeaseStore {
     holder: string,
     ttlMs: number,
     nowMs: number,
+    holderIsGone?: (holder: string) => boolean,
   ) => Lease | null;
   private readonly renewTx: (lease: Lease, ttlMs: number, nowMs: number) => Lease | null;
   private readonly releaseTx: (lease: Lease) => void;
@@ -75,9 +77,17 @@ export class SqliteLeaseStore implements LeaseStore {
     };
 
     const acquire = this.db.transaction(
-      (name: string, holder: string, ttlMs: number, nowMs: number): Lease | null => {
+      (
+        name: string,
+        holder: string,
+        ttlMs: number,
+        nowMs: number,
+        holderIsGone?: (holder: string) => boolean,
+      ): Lease | null => {
         const row = select.get(name);
-        if (row && row.released === 0 && row.expires_at > nowMs) return null;
+        const held = row && row.released === 0 && row.expires_at > nowMs;
+        // Asked under the write lock: the row cannot change between the check and the takeover.
+        if (held && !holderIsGone?.(row.holder)) return null;
         const token = (row?.token ?? 0) + 1;
         const expiresAt = nowMs + ttlMs;
         upsert.run(name, holder, token, expiresAt);
@@ -104,9 +114,15 @@ export class SqliteLeaseStore implements LeaseStore {
     return new SqliteLeaseStore(join(dataDir, LEASES_FILE));
   }
 
-  async acquire(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease | null> {
+  async acquire(
+    name: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+    options?: AcquireOptions,
+  ): Promise<Lease | null> {
     assertLeaseArguments(name, holder, ttlMs);
-    return this.acquireTx(name, holder, ttlMs, assertValidNow(now));
+    return this.acquireTx(name, holder, ttlMs, assertValidNow(now), options?.holderIsGone);
   }
 
   async renew(lease: Lease, ttlMs: number, now: Date): Promise<Lease | null> {

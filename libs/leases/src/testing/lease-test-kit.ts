@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '@ledger/commands';
-import type { Lease, LeaseStore } from '../lease-store.port';
+import type { AcquireOptions, Lease, LeaseStore } from '../lease-store.port';
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -22,8 +22,14 @@ export class SeverableLeaseStore implements LeaseStore {
   readonly calls: string[] = [];
   constructor(private readonly inner: LeaseStore) {}
 
-  acquire(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease | null> {
-    return this.pass('acquire', () => this.inner.acquire(name, holder, ttlMs, now));
+  acquire(
+    name: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+    options?: AcquireOptions,
+  ): Promise<Lease | null> {
+    return this.pass('acquire', () => this.inner.acquire(name, holder, ttlMs, now, options));
   }
   renew(lease: Lease, ttlMs: number, now: Date): Promise<Lease | null> {
     return this.pass('renew', () => this.inner.renew(lease, ttlMs, now));

@@ -97,6 +97,108 @@ export function idempotencyStoreContract(
       expect(again).toMatchObject({ kind: 'completed', response: { status: 201 } });
     });
 
+    it('tells how long a running claim lasts, and a renewal extends it past its first lease', async () => {
+      const key = id();
+      const claim = await store.claim(key, 'fp', T0, at(3000), { holder: 'process-a' });
+      if (claim.kind !== 'claimed') throw new Error('not claimed');
+      expect(await store.claim(key, 'fp', at(1000), at(4000))).toEqual({
+        kind: 'in_flight',
+        fingerprint: 'fp',
+        leaseUntil: at(3000),
+      });
+      expect(await store.renew(key, claim.token, at(5000))).toBe(true);
+      expect(await store.claim(key, 'fp', at(4000), at(7000))).toEqual({
+        kind: 'in_flight',
+        fingerprint: 'fp',
+        leaseUntil: at(5000),
+      });
+      expect(await store.renew(key, 'another-token', at(9000))).toBe(false);
+      expect(await store.complete(key, claim.token, response, at(86_400_000))).toBe(true);
+      // A completed record is no claim to renew.
+      expect(await store.renew(key, claim.token, at(9000))).toBe(false);
+    });
+
+    it('takes over at once a running claim whose holder is gone; the dead holder can neither complete nor renew it', async () => {
+      const key = id();
+      const dead = await store.claim(key, 'fp', T0, at(60_000), { holder: 'killed-process' });
+      if (dead.kind !== 'claimed') throw new Error('not claimed');
+      const asked: string[] = [];
+      const retry = await store.claim(key, 'fp', at(1000), at(4000), {
+        holder: 'restarted-process',
+        holderIsGone: (holder) => {
+          asked.push(holder);
+          return holder === 'killed-process';
+        },
+      });
+      expect(retry).toEqual({ kind: 'claimed', token: expect.any(String) });
+      expect(asked).toEqual(['killed-process']);
+      expect(await store.complete(key, dead.token, response, at(86_400_000))).toBe(false);
+      expect(await store.renew(key, dead.token, at(90_000))).toBe(false);
+      // The new claim is recorded as the restarted process's.
+      expect(
+        (
+          await store.claim(key, 'fp', at(2000), at(5000), {
+            holder: 'third',
+            holderIsGone: (holder) => holder === 'killed-process',
+          })
+        ).kind,
+      ).toBe('in_flight');
+    });
+
+    it('leaves a live holder its claim, and a completed record its response, whatever the claimant thinks', async () => {
+      const live = id();
+      await store.claim(live, 'fp', T0, at(60_000), { holder: 'alive' });
+      const thinksAllDead = { holder: 'b', holderIsGone: (holder: string) => holder !== 'alive' };
+      expect((await store.claim(live, 'fp', at(1), at(2), thinksAllDead)).kind).toBe('in_flight');
+      const done = id();
+      const claim = await store.claim(done, 'fp', T0, at(60_000), { holder: 'gone-after' });
+      if (claim.kind !== 'claimed') throw new Error('not claimed');
+      await store.complete(done, claim.token, response, at(86_400_000));
+      expect(await store.claim(done, 'fp', at(1), at(2), thinksAllDead)).toMatchObject({
+        kind: 'completed',
+        response,
+      });
+    });
+
+    it("lets exactly one of many concurrent retries take over a dead holder's claim, round after round", async () => {
+      const claimant = (i: number) => ({
+        holder: `retry-${i}`,
+        holderIsGone: (holder: string) => holder === 'killed-process',
+      });
+      for (let round = 0; round < 10; round += 1) {
+        const key = id();
+        await store.claim(key, 'fp', T0, at(60_000), { holder: 'killed-process' });
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.claim(key, 'fp', at(1), at(4000), claimant(i)),
+          ),
+        );
+        const kinds = outcomes.map((o) => o.kind);
+        expect({ round, claimed: kinds.filter((k) => k === 'claimed').length }).toEqual({
+          round,
+          claimed: 1,
+        });
+        expect(kinds.filter((k) => k === 'in_flight')).toHaveLength(19);
+      }
+    });
+
+    it('lets exactly one of many concurrent claims replace an expired claim, round after round', async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const key = id();
+        await store.claim(key, 'fp', T0, at(1000), { holder: 'slow-process' });
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.claim(key, 'fp', at(1000), at(4000), { holder: `retry-${i}` }),
+          ),
+        );
+        const kinds = outcomes.map((o) => o.kind);
+        expect({ round, claimed: kinds.filter((k) => k === 'claimed').length }).toEqual({
+          round,
+          claimed: 1,
+        });
+      }
+    });
+
     it('purges expired records only', async () => {
       const live = id();
       const dead = id();

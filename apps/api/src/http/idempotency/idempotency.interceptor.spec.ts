@@ -135,8 +135,36 @@ const STORES: Array<[string, () => Promise<{ store: IdempotencyStore; close(): P
     ],
   ];
 
+/** The store as given, counting the renewals that went through. */
+function countingRenewals(store: IdempotencyStore): IdempotencyStore & { renewals: number } {
+  const counting = {
+    renewals: 0,
+    claim: store.claim.bind(store),
+    complete: store.complete.bind(store),
+    release: store.release.bind(store),
+    purgeExpired: store.purgeExpired.bind(store),
+    renew: async (id: string, token: string, leaseUntil: Date) => {
+      const held = await store.renew(id, token, leaseUntil);
+      counting.renewals += 1;
+      return held;
+    },
+  };
+  return counting;
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe.each(STORES)('Idempotency-Key over HTTP with the %s store', (_name, openStore) => {
   let t: TestApp;
+  /** Another API process on the same store, which can tell that process-a died. */
+  let restarted: TestApp;
+  let shared: ReturnType<typeof countingRenewals>;
   let closeStore: () => Promise<void>;
   let n = 0;
   const key = () => `key-${++n}-${Math.random().toString(36).slice(2)}`;
@@ -147,17 +175,39 @@ describe.each(STORES)('Idempotency-Key over HTTP with the %s store', (_name, ope
       .post(`/v1/workspaces/w1/things${path}`)
       .set('Authorization', `Bearer ${token}`);
 
+  const postTo = (app: TestApp, path: string) =>
+    request(app.server)
+      .post(`/v1/workspaces/w1/things${path}`)
+      .set('Authorization', `Bearer ${alice}`);
+
   beforeAll(async () => {
     const { store, close } = await openStore();
     closeStore = close;
+    shared = countingRenewals(store);
+    const options = (more: Record<string, unknown>) => ({
+      provide: IDEMPOTENCY_OPTIONS,
+      useValue: { now: () => clock.now, ...more },
+    });
     t = await createTestApp({
       controllers: [ThingsController, OpenController],
-      idempotencyStore: store,
-      providers: [{ provide: IDEMPOTENCY_OPTIONS, useValue: { now: () => clock.now } }],
+      idempotencyStore: shared,
+      providers: [options({ holder: 'process-a', holderIsGone: () => false })],
+    });
+    restarted = await createTestApp({
+      controllers: [ThingsController, OpenController],
+      idempotencyStore: shared,
+      providers: [
+        options({
+          holder: 'process-b',
+          holderIsGone: (holder: string) => holder === 'process-a',
+          renewEveryMs: 10,
+        }),
+      ],
     });
   });
   afterAll(async () => {
     await t.close();
+    await restarted.close();
     await closeStore();
   });
   beforeEach(() => {
@@ -217,7 +267,7 @@ describe.each(STORES)('Idempotency-Key over HTTP with the %s store', (_name, ope
     expect(b.body.id).not.toBe(a.body.id);
   });
 
-  it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request runs', async () => {
+  it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request runs, Retry-After the seconds left on its claim', async () => {
     const k = key();
     const first = post('/slow')
       .set('Idempotency-Key', k)
@@ -227,11 +277,66 @@ describe.each(STORES)('Idempotency-Key over HTTP with the %s store', (_name, ope
     const concurrent = await post('/slow').set('Idempotency-Key', k).send({});
     expect(concurrent.status).toBe(409);
     expect(concurrent.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
-    expect(concurrent.headers['retry-after']).toBe('1');
+    expect(concurrent.headers['retry-after']).toBe('3');
+    clock.now = new Date(clock.now.getTime() + 2200);
+    const later = await post('/slow').set('Idempotency-Key', k).send({});
+    expect(later.status).toBe(409);
+    expect(later.headers['retry-after']).toBe('1');
     gate.release();
     expect((await first).status).toBe(201);
     const after = await post('/slow').set('Idempotency-Key', k).send({});
     expect(after.status).toBe(201);
+    expect(calls.slow).toBe(1);
+  });
+
+  it('a retry on a restarted process takes over at once the key of a request whose process died, runs it and stores its answer', async () => {
+    const k = key();
+    const dying = postTo(t, '/slow')
+      .set('Idempotency-Key', k)
+      .send({})
+      .then((r) => r);
+    await gate.started;
+    // process-a "died" with the key in flight; its claim has all of its lease left.
+    const retry = postTo(restarted, '/slow')
+      .set('Idempotency-Key', k)
+      .send({})
+      .then((r) => r);
+    await until(() => calls.slow === 2, 'the retry to run the handler');
+    gate.release();
+    expect((await retry).status).toBe(201);
+    // The first holder finishing late stores nothing; the retry's answer is the one replayed.
+    expect((await dying).status).toBe(201);
+    const again = await postTo(t, '/slow').set('Idempotency-Key', k).send({});
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(calls.slow).toBe(2);
+  });
+
+  it("renews a running request's claim, so a slow request keeps its key past its first lease", async () => {
+    const k = key();
+    const slow = postTo(restarted, '/slow')
+      .set('Idempotency-Key', k)
+      .send({})
+      .then((r) => r);
+    await gate.started;
+    clock.now = new Date(clock.now.getTime() + 2000);
+    const before = shared.renewals;
+    await until(() => shared.renewals >= before + 2, 'a renewal at the new time');
+    // 4 s after the claim: past its first lease (3 s), within the renewed one (until 5 s).
+    clock.now = new Date(clock.now.getTime() + 2000);
+    const concurrent = postTo(t, '/slow')
+      .set('Idempotency-Key', k)
+      .send({})
+      .then((r) => r);
+    // Answered at once; taken over instead, it would run the handler (and wait at the gate).
+    let answered = false;
+    await Promise.race([
+      concurrent.then(() => (answered = true)),
+      until(() => answered || calls.slow === 2, 'an answer or a second run'),
+    ]);
+    gate.release();
+    expect((await concurrent).status).toBe(409);
+    expect((await slow).status).toBe(201);
     expect(calls.slow).toBe(1);
   });
 

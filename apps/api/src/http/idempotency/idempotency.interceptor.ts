@@ -11,6 +11,8 @@ import {
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
+import { holderIsGone, processInstanceId } from '@ledger/leases';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { LedgerRequest } from '../ledger-request';
 import { renderProblem } from '../problem-details.filter';
 import { mapToProblem } from '../problem-mapping';
@@ -27,14 +29,26 @@ export const IDEMPOTENCY_OPTIONS = Symbol('IDEMPOTENCY_OPTIONS');
 export interface IdempotencyOptions {
   /** How long a finished request is replayed (24 h). */
   retentionMs: number;
-  /** How long an in-flight claim holds the key before another request may take it over. */
+  /**
+   * How long an in-flight claim holds the key unless renewed: short, since a claim whose
+   * process died blocks retries of its key until then (when no process on the holder's
+   * machine can tell it died; see docs/decisions/0007-crash-recovery-takeover.md).
+   */
   leaseMs: number;
+  /** Real milliseconds between renewals of a running request's claim; default leaseMs/3. */
+  renewEveryMs?: number;
+  /** This process, as recorded in its claims. */
+  holder: string;
+  /** Whether a claim's holder is known dead, so a retry takes the key over at once. */
+  holderIsGone: (holder: string) => boolean;
   now: () => Date;
 }
 
 const DEFAULTS: IdempotencyOptions = {
   retentionMs: 24 * 60 * 60 * 1000,
-  leaseMs: 5 * 60 * 1000,
+  leaseMs: 3000,
+  holder: processInstanceId(),
+  holderIsGone,
   now: () => new Date(),
 };
 
@@ -49,7 +63,13 @@ const REPLAYED_HEADERS = ['location', 'etag', 'content-location', 'content-type'
 /**
  * `Idempotency-Key` on POSTs: a retry with the same key, user, method, path and body gets the
  * first response again without running the handler; a different request with the key gets
- * 422 IDEMPOTENCY_KEY_REUSED; one arriving while the first runs gets 409 IDEMPOTENCY_KEY_IN_USE.
+ * 422 IDEMPOTENCY_KEY_REUSED; one arriving while the first runs gets 409 IDEMPOTENCY_KEY_IN_USE
+ * with `Retry-After` the seconds left on the first one's claim.
+ *
+ * A claim is a short lease renewed while its request runs, recorded with this process's
+ * instance id: after a crash, a retry takes the key over once the lease runs out, or at once
+ * when this machine can tell the holder died. Running the command again is safe: its event
+ * ids derive from the key, so the store recognises an append that already happened.
  *
  * What is stored: 2xx responses and the domain's refusals (DomainError, 4xx), since running
  * the command again would decide the same. Not stored, so that a retry runs again: 5xx,
@@ -69,8 +89,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @Optional() @Inject(IDEMPOTENCY_OPTIONS) options?: Partial<IdempotencyOptions>,
+    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'idempotencyLeaseMs'>,
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = {
+      ...DEFAULTS,
+      ...(config ? { leaseMs: config.idempotencyLeaseMs } : {}),
+      ...options,
+    };
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -102,24 +127,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
     const now = this.options.now();
     this.purgeNowAndThen(now);
-    const outcome = await this.store.claim(
-      id,
-      fingerprint,
-      now,
-      new Date(now.getTime() + this.options.leaseMs),
-    );
+    const outcome = await this.store.claim(id, fingerprint, now, this.leaseFrom(now), {
+      holder: this.options.holder,
+      holderIsGone: this.options.holderIsGone,
+    });
     if (outcome.kind !== 'claimed' && outcome.fingerprint !== fingerprint) throw keyReused();
-    if (outcome.kind === 'in_flight') throw keyInUse();
+    if (outcome.kind === 'in_flight') throw keyInUse(outcome.leaseUntil, now);
     if (outcome.kind === 'completed') return replay(response, outcome.response);
 
     request.idempotencyKey = key;
+    const stopRenewing = this.renewWhileRunning(id, outcome.token);
     let body: unknown;
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
+      stopRenewing();
       await this.settleFailure(request, id, outcome.token, error);
       throw error;
     }
+    stopRenewing();
     if (response.statusCode >= 200 && response.statusCode < 300 && isJsonSafe(body)) {
       await this.save(id, outcome.token, {
         status: response.statusCode,
@@ -130,6 +156,41 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.store.release(id, outcome.token);
     }
     return body;
+  }
+
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.options.leaseMs);
+  }
+
+  /**
+   * Keeps the claim alive while the handler runs; returns the stop. A renewal still under way
+   * after the stop matches nothing (it needs the claim in flight, with this token), so the
+   * answer never waits for one.
+   */
+  private renewWhileRunning(id: string, token: string): () => void {
+    let renewing = false;
+    let lost = false;
+    const timer = setInterval(
+      () => {
+        if (renewing || lost) return;
+        renewing = true;
+        this.store
+          .renew(id, token, this.leaseFrom(this.options.now()))
+          .then((held) => {
+            if (held) return;
+            lost = true;
+            this.logger.warn('An idempotent request lost its claim while it ran');
+          })
+          .catch((error: unknown) => {
+            // The store hiccupped: the next tick tries again before the lease runs out.
+            this.logger.warn(`Renewing an idempotency claim failed: ${String(error)}`);
+          })
+          .finally(() => (renewing = false));
+      },
+      this.options.renewEveryMs ?? this.options.leaseMs / 3,
+    );
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async settleFailure(
@@ -235,12 +296,14 @@ function keyReused(): ProblemException {
   });
 }
 
-function keyInUse(): ProblemException {
+/** `Retry-After`: the whole seconds left on the running request's claim (at least 1). */
+function keyInUse(leaseUntil: Date, now: Date): ProblemException {
+  const seconds = Math.max(1, Math.ceil((leaseUntil.getTime() - now.getTime()) / 1000));
   return new ProblemException({
     status: 409,
     code: 'IDEMPOTENCY_KEY_IN_USE',
     title: 'Idempotency key in use',
-    detail: 'A request with this Idempotency-Key is still being processed; retry shortly',
-    headers: { 'Retry-After': '1' },
+    detail: `A request with this Idempotency-Key is still being processed; retry in ${seconds} s`,
+    headers: { 'Retry-After': String(seconds) },
   });
 }

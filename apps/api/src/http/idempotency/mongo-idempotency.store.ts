@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ClaimOutcome, IdempotencyStore, StoredResponse } from './idempotency-store.port';
+import type {
+  Claimant,
+  ClaimOutcome,
+  IdempotencyStore,
+  StoredResponse,
+} from './idempotency-store.port';
 
 interface RecordDoc {
   _id: string;
@@ -10,6 +15,8 @@ interface RecordDoc {
   /** JSON text: response bodies may hold keys MongoDB refuses (`$x`, `a.b`). */
   response?: string;
   expiresAt: Date;
+  /** The claiming process's instance id (absent on records written before it was kept). */
+  holder?: string;
 }
 
 const MODEL_NAME = 'IdempotencyRecord';
@@ -22,34 +29,65 @@ const schema = new Schema<RecordDoc>(
     state: { type: String, required: true, enum: ['in_flight', 'completed'] },
     response: { type: String },
     expiresAt: { type: Date, required: true, index: true },
+    holder: { type: String },
   },
   { collection: 'idempotency_records', versionKey: false, autoIndex: false },
+);
+
+/** Who won the replacement of one record: `_id` is `[record id, the old record's token]`. */
+interface TakeoverDoc {
+  _id: string;
+  expiresAt: Date;
+}
+
+const TAKEOVER_MODEL_NAME = 'IdempotencyTakeover';
+
+const takeoverSchema = new Schema<TakeoverDoc>(
+  {
+    _id: { type: String, required: true },
+    expiresAt: { type: Date, required: true, index: true },
+  },
+  { collection: 'idempotency_takeovers', versionKey: false, autoIndex: false },
 );
 
 const DUPLICATE_KEY = 11000;
 
 /**
  * IdempotencyStore in MongoDB, shared by every API process. The unique `_id` makes the claim
- * an insert-or-fail; an expired record is deleted (only while still expired) before retrying.
+ * an insert-or-fail. Replacing a record (expired, or an in-flight claim whose holder died) is
+ * decided by an insert too: FerretDB 1.x runs a filtered delete as a read then a delete by
+ * `_id`, so racing claimants that all saw the old record could each delete the claim another
+ * had just made, and two would run. Only the claimant that inserts the takeover marker for the
+ * old record's token deletes it; the others answer in flight.
  */
 export class MongoIdempotencyStore implements IdempotencyStore {
   private readonly model: Model<RecordDoc>;
+  private readonly takeovers: Model<TakeoverDoc>;
 
   constructor(connection: Connection) {
     this.model =
       (connection.models[MODEL_NAME] as Model<RecordDoc> | undefined) ??
       connection.model<RecordDoc>(MODEL_NAME, schema);
+    this.takeovers =
+      (connection.models[TAKEOVER_MODEL_NAME] as Model<TakeoverDoc> | undefined) ??
+      connection.model<TakeoverDoc>(TAKEOVER_MODEL_NAME, takeoverSchema);
   }
 
-  /** Creates the expiry index (the unique `_id` index always exists). */
+  /** Creates the expiry indexes (the unique `_id` index always exists). */
   async init(): Promise<void> {
     await this.model.createIndexes();
+    await this.takeovers.createIndexes();
   }
 
-  async claim(id: string, fingerprint: string, now: Date, leaseUntil: Date): Promise<ClaimOutcome> {
+  async claim(
+    id: string,
+    fingerprint: string,
+    now: Date,
+    leaseUntil: Date,
+    claimant?: Claimant,
+  ): Promise<ClaimOutcome> {
     // Further rounds cover a record that expires or is released between the insert and the read.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      await this.model.deleteOne({ _id: id, expiresAt: { $lte: now } });
       const token = randomUUID();
       try {
         await this.model.create({
@@ -58,20 +96,37 @@ export class MongoIdempotencyStore implements IdempotencyStore {
           token,
           state: 'in_flight',
           expiresAt: leaseUntil,
+          holder: claimant?.holder ?? '',
         });
         return { kind: 'claimed', token };
       } catch (error) {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
       }
       const existing = await this.model.findById(id).lean<RecordDoc>();
-      if (!existing || existing.expiresAt <= now) continue;
+      if (!existing) continue;
+      const holderGone =
+        existing.state === 'in_flight' &&
+        !!existing.holder &&
+        !!claimant?.holderIsGone?.(existing.holder);
+      if (existing.expiresAt <= now || holderGone) {
+        // Expired, or its process died: the one claimant that wins the marker replaces it.
+        if (!(await this.winTakeover(id, existing.token, leaseUntil))) {
+          return { kind: 'in_flight', fingerprint: existing.fingerprint, leaseUntil };
+        }
+        await this.model.deleteOne({ _id: id, token: existing.token });
+        continue;
+      }
       return existing.state === 'completed'
         ? {
             kind: 'completed',
             fingerprint: existing.fingerprint,
             response: JSON.parse(existing.response ?? 'null') as StoredResponse,
           }
-        : { kind: 'in_flight', fingerprint: existing.fingerprint };
+        : {
+            kind: 'in_flight',
+            fingerprint: existing.fingerprint,
+            leaseUntil: new Date(existing.expiresAt),
+          };
     }
     throw new Error(`Idempotency record ${id} kept changing during the claim`);
   }
@@ -89,11 +144,31 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     return result.modifiedCount === 1;
   }
 
+  async renew(id: string, token: string, leaseUntil: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: id, token, state: 'in_flight' },
+      { $set: { expiresAt: leaseUntil } },
+    );
+    return result.matchedCount === 1;
+  }
+
   async release(id: string, token: string): Promise<void> {
     await this.model.deleteOne({ _id: id, token, state: 'in_flight' });
   }
 
   async purgeExpired(now: Date): Promise<number> {
+    await this.takeovers.deleteMany({ expiresAt: { $lte: now } });
     return (await this.model.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  }
+
+  /** True for the one caller whose marker for the old record's `token` went in first. */
+  private async winTakeover(id: string, token: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.takeovers.create({ _id: JSON.stringify([id, token]), expiresAt });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      return false;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { makeTempDir } from '@ledger/testing/temp-dir';
 import { idempotencyStoreContract } from './idempotency-store.contract';
 import { SqliteIdempotencyStore } from './sqlite-idempotency.store';
@@ -32,6 +33,34 @@ describe('SqliteIdempotencyStore on disk', () => {
         response: { body: { ok: 1 } },
       });
       second.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('opens a file written before claims recorded their holder; such a claim is never judged gone', async () => {
+    const dir = makeTempDir('ledger-idem-');
+    try {
+      const file = join(dir.path, 'idempotency.sqlite');
+      const old = new Database(file);
+      old.exec(`
+        CREATE TABLE idempotency_records (
+          id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, token TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('in_flight', 'completed')),
+          response TEXT, expires_at INTEGER NOT NULL
+        );
+        INSERT INTO idempotency_records VALUES ('k', 'fp', 't', 'in_flight', NULL, 5000);
+      `);
+      old.close();
+      const store = new SqliteIdempotencyStore(file);
+      const everyoneGone = { holder: 'me', holderIsGone: () => true };
+      expect(await store.claim('k', 'fp', new Date(1000), new Date(4000), everyoneGone)).toEqual({
+        kind: 'in_flight',
+        fingerprint: 'fp',
+        leaseUntil: new Date(5000),
+      });
+      expect((await store.claim('k', 'fp', new Date(5000), new Date(8000))).kind).toBe('claimed');
+      store.close();
     } finally {
       dir.remove();
     }

@@ -2,18 +2,32 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ClaimOutcome, IdempotencyStore, StoredResponse } from './idempotency-store.port';
+import type {
+  Claimant,
+  ClaimOutcome,
+  IdempotencyStore,
+  StoredResponse,
+} from './idempotency-store.port';
 
 interface Row {
   fingerprint: string;
+  token: string;
+  holder: string;
   state: 'in_flight' | 'completed';
   response: string | null;
+  expires_at: number;
 }
 
 /** IdempotencyStore in a SQLite file: one process, or several sharing the file on one host. */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly db: Database.Database;
-  private readonly claimTx: (id: string, fp: string, now: number, lease: number) => ClaimOutcome;
+  private readonly claimTx: (
+    id: string,
+    fp: string,
+    now: number,
+    lease: number,
+    claimant?: Claimant,
+  ) => ClaimOutcome;
 
   constructor(filePath: string) {
     mkdirSync(dirname(filePath), { recursive: true });
@@ -28,26 +42,43 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         token TEXT NOT NULL,
         state TEXT NOT NULL CHECK (state IN ('in_flight', 'completed')),
         response TEXT,
-        expires_at INTEGER NOT NULL
+        expires_at INTEGER NOT NULL,
+        holder TEXT NOT NULL DEFAULT ''
       );
       CREATE INDEX IF NOT EXISTS idempotency_records_expires_at
         ON idempotency_records (expires_at);
     `);
+    addHolderColumn(this.db);
     const deleteExpired = this.db.prepare(
       'DELETE FROM idempotency_records WHERE id = ? AND expires_at <= ?',
     );
-    const insert = this.db.prepare(
-      `INSERT INTO idempotency_records (id, fingerprint, token, state, expires_at)
-       VALUES (?, ?, ?, 'in_flight', ?) ON CONFLICT (id) DO NOTHING`,
+    const deleteClaim = this.db.prepare(
+      `DELETE FROM idempotency_records WHERE id = ? AND token = ? AND state = 'in_flight'`,
     );
-    const select = this.db.prepare(
-      'SELECT fingerprint, state, response FROM idempotency_records WHERE id = ?',
+    const insert = this.db.prepare(
+      `INSERT INTO idempotency_records (id, fingerprint, token, state, expires_at, holder)
+       VALUES (?, ?, ?, 'in_flight', ?, ?) ON CONFLICT (id) DO NOTHING`,
+    );
+    const select = this.db.prepare<[string], Row>(
+      `SELECT fingerprint, token, holder, state, response, expires_at
+       FROM idempotency_records WHERE id = ?`,
     );
     const transaction = this.db.transaction(
-      (id: string, fingerprint: string, now: number, lease: number): ClaimOutcome => {
+      (
+        id: string,
+        fingerprint: string,
+        now: number,
+        lease: number,
+        claimant?: Claimant,
+      ): ClaimOutcome => {
         deleteExpired.run(id, now);
+        const held = select.get(id);
+        // A claim whose process died is taken over like an expired one (under the write lock).
+        if (held?.state === 'in_flight' && held.holder && claimant?.holderIsGone?.(held.holder)) {
+          deleteClaim.run(id, held.token);
+        }
         const token = randomUUID();
-        if (insert.run(id, fingerprint, token, lease).changes === 1)
+        if (insert.run(id, fingerprint, token, lease, claimant?.holder ?? '').changes === 1)
           return { kind: 'claimed', token };
         const row = select.get(id) as Row;
         return row.state === 'completed'
@@ -56,7 +87,11 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
               fingerprint: row.fingerprint,
               response: JSON.parse(row.response ?? 'null') as StoredResponse,
             }
-          : { kind: 'in_flight', fingerprint: row.fingerprint };
+          : {
+              kind: 'in_flight',
+              fingerprint: row.fingerprint,
+              leaseUntil: new Date(row.expires_at),
+            };
       },
     );
     // IMMEDIATE takes the write lock up front, so processes sharing the file never interleave.
@@ -68,8 +103,25 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return new SqliteIdempotencyStore(join(dataDir, 'idempotency.sqlite'));
   }
 
-  async claim(id: string, fingerprint: string, now: Date, leaseUntil: Date): Promise<ClaimOutcome> {
-    return this.claimTx(id, fingerprint, now.getTime(), leaseUntil.getTime());
+  async claim(
+    id: string,
+    fingerprint: string,
+    now: Date,
+    leaseUntil: Date,
+    claimant?: Claimant,
+  ): Promise<ClaimOutcome> {
+    return this.claimTx(id, fingerprint, now.getTime(), leaseUntil.getTime(), claimant);
+  }
+
+  async renew(id: string, token: string, leaseUntil: Date): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE idempotency_records SET expires_at = ?
+           WHERE id = ? AND token = ? AND state = 'in_flight'`,
+        )
+        .run(leaseUntil.getTime(), id, token).changes === 1
+    );
   }
 
   async complete(
@@ -101,5 +153,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** Files written before claims recorded their holder get the column (empty: never judged gone). */
+function addHolderColumn(db: Database.Database): void {
+  const columns = db.pragma('table_info(idempotency_records)') as { name: string }[];
+  if (!columns.some((column) => column.name === 'holder')) {
+    db.exec(`ALTER TABLE idempotency_records ADD COLUMN holder TEXT NOT NULL DEFAULT ''`);
   }
 }
