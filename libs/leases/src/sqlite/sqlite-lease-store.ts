@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   assertLeaseArguments,
   assertValidNow,
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 interface LeaseRow {
   name: string;
@@ -38,7 +38,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly releaseTx: (lease: Lease) => void;
 
   constructor(filePath: string) {
-    mkdirSync(dirname(filePath), { recursive: true });
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

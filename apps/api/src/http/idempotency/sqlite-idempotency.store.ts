@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ClaimOutcome, IdempotencyStore, StoredResponse } from './idempotency-store.port';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 interface Row {
   fingerprint: string;
@@ -16,7 +16,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly claimTx: (id: string, fp: string, now: number, lease: number) => ClaimOutcome;
 
   constructor(filePath: string) {
-    mkdirSync(dirname(filePath), { recursive: true });
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
