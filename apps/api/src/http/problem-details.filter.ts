@@ -3,7 +3,8 @@ import { AUDITED_REFUSALS, AuditRecorder } from '../audit-trail/audit-recorder';
 import type { Response } from 'express';
 import { requestPath, type LedgerRequest } from './ledger-request';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemBody } from './problem';
-import { mapToProblem, type MappedProblem } from './problem-mapping';
+import { mapToProblem, STORAGE_UNAVAILABLE, type MappedProblem } from './problem-mapping';
+import { StorageHealth } from '../storage/storage-health';
 import { redactSecrets } from './redact';
 
 /**
@@ -16,7 +17,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
   /** Keeps refused attempts in the audit trail; absent in apps without one. */
-  constructor(@Optional() private readonly audit?: AuditRecorder) {}
+  constructor(
+    @Optional() private readonly audit?: AuditRecorder,
+    /** Told of writes that failed for lack of space, so /health says not ready. */
+    @Optional() private readonly storage?: StorageHealth,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
@@ -25,6 +30,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = mapToProblem(exception);
     if (problem.internal) this.logInternal(exception, request, problem);
+    if (problem.code === STORAGE_UNAVAILABLE) this.storage?.reportFull();
     if (this.audit && AUDITED_REFUSALS.has(problem.code)) {
       // Recorded before answering, so the refusal is in the trail once the caller sees it.
       const answer = () => this.answer(response, request, problem);
