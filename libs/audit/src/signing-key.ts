@@ -8,7 +8,8 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { securePrivateDir, tightenPrivateFile } from '@ledger/private-files';
 import { join } from 'node:path';
 import { canonicalJson } from '@ledger/event-store';
 
@@ -153,11 +154,12 @@ export function loadSigningKey(config: SigningKeyConfig): {
     throw new SigningKeyError('AUDIT_SIGNING_KEY is required in production');
   }
   const path = join(config.dataDir, LOCAL_SIGNING_KEY_FILE);
+  securePrivateDir(config.dataDir);
+  tightenPrivateFile(path);
   const existing = readIfExists(path);
   if (existing !== null) {
     return { signer: CheckpointSigner.fromPkcs8Base64(existing), localPath: path, created: false };
   }
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temp, `${CheckpointSigner.generate().toPkcs8Base64()}\n`, {
     mode: 0o600,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { securePrivateDir } from '@ledger/private-files';
 import { join } from 'node:path';
 import type { EventStore } from './event-store.port';
 import { EsdbEventStore } from './eventstoredb/esdb-event-store';
@@ -14,6 +14,6 @@ export interface EventStoreConfig {
 /** The adapter the configuration asks for (ARCHITECTURE.md, "Storage"). */
 export function createEventStore(config: EventStoreConfig): EventStore {
   if (config.connectionString) return EsdbEventStore.fromConnectionString(config.connectionString);
-  mkdirSync(config.dataDir, { recursive: true });
+  securePrivateDir(config.dataDir);
   return new SqliteEventStore({ path: join(config.dataDir, 'events.db') });
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { securePrivateDir } from '@ledger/private-files';
 import { join } from 'node:path';
 import type { ConnectionsReadModel } from './connections-read-model.port';
 import { MongoConnectionsReadModel } from './mongo/mongo-connections-read-model';
@@ -25,6 +25,6 @@ export async function openConnectionsReadModel(
       dbName: config.mongodbDbName ?? DEFAULT_MONGODB_DB_NAME,
     });
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  securePrivateDir(config.dataDir);
   return new SqliteConnectionsReadModel(join(config.dataDir, READ_MODEL_FILE));
 }

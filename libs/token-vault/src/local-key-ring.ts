@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { securePrivateDir, tightenPrivateFile } from '@ledger/private-files';
 import { generateKeyRingString, KeyRing } from './key-ring';
 
 export const LOCAL_KEY_RING_FILE = 'token-encryption-keys';
@@ -19,10 +20,11 @@ export interface LocalKeyRing {
  */
 export function loadOrCreateLocalKeyRing(dataDir: string): LocalKeyRing {
   const path = join(dataDir, LOCAL_KEY_RING_FILE);
+  securePrivateDir(dataDir);
+  tightenPrivateFile(path);
   const existing = readIfExists(path);
   if (existing !== null) return { keyRing: KeyRing.parse(existing, path), path, created: false };
 
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temp, `${generateKeyRingString()}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(temp, 0o600); // the umask may have narrowed the mode, never widened it, but be exact

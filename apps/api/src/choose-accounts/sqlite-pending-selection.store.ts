@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { PendingSelection, PendingSelectionStore } from './pending-selection';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 interface Row {
   body: string;
@@ -11,6 +12,7 @@ export class SqlitePendingSelectionStore implements PendingSelectionStore {
   private readonly db: Database.Database;
 
   constructor(filePath: string) {
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

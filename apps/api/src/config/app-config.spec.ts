@@ -258,3 +258,40 @@ describe('WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
     ).toThrow(ConfigError);
   });
 });
+
+describe('HTTP edge settings (DOCS_ENABLED, TRUST_PROXY)', () => {
+  it('serves the docs outside production and not in it, unless DOCS_ENABLED says otherwise', () => {
+    expect(loadAppConfig({}).docsEnabled).toBe(true);
+    expect(loadAppConfig(productionEnv()).docsEnabled).toBe(false);
+    expect(loadAppConfig({ ...productionEnv(), DOCS_ENABLED: 'true' }).docsEnabled).toBe(true);
+    expect(loadAppConfig({ DOCS_ENABLED: 'false' }).docsEnabled).toBe(false);
+    expect(() => loadAppConfig({ DOCS_ENABLED: 'yes' })).toThrow(
+      /DOCS_ENABLED must be true or false/,
+    );
+  });
+
+  it('trusts no proxy by default, and takes hop counts or proxy addresses and CIDRs', () => {
+    expect(loadAppConfig({}).trustProxy).toBe(false);
+    expect(loadAppConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadAppConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(
+      loadAppConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::/32,192.0.2.1' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', '2001:db8::/32', '192.0.2.1']);
+  });
+
+  it('refuses `true` (the client would choose its own IP), zero hops and malformed addresses', () => {
+    for (const raw of [
+      'true',
+      '0',
+      '11',
+      '10.0.0.0/33',
+      '300.1.1.1',
+      'proxy.example.com',
+      '10.0.0.1/8/1',
+    ]) {
+      expect(() => loadAppConfig({ TRUST_PROXY: raw })).toThrow(
+        /TRUST_PROXY must be false, a hop count/,
+      );
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { PLATFORMS, type Platform } from '@ledger/domain';
+import { parseEdgeSettings, type EdgeSettings } from './edge-settings';
 
 /**
  * The API's configuration, parsed once from the environment (ARCHITECTURE.md, "Configuration").
@@ -21,7 +22,7 @@ export interface TokenEncryptionKey {
   key: Buffer;
 }
 
-export interface AppConfig {
+export interface AppConfig extends EdgeSettings {
   port: number;
   dataDir: string;
   nodeEnv: string;
@@ -281,6 +282,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       TIKTOK_BUSINESS_API_URL: value('TIKTOK_BUSINESS_API_URL'),
     },
     warnings,
+    // HTTP edge (issue 10): DOCS_ENABLED, TRUST_PROXY.
+    ...parseEdgeSettings(value, isProduction, problems),
   };
   if (!config.tokenEncryptionKeys) {
     warnings.push('TOKEN_ENCRYPTION_KEYS is not set: a local key is created in DATA_DIR');

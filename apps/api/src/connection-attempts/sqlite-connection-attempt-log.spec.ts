@@ -53,6 +53,8 @@ function startRacer(file: string, goFile: string, attempts: number, nowMs: numbe
     [
       '-r',
       'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
       join(__dirname, 'fixtures', 'attempt-racer.ts'),
       file,
       goFile,

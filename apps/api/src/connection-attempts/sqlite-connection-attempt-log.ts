@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   assertLimitAndWindow,
   decide,
@@ -8,6 +7,7 @@ import {
   type ConnectionAttemptKey,
   type ConnectionAttemptLog,
 } from './connection-attempt-log.port';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 /**
  * ConnectionAttemptLog in a SQLite file (WAL): one process, or several sharing the file on one
@@ -25,7 +25,7 @@ export class SqliteConnectionAttemptLog implements ConnectionAttemptLog {
   ) => AttemptDecision;
 
   constructor(filePath: string) {
-    mkdirSync(dirname(filePath), { recursive: true });
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

@@ -1,7 +1,9 @@
 import type { INestApplication, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth/auth.guard';
+import { edgeHeaders, rejectDeepJson } from './edge-hardening';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { setupOpenApi } from './openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -31,15 +33,24 @@ export function httpEdgeProviders(): Provider[] {
 export const JSON_BODY_LIMIT = '512kb';
 
 /**
- * What main.ts (and e2e tests) do to the app before `listen()`/`init()`: correlation ids on
- * every request (also 404s and body-parser errors), the JSON body limit, no framework banner,
- * and /docs.
+ * What main.ts (and e2e tests) do to the app before `listen()`/`init()`: correlation ids and
+ * the edge headers on every request (also 404s and body-parser errors), the JSON body limit
+ * and depth, which proxies to believe about the client's IP (TRUST_PROXY), no framework
+ * banner, and /docs unless DOCS_ENABLED turns it off (off by default in production).
  */
 export function configureHttpApp(app: INestApplication, options: { openApi?: boolean } = {}): void {
+  const config = app.get<AppConfig>(APP_CONFIG, { strict: false });
   app.use(correlationId);
+  app.use(edgeHeaders);
   // Registered before Nest's own parsers, which then leave JSON to this one.
   (app as NestExpressApplication).useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  const instance = app.getHttpAdapter().getInstance() as { disable?: (name: string) => void };
+  app.use(rejectDeepJson);
+  const instance = app.getHttpAdapter().getInstance() as {
+    disable?: (name: string) => void;
+    set?: (name: string, value: unknown) => void;
+  };
   instance.disable?.('x-powered-by');
-  if (options.openApi !== false) setupOpenApi(app);
+  // Express's req.ip (the actor IP in events and the audit trail) honours this.
+  instance.set?.('trust proxy', config.trustProxy);
+  if (options.openApi !== false && config.docsEnabled) setupOpenApi(app);
 }

@@ -79,7 +79,7 @@ describe('OpenAPI: every status the HTTP edge answers is in the document', () =>
     expect(one.responses['429'].headers).toHaveProperty('Retry-After');
   });
 
-  it('declares the Idempotency-Key header on POSTs, with its 409 and 422 beside the route’s own, and 413 for the body', () => {
+  it('declares the Idempotency-Key header on POSTs, with its 409 and 422 beside the route’s own, 413 for the body and 503 for a full disk', () => {
     const create = paths['/v1/workspaces/{ws}/things'].post;
     expect(create.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
@@ -92,7 +92,10 @@ describe('OpenAPI: every status the HTTP edge answers is in the document', () =>
       '409',
       '413',
       '422',
+      '503',
     ]);
+    expect(create.responses['503'].description).toContain('STORAGE_UNAVAILABLE');
+    expect(create.responses['503'].headers).toHaveProperty('Retry-After');
     expect(create.responses['409'].description).toContain('ALREADY_THERE');
     expect(create.responses['409'].description).toContain('IDEMPOTENCY_KEY_IN_USE');
     expect(create.responses['422'].description).toContain('IDEMPOTENCY_KEY_REUSED');

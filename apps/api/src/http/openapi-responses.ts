@@ -58,7 +58,13 @@ const EDGE = {
   409: '`IDEMPOTENCY_KEY_IN_USE`: a request with this Idempotency-Key is still running (`Retry-After`: the seconds left on its claim)',
   413: '`PAYLOAD_TOO_LARGE`: the body is over 512 kB',
   422: '`IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used for a different request',
+  503: '`STORAGE_UNAVAILABLE`: no storage space left; nothing was changed (`Retry-After`)',
 } as const;
+
+/** Operations that write: every one but a plain GET, and the OAuth callback (a GET that connects). */
+function writes(path: string, method: (typeof METHODS)[number]): boolean {
+  return method !== 'get' || /^\/v1\/oauth\//.test(path);
+}
 
 const IDEMPOTENCY_KEY_PARAMETER: ParameterObject = {
   name: 'Idempotency-Key',
@@ -77,10 +83,11 @@ const IDEMPOTENCY_KEY_PARAMETER: ParameterObject = {
  * declares the same status.
  */
 export function documentEdgeResponses(document: OpenAPIObject): void {
-  for (const item of Object.values(document.paths)) {
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
+      if (writes(path, method)) addProblem(operation, 503, EDGE[503], RETRY_AFTER_HEADER);
       const secured = (operation.security ?? document.security ?? []).length > 0;
       if (secured && method === 'post') {
         operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY_PARAMETER];

@@ -3,7 +3,8 @@ import { AUDITED_REFUSALS, AuditRecorder, trailSubjectOf } from '../audit-trail/
 import type { Response } from 'express';
 import { requestPath, type LedgerRequest } from './ledger-request';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemBody } from './problem';
-import { mapToProblem, type MappedProblem } from './problem-mapping';
+import { mapToProblem, STORAGE_UNAVAILABLE, type MappedProblem } from './problem-mapping';
+import { StorageHealth } from '../storage/storage-health';
 import { redactSecrets } from './redact';
 import { SecurityLog } from './security-log';
 
@@ -26,6 +27,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     @Optional() private readonly audit?: AuditRecorder,
     @Optional() private readonly security?: SecurityLog,
+    /** Told of writes that failed for lack of space, so /health says not ready. */
+    @Optional() private readonly storage?: StorageHealth,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -35,6 +38,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = mapToProblem(exception);
     if (problem.internal) this.logInternal(exception, request, problem);
+    if (problem.code === STORAGE_UNAVAILABLE) this.storage?.reportFull();
     if (RECORDED_REFUSALS.has(problem.code)) {
       if (!trailSubjectOf(request)) {
         this.security?.refused(request, problem);

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, PLANS, type DomainErrorCode, type Plan } from '@ledger/domain';
-import { WrongExpectedRevisionError } from '@ledger/event-store';
+import { isStorageFull, WrongExpectedRevisionError } from '@ledger/event-store';
 import { PlatformError } from '@ledger/platforms';
 import { fromPlatformError } from './platform-problem';
 import { ProblemException, type ProblemInit } from './problem';
@@ -48,6 +48,7 @@ export interface MappedProblem extends ProblemInit {
 
 /** Turns anything thrown while handling a request into the problem the consumer sees. */
 export function mapToProblem(exception: unknown): MappedProblem {
+  if (isStorageFull(exception)) return storageUnavailable();
   if (exception instanceof ProblemException) {
     return { ...exception.problem, internal: false, domainOutcome: false };
   }
@@ -135,6 +136,22 @@ function safeClientMessage(status: number, message: string): string {
   if (status === 400 && /JSON/i.test(message)) return 'The request body is not valid JSON';
   if (status === 403 && message === 'Forbidden resource') return 'You are not allowed to do this';
   return message;
+}
+
+/** Code of the answer to a write that failed for lack of storage space (nothing was changed). */
+export const STORAGE_UNAVAILABLE = 'STORAGE_UNAVAILABLE';
+
+function storageUnavailable(): MappedProblem {
+  return {
+    status: 503,
+    code: STORAGE_UNAVAILABLE,
+    title: 'Storage unavailable',
+    detail: 'The service has no storage space left; nothing was changed. Retry later.',
+    headers: { 'Retry-After': '30' },
+    // Logged with its cause: an operator has to free space.
+    internal: true,
+    domainOutcome: false,
+  };
 }
 
 function internalError(): MappedProblem {

@@ -54,7 +54,24 @@ export async function postsOf(store: EventStore, workspaceId: string): Promise<P
       }
     }
   }
-  return [...posts.values()].sort(
-    (a, b) => a.publishAt.localeCompare(b.publishAt) || a.id.localeCompare(b.id),
+  return [...posts.values()].sort((a, b) => comparePostOrder(positionOfPost(a), positionOfPost(b)));
+}
+
+/** A post's place in the list: by publishAt, then id (stable, so pages neither skip nor repeat). */
+export type PostPosition = [publishAt: string, id: string];
+
+export function positionOfPost(post: PostView): PostPosition {
+  return [post.publishAt, post.id];
+}
+
+export function comparePostOrder(a: PostPosition, b: PostPosition): number {
+  return a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]);
+}
+
+export function isPostPosition(position: unknown): position is PostPosition {
+  return (
+    Array.isArray(position) &&
+    position.length === 2 &&
+    position.every((part) => typeof part === 'string' && part.length <= 200)
   );
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,10 +10,18 @@ import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/comm
 import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
+import type { Request, Response } from 'express';
 import { ApiProblems } from '../http/openapi-responses';
+import { decodeCursor, NEXT_PAGE_HEADERS, pageOf } from '../http/pages';
 import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
-import { postsOf, type PostView } from './post-views';
+import {
+  comparePostOrder,
+  isPostPosition,
+  positionOfPost,
+  postsOf,
+  type PostView,
+} from './post-views';
 import { PostBody } from './post.response';
 
 @ApiTags('posts')
@@ -65,13 +73,22 @@ export class SchedulePostController {
 
   @Get()
   @Roles('owner', 'admin', 'editor', 'auditor')
-  @ApiOperation({ summary: 'Posts with their status (scheduled, published, failed) and reason' })
-  @ApiOkResponse({ type: [PostBody] })
+  @ApiOperation({
+    summary:
+      'Posts with their status (scheduled, published, failed) and reason, by publishAt then id; ' +
+      'cursor pages (`limit`, the `Next-Cursor` header)',
+  })
+  @ApiOkResponse({ type: [PostBody], headers: NEXT_PAGE_HEADERS })
   async list(
     @Param('ws') workspaceId: string,
     @Query() query: ListPostsQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<PostView[]> {
+    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isPostPosition);
     const posts = await postsOf(this.store, workspaceId);
-    return query.status ? posts.filter((p) => p.status === query.status) : posts;
+    const selected = query.status ? posts.filter((p) => p.status === query.status) : posts;
+    const after = cursor && ((p: PostView) => comparePostOrder(positionOfPost(p), cursor) > 0);
+    return pageOf(selected, query, positionOfPost, after, request, response);
   }
 }

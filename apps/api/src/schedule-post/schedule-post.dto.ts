@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import { PLATFORMS, type Platform } from '@ledger/domain';
 import { IsLedgerUuid, UUID_SCHEMA } from '../http/ids';
+import { PageQuery } from '../http/pages';
 
 export class SchedulePostDto {
   @ApiProperty({ enum: PLATFORMS })
@@ -36,7 +37,7 @@ export class SchedulePostDto {
 
 const POST_STATUSES = ['scheduled', 'published', 'failed'] as const;
 
-export class ListPostsQuery {
+export class ListPostsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: POST_STATUSES })
   @IsOptional()
   @IsIn(POST_STATUSES)

@@ -4,18 +4,24 @@ import type { ConnectionsReadModel } from '@ledger/read-models';
 import { READINESS_PROBES, type ReadinessProbe } from '../http/health.controller';
 import { CONNECTIONS_READ_MODEL, EVENT_STORE } from './injection-tokens';
 import { CONNECTIONS_PROJECTION } from './read-your-writes';
+import { StorageHealth } from './storage-health';
 
-/** Readiness: the event store and the read model answer. */
+/** Readiness: the event store and the read model answer, and writes are not failing for lack of space. */
 export const healthProviders: Provider[] = [
   {
     provide: READINESS_PROBES,
-    inject: [EVENT_STORE, CONNECTIONS_READ_MODEL],
-    useFactory: (store: EventStore, readModel: ConnectionsReadModel): ReadinessProbe[] => [
+    inject: [EVENT_STORE, CONNECTIONS_READ_MODEL, StorageHealth],
+    useFactory: (
+      store: EventStore,
+      readModel: ConnectionsReadModel,
+      storage: StorageHealth,
+    ): ReadinessProbe[] => [
       { name: 'eventStore', check: async () => void (await store.readAll({ maxCount: 1 })) },
       {
         name: 'readModel',
         check: async () => void (await readModel.getCheckpoint(CONNECTIONS_PROJECTION)),
       },
+      { name: 'storage', check: () => storage.check() },
     ],
   },
 ];

@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AccountClaims, systemClock, WorkspaceCommands, type Clock } from '@ledger/commands';
-import { createEventStore, type EventStore } from '@ledger/event-store';
+import { createEventStore, isStorageFull, type EventStore } from '@ledger/event-store';
 import {
   openConnectionsReadModel,
   ProjectionRunner,
@@ -35,6 +35,7 @@ import type { PendingSelectionStore } from '../choose-accounts/pending-selection
 import { MongoPendingSelectionStore } from '../choose-accounts/mongo-pending-selection.store';
 import { SqlitePendingSelectionStore } from '../choose-accounts/sqlite-pending-selection.store';
 import { CONNECTIONS_PROJECTION, ReadYourWrites } from './read-your-writes';
+import { StorageHealth } from './storage-health';
 import { createTokenVault, keyRingFor, mongoDbName, sqliteFile } from './token-vault.factory';
 
 /**
@@ -138,14 +139,21 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
         new AccountClaims(store, workspaces, clock),
     },
     {
+      provide: StorageHealth,
+      inject: [CONNECTIONS_READ_MODEL],
+      useFactory: (readModel: ConnectionsReadModel) => new StorageHealth(readModel),
+    },
+    {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, CONNECTIONS_READ_MODEL],
-      useFactory: (store: EventStore, readModel: ConnectionsReadModel) => {
+      inject: [EVENT_STORE, CONNECTIONS_READ_MODEL, StorageHealth],
+      useFactory: (store: EventStore, readModel: ConnectionsReadModel, health: StorageHealth) => {
         const logger = new Logger('Projection');
         return new ProjectionRunner(store, readModel, {
           projection: CONNECTIONS_PROJECTION,
-          onError: (error) =>
-            logger.error(`connections projection failed, retrying: ${String(error)}`),
+          onError: (error) => {
+            if (isStorageFull(error)) health.reportFull();
+            logger.error(`connections projection failed, retrying: ${String(error)}`);
+          },
         });
       },
     },
@@ -171,6 +179,7 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
     AccountClaims,
     ProjectionRunner,
     ReadYourWrites,
+    StorageHealth,
   ],
 })
 export class StorageModule implements OnModuleInit, OnApplicationShutdown {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
+import { securePrivateDir } from '@ledger/private-files';
 import { join } from 'node:path';
 import {
   KeyRing,
@@ -38,7 +38,7 @@ export function keyRingFor(config: AppConfig): KeyRing {
 }
 
 export function sqliteFile(config: AppConfig, name: string): string {
-  mkdirSync(config.dataDir, { recursive: true });
+  securePrivateDir(config.dataDir);
   return join(config.dataDir, name);
 }
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { canonicalJson, chainHashOfCanonical, GENESIS_HASH } from '../chain';
 import type { EventMetadata, RecordedEvent, StoredEvent } from '../event-store.port';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 /**
  * One row per event. `position` is the global order: SQLite hands out rowids in commit order
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS events (
 `;
 
 export function openDatabase(path: string): Database.Database {
+  preparePrivateSqliteFile(path);
   const db = new Database(path);
   // Wait for another process's write lock instead of failing at once.
   db.pragma('busy_timeout = 5000');

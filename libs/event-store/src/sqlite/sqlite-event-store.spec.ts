@@ -31,6 +31,8 @@ function startWorker(path: string, stream: string, count: number, burst: number)
     [
       '-r',
       'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
       join(__dirname, 'fixtures', 'append-worker.ts'),
     ].concat([path, stream, String(count), String(burst)]),
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -67,6 +67,9 @@ export class SqliteEventStore implements EventStore, StoredEventSource {
         try {
           return { ok: true, value: writeOne(append, recordedAt) };
         } catch (error) {
+          // SQLITE_FULL and I/O errors roll back the whole transaction, not just the savepoint:
+          // going on would commit the rest of the batch one by one, outside any transaction.
+          if (!this.db.inTransaction) throw error;
           return { ok: false, error };
         }
       }),

@@ -51,6 +51,8 @@ function startRacer(
     [
       '-r',
       'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
       join(__dirname, '..', 'fixtures', 'lease-racer.ts'),
       file,
       goFile,

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   assertLeaseArguments,
   assertValidNow,
@@ -8,6 +7,7 @@ import {
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 interface LeaseRow {
   name: string;
@@ -40,7 +40,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly releaseTx: (lease: Lease) => void;
 
   constructor(filePath: string) {
-    mkdirSync(dirname(filePath), { recursive: true });
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

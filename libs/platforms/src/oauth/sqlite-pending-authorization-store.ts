@@ -5,6 +5,7 @@ import {
   type PendingAuthorization,
   type PendingAuthorizationStore,
 } from './pending-authorization';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 interface Row {
   state: string;
@@ -51,6 +52,7 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
 
   /** Opens (or creates) the file with the durability settings the rest of the service uses. */
   static open(filename: string): SqlitePendingAuthorizationStore {
+    preparePrivateSqliteFile(filename);
     const db = new Database(filename);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 /**
  * A SQLite file for a store whose writes are acknowledged to someone: WAL so readers do not
@@ -8,7 +7,7 @@ import { dirname } from 'node:path';
  * timeout so a second process waits for the lock instead of failing.
  */
 export function openDurableSqlite(filePath: string): Database.Database {
-  mkdirSync(dirname(filePath), { recursive: true });
+  preparePrivateSqliteFile(filePath);
   const db = new Database(filePath);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -16,6 +16,7 @@ import {
   type ConnectionRow,
   type Statements,
 } from './schema';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 type Checkpoint = { projection: string; position: string };
 
@@ -31,6 +32,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   private readonly applyTx: Database.Transaction<(c: ReadModelChange[], p: Checkpoint) => void>;
 
   constructor(filePath: string) {
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     // The model is rebuildable and the checkpoint commits with the data, so losing the last

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, openSync } from 'node:fs';
 import type { SealedTokenRecord, SealedTokenStore, TokenRef } from '../sealed-token-store.port';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 interface Row {
   workspace_id: string;
@@ -24,8 +24,7 @@ export class SqliteSealedTokenStore implements SealedTokenStore {
   private readonly statements;
 
   constructor(readonly filePath: string) {
-    // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
-    closeSync(openSync(filePath, 'a', 0o600));
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

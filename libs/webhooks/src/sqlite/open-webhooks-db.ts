@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 /** The webhooks' file in DATA_DIR: subscriptions, deliveries and the enqueuer's checkpoint. */
 export function webhooksDbPath(dataDir: string): string {
@@ -13,8 +13,7 @@ export function webhooksDbPath(dataDir: string): string {
  * and a busy timeout for the other processes that share the file.
  */
 export function openWebhooksDb(filePath: string): Database.Database {
-  mkdirSync(dirname(filePath), { recursive: true });
-  closeSync(openSync(filePath, 'a', 0o600));
+  preparePrivateSqliteFile(filePath);
   const db = new Database(filePath);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

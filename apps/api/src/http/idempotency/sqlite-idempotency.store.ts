@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type {
   Claimant,
   ClaimOutcome,
   IdempotencyStore,
   StoredResponse,
 } from './idempotency-store.port';
+import { preparePrivateSqliteFile } from '@ledger/private-files';
 
 interface Row {
   fingerprint: string;
@@ -30,7 +30,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   ) => ClaimOutcome;
 
   constructor(filePath: string) {
-    mkdirSync(dirname(filePath), { recursive: true });
+    preparePrivateSqliteFile(filePath);
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
