@@ -36,6 +36,8 @@ export const SELECTION_TTL_MS = 15 * 60 * 1000;
 /** Where pending selections wait for the user's choice; single use, expiring. */
 export interface PendingSelectionStore {
   save(selection: PendingSelection): Promise<void>;
+  /** Reads it without taking it (to show its accounts); null when unknown or expired. */
+  find(id: string, now: Date): Promise<PendingSelection | null>;
   /** Removes and returns it, once, even when two processes race; null when unknown or expired. */
   take(id: string, now: Date): Promise<PendingSelection | null>;
   /** Removes expired selections and returns them, so their sealed tokens can be shredded. */

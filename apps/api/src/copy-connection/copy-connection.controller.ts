@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
@@ -10,6 +10,8 @@ import { ProblemException, validationFailed } from '../http/problem';
 import { AuthorizationUrlBody } from '../connect-account/oauth.response';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { CopyConnectionDto } from './copy-connection.dto';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { checkReturnTo } from '../connect-account/return-to';
 
 const MANAGERS = ['owner', 'admin'];
 
@@ -25,6 +27,7 @@ export class CopyConnectionController {
     private readonly flows: OAuthFlows,
     private readonly workspaces: WorkspaceCommands,
     private readonly attempts: ConnectionAttemptLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -34,7 +37,7 @@ export class CopyConnectionController {
   })
   @ApiCreatedResponse({ type: AuthorizationUrlBody })
   @ApiProblems({
-    400: '`VALIDATION_FAILED`: the target is this same workspace',
+    400: '`VALIDATION_FAILED`: the target is this same workspace, or `returnTo` not allowed',
     403: '`FORBIDDEN`: you are not owner or admin of the target workspace',
     404: '`NOT_FOUND`: no such connection in this workspace; `PLATFORM_NOT_CONFIGURED`',
     429: '`RATE_LIMIT_EXCEEDED`: too many connection attempts this hour',
@@ -66,12 +69,18 @@ export class CopyConnectionController {
         connectionId,
       });
     }
+    const returnTo = checkReturnTo(this.config, body.returnTo);
     await this.attempts.check({ userId: actor.userId }, target);
     const { authorizationUrl } = await this.flows.start({
       platform: source.platform,
       userId: actor.userId,
       workspaceId: target,
-      intent: { kind: 'copy', sourceWorkspaceId: workspaceId, sourceConnectionId: connectionId },
+      intent: {
+        kind: 'copy',
+        sourceWorkspaceId: workspaceId,
+        sourceConnectionId: connectionId,
+        ...(returnTo ? { returnTo } : {}),
+      },
       actor: {
         role: actor.workspaces[target],
         ip: actor.ip ?? null,
