@@ -72,11 +72,7 @@ function App() {
           <>
             <nav aria-label="Pages">
               {NAV.map(([path, label]) => (
-                <a
-                  key={path}
-                  href={`#/${path}`}
-                  aria-current={page === path ? 'page' : undefined}
-                >
+                <a key={path} href={`#/${path}`} aria-current={page === path ? 'page' : undefined}>
                   {label}
                 </a>
               ))}

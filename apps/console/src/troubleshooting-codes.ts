@@ -118,6 +118,27 @@ export const CODE_HELP: CodeHelp[] = [
     todo: 'Reload, check the change, and try again.',
   },
   {
+    code: 'REFRESH_NOT_AVAILABLE',
+    status: 409,
+    title: 'Refresh not available',
+    what: 'The platform gives no way to refresh this token (a Facebook Page token, for one), or refreshing is not configured.',
+    todo: 'Reconnect before the token expires.',
+  },
+  {
+    code: 'REFRESH_IN_PROGRESS',
+    status: 409,
+    title: 'Refresh in progress',
+    what: 'A refresh of this connection is already running.',
+    todo: 'Try again in a minute.',
+  },
+  {
+    code: 'CONNECTION_ERROR',
+    status: 409,
+    title: 'Connection in error',
+    what: 'The platform refused the refresh; the connection’s status reason says why.',
+    todo: 'Read the status reason, fix it at the platform, then Reconnect.',
+  },
+  {
     code: 'VALIDATION_FAILED',
     status: 400,
     title: 'Validation failed',

@@ -7,11 +7,18 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog || dialog.open) return;
+    dialog.showModal();
+    // Into the dialog: its first usable control, else the dialog itself.
+    const first = dialog.querySelector<HTMLElement>(
+      'input:not([disabled]), select:not([disabled]), button:not([disabled])',
+    );
+    (first ?? dialog).focus();
   }, []);
   return (
     <dialog
       ref={ref}
+      tabIndex={-1}
       aria-labelledby="dialog-title"
       onCancel={(event) => {
         event.preventDefault();

@@ -219,8 +219,7 @@ export function isAllowedRedirectUrl(config: AppConfig, candidate: string): bool
   }
   // The API's own admin console may always be returned to: same origin, never open.
   return (
-    config.oauthSuccessRedirectUrls.includes(normalised) ||
-    normalised === consoleReturnUrl(config)
+    config.oauthSuccessRedirectUrls.includes(normalised) || normalised === consoleReturnUrl(config)
   );
 }
 

@@ -2,9 +2,23 @@ import { useState } from 'preact/hooks';
 import { ok, PLATFORM_LABELS, type Platform, type Problem, type Schemas } from '../api/client';
 import type { PageProps } from '../main';
 import { may, whyNot } from '../session';
-import { asProblem, formatInstant, Guarded, Modal, ProblemNotice, StatusIcon, useLoad } from '../ui';
+import {
+  asProblem,
+  formatInstant,
+  Guarded,
+  Modal,
+  ProblemNotice,
+  StatusIcon,
+  useLoad,
+} from '../ui';
 
-type AuditQuery = { actor?: string; platform?: Platform; type?: string; from?: string; to?: string };
+type AuditQuery = {
+  actor?: string;
+  platform?: Platform;
+  type?: string;
+  from?: string;
+  to?: string;
+};
 
 /** The audit trail (filters, pages, exports), the verify badge, expiring soon, breach response. */
 export function AuditPage(props: PageProps) {
@@ -100,7 +114,7 @@ function Trail({ api, session }: PageProps) {
     () =>
       ok(
         api.GET('/v1/workspaces/{ws}/audit', {
-          params: { path: { ws }, query: { ...applied, limit: 20, ...(cursor ? { cursor } : {}) } },
+          params: { path: { ws }, query: { ...applied, limit: 10, ...(cursor ? { cursor } : {}) } },
         }),
       ),
     [api, ws, applied, cursor],
@@ -146,7 +160,8 @@ function Trail({ api, session }: PageProps) {
         class="filters"
         onSubmit={(event) => {
           event.preventDefault();
-          const toIso = (value?: string) => (value ? new Date(`${value}Z`).toISOString() : undefined);
+          const toIso = (value?: string) =>
+            value ? new Date(`${value}Z`).toISOString() : undefined;
           setApplied({ ...filters, from: toIso(filters.from), to: toIso(filters.to) });
           setCursors([]);
         }}
@@ -185,7 +200,7 @@ function Trail({ api, session }: PageProps) {
         </button>
       </div>
       <ProblemNotice problem={problem ?? exportProblem} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit entries">
         <table>
           <caption class="visually-hidden">Audit entries, newest page first</caption>
           <thead>
@@ -283,7 +298,10 @@ function BreachResponse({ api, session }: PageProps) {
           </label>
           <label>
             Reason
-            <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+            <input
+              value={reason}
+              onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+            />
           </label>
           <ProblemNotice problem={problem} />
           <div class="actions">
@@ -313,9 +331,9 @@ function BreachReport({ report }: { report: Schemas['BreachReportBody'] }) {
       <p role="status">{report.summary}</p>
       <p>
         Reason: {report.reason}. Started {formatInstant(report.startedAt)}. Tokens destroyed:{' '}
-        {report.tokensDestroyed}; scheduled posts failed: {report.scheduledPostsFailed};
-        campaigns flagged: {report.campaignsFlagged}. Activity window{' '}
-        {formatInstant(report.window.from)} to {formatInstant(report.window.to)}.
+        {report.tokensDestroyed}; scheduled posts failed: {report.scheduledPostsFailed}; campaigns
+        flagged: {report.campaignsFlagged}. Activity window {formatInstant(report.window.from)} to{' '}
+        {formatInstant(report.window.to)}.
       </p>
       <h4>Connections cut</h4>
       <ul>

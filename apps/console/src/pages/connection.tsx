@@ -2,7 +2,15 @@ import { useState } from 'preact/hooks';
 import { ok, PLATFORM_LABELS, type Connection, type Problem, type Schemas } from '../api/client';
 import type { PageProps } from '../main';
 import { may, whyNot } from '../session';
-import { asProblem, formatInstant, Guarded, Modal, ProblemNotice, StatusIcon, useLoad } from '../ui';
+import {
+  asProblem,
+  formatInstant,
+  Guarded,
+  Modal,
+  ProblemNotice,
+  StatusIcon,
+  useLoad,
+} from '../ui';
 import { consoleReturnTo, goToConsent } from './integrations';
 
 /** One connection: its fields, the actions the role allows, its history, and its past state. */
@@ -167,9 +175,7 @@ function ConnectionFields(props: { connection: Connection }) {
       <dt>Token expiry</dt>
       <dd>{c.tokenExpiresAt ? formatInstant(c.tokenExpiresAt) : 'Does not expire'}</dd>
       <dt>Copied from</dt>
-      <dd>
-        {c.copiedFrom ? `${c.copiedFrom.workspaceId} / ${c.copiedFrom.connectionId}` : '—'}
-      </dd>
+      <dd>{c.copiedFrom ? `${c.copiedFrom.workspaceId} / ${c.copiedFrom.connectionId}` : '—'}</dd>
     </dl>
   );
 }
@@ -320,7 +326,9 @@ function DisconnectDialog(
   const disconnect = async () => {
     try {
       props.onDone(
-        await ok(api.DELETE('/v1/workspaces/{ws}/connections/{id}', { params: { path: { ws, id } } })),
+        await ok(
+          api.DELETE('/v1/workspaces/{ws}/connections/{id}', { params: { path: { ws, id } } }),
+        ),
       );
     } catch (error) {
       setProblem(asProblem(error));
@@ -328,29 +336,32 @@ function DisconnectDialog(
   };
   return (
     <Modal title={`Disconnect ${connection.accountName}?`} onClose={props.onClose}>
-      {!data ? (
-        <p>Checking what depends on it…</p>
-      ) : (
-        <div data-testid="disconnect-impact">
-          <p>
-            <strong>{data.scheduled}</strong> scheduled post{data.scheduled === 1 ? '' : 's'} will
-            fail.
-          </p>
-          {data.campaigns.length > 0 ? (
-            <>
-              <p>Campaigns affected:</p>
-              <ul>
-                {data.campaigns.map((name) => (
-                  <li key={name}>{name}</li>
-                ))}
-              </ul>
-            </>
-          ) : (
-            <p>No campaign is affected.</p>
-          )}
-          <p>Its tokens are destroyed; its history is kept.</p>
-        </div>
-      )}
+      {/* One stable element: the controls after it keep their focus when it fills in. */}
+      <div data-testid="disconnect-impact" aria-live="polite">
+        {!data ? (
+          <p>Checking what depends on it…</p>
+        ) : (
+          <>
+            <p>
+              <strong>{data.scheduled}</strong> scheduled post{data.scheduled === 1 ? '' : 's'} will
+              fail.
+            </p>
+            {data.campaigns.length > 0 ? (
+              <>
+                <p>Campaigns affected:</p>
+                <ul>
+                  {data.campaigns.map((name) => (
+                    <li key={name}>{name}</li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              <p>No campaign is affected.</p>
+            )}
+            <p>Its tokens are destroyed; its history is kept.</p>
+          </>
+        )}
+      </div>
       <ProblemNotice problem={problem} />
       <div class="actions">
         <button type="button" class="danger" disabled={!data} onClick={disconnect}>
@@ -370,8 +381,8 @@ function DisconnectReport(props: { report: Schemas['DisconnectReportBody'] }) {
     <section>
       <h1>Disconnected {r.accountName}</h1>
       <p role="status">
-        {r.scheduledPostsFailed} scheduled post(s) failed, {r.campaignsFlagged} campaign(s)
-        flagged{r.wasMain ? '; it was the main account' : ''}; tokens destroyed:{' '}
+        {r.scheduledPostsFailed} scheduled post(s) failed, {r.campaignsFlagged} campaign(s) flagged
+        {r.wasMain ? '; it was the main account' : ''}; tokens destroyed:{' '}
         {r.tokensDestroyed ? 'yes' : 'no'}.
       </p>
       {r.alsoDisconnected.length > 0 && (

@@ -47,17 +47,14 @@ interface Limit {
 export function IntegrationsPage(props: PageProps & { oauthReturn: OAuthReturn | null }) {
   const { api, session } = props;
   const ws = session.workspaceId;
-  const { data, problem, reload } = useLoad(
-    async () => {
-      const params = { path: { ws } };
-      const [integrations, connections] = await Promise.all([
-        ok(api.GET('/v1/workspaces/{ws}/integrations', { params })),
-        ok(api.GET('/v1/workspaces/{ws}/connections', { params })),
-      ]);
-      return { integrations, connections };
-    },
-    [api, ws],
-  );
+  const { data, problem, reload } = useLoad(async () => {
+    const params = { path: { ws } };
+    const [integrations, connections] = await Promise.all([
+      ok(api.GET('/v1/workspaces/{ws}/integrations', { params })),
+      ok(api.GET('/v1/workspaces/{ws}/connections', { params })),
+    ]);
+    return { integrations, connections };
+  }, [api, ws]);
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
   const [upgrade, setUpgrade] = useState<Limit | null>(null);
   const [selectionId, setSelectionId] = useState<string | null>(
@@ -84,7 +81,11 @@ export function IntegrationsPage(props: PageProps & { oauthReturn: OAuthReturn |
   const addAccount = (card: Schemas['PlatformCardBody']) => {
     setActionProblem(null);
     if (card.limit !== null && card.connected >= card.limit && data) {
-      return setUpgrade({ plan: data.integrations.plan, limit: card.limit, platform: card.platform });
+      return setUpgrade({
+        plan: data.integrations.plan,
+        limit: card.limit,
+        platform: card.platform,
+      });
     }
     void goToConsent(
       ok(
@@ -261,7 +262,8 @@ function SelectionModal(props: {
 }) {
   const path = { ws: props.ws, id: props.selectionId };
   const { data, problem: loadProblem } = useLoad(
-    () => ok(props.api.GET('/v1/workspaces/{ws}/connections/selections/{id}', { params: { path } })),
+    () =>
+      ok(props.api.GET('/v1/workspaces/{ws}/connections/selections/{id}', { params: { path } })),
     [props.selectionId],
   );
   const [chosen, setChosen] = useState<string[]>([]);
@@ -281,7 +283,11 @@ function SelectionModal(props: {
     } catch (error) {
       const refusal = asProblem(error);
       if (refusal.code === 'PLAN_LIMIT_REACHED' && refusal.plan && refusal.limit !== undefined) {
-        return props.onLimit({ plan: refusal.plan, limit: refusal.limit, platform: refusal.platform });
+        return props.onLimit({
+          plan: refusal.plan,
+          limit: refusal.limit,
+          platform: refusal.platform,
+        });
       }
       setProblem(refusal);
     }

@@ -1,0 +1,84 @@
+/// <reference lib="dom" />
+// (Some functions here run in the browser page, with its globals.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AxeResults } from 'axe-core';
+
+/**
+ * Headless Chromium from Debian's `chromium` package (`.ci/run` installs it; playwright's own
+ * browser download is not available here), driven by playwright-core.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** What a browser context saw that it must not: requests elsewhere, CSP refusals, page errors. */
+export interface Watch {
+  foreignRequests: string[];
+  problems: string[];
+}
+
+/** A fresh context (own sessionStorage) that records anything leaving `origin`. */
+export async function watchedContext(
+  browser: Browser,
+  origin: string,
+  viewport = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  // Well under jest's timeout, so a missing element fails with what was awaited.
+  context.setDefaultTimeout(10_000);
+  const watch: Watch = { foreignRequests: [], problems: [] };
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url)) {
+      watch.foreignRequests.push(url);
+    }
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => watch.problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // A CSP refusal is reported on the console; so is any uncaught failure.
+    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) {
+      watch.problems.push(`console: ${message.text()}`);
+    }
+  });
+  return { context, page, watch };
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(AXE_SOURCE);
+  const results = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
+  )) as AxeResults;
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'console');
+
+/** Pages wider than the viewport make a phone scroll sideways. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
