@@ -82,3 +82,25 @@ export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'console');
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
+
+/** Signs in by pasting `bearer`, and waits for the Integrations page. */
+export async function signIn(page: Page, origin: string, bearer: string): Promise<void> {
+  await page.goto(`${origin}/console/`);
+  await page.getByLabel('Bearer token (JWT)').fill(bearer);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+}
+
+/** At the sandbox's consent page (clearly not the platform): Approve, back to the console. */
+export async function approveAtSandbox(page: Page, origin: string): Promise<void> {
+  await page.waitForURL(/\/sandbox\/[a-z]+\/authorize\?/);
+  if (!(await page.title()).startsWith('SANDBOX — not ')) {
+    throw new Error(`not the sandbox's consent page: ${await page.title()}`);
+  }
+  await page.getByRole('link', { name: 'Approve' }).click();
+  await page.waitForURL(`${origin}/console/#/integrations`);
+}
+
+/** The Integrations card of one platform, by its label. */
+export const platformCard = (page: Page, label: string) =>
+  page.getByRole('article', { name: label, exact: true });

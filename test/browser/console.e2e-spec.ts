@@ -8,12 +8,15 @@ import { DOMAIN_ERROR_STATUS } from '../../apps/api/src/http/problem-mapping';
 import { signTestToken } from '../support/jwt';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 import {
+  approveAtSandbox as approve,
   DESKTOP,
   horizontalOverflow,
   launchChromium,
   PHONE,
+  platformCard,
   SCREENSHOTS,
   seriousViolations,
+  signIn as signInAs,
   watchedContext,
   type Watch,
 } from './console-browser';
@@ -70,27 +73,13 @@ describe('admin console in a browser: every flow of the help page, end to end', 
   const heading = (name: string | RegExp) => page.getByRole('heading', { name, level: 1 });
   const dialog = () => page.getByRole('dialog');
 
-  async function signIn(bearer = owner, on: Page = page): Promise<void> {
-    await on.goto(`${origin}/console/`);
-    await on.getByLabel('Bearer token (JWT)').fill(bearer);
-    await on.getByRole('button', { name: 'Sign in' }).click();
-    await on.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
-  }
+  const signIn = (bearer = owner, on: Page = page) => signInAs(on, origin, bearer);
+  const approveAtSandbox = () => approve(page, origin);
+  const card = (label: string) => platformCard(page, label);
 
   async function switchTo(workspace: string): Promise<void> {
     await page.getByLabel('Workspace').selectOption(workspace);
   }
-
-  /** At the sandbox's consent page (clearly not the platform): Approve, back to the console. */
-  async function approveAtSandbox(): Promise<void> {
-    await page.waitForURL(/\/sandbox\/[a-z]+\/authorize\?/);
-    expect(await page.title()).toMatch(/^SANDBOX — not /);
-    await page.getByRole('link', { name: 'Approve' }).click();
-    await page.waitForURL(`${origin}/console/#/integrations`);
-  }
-
-  /** The card of one platform. */
-  const card = (label: string) => page.getByRole('article', { name: label, exact: true });
 
   /** No serious accessibility violation, then a screenshot for docs/console. */
   async function checkAndShoot(name: string): Promise<void> {

@@ -54,6 +54,7 @@ export class CopyConnectionController {
         { field: 'targetWorkspaceId', messages: ['must be another workspace'] },
       ]);
     }
+    const returnTo = checkReturnTo(this.config, body.returnTo);
     if (!MANAGERS.includes(actor.workspaces[target] ?? '')) {
       throw new ProblemException({
         status: 403,
@@ -69,7 +70,6 @@ export class CopyConnectionController {
         connectionId,
       });
     }
-    const returnTo = checkReturnTo(this.config, body.returnTo);
     await this.attempts.check({ userId: actor.userId }, target);
     const { authorizationUrl } = await this.flows.start({
       platform: source.platform,
