@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
+import { signTestToken } from '../support/jwt';
+import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 
 /**
  * Headless Chromium from Debian's `chromium` package (`.ci/run` installs it; playwright's own
@@ -104,3 +106,48 @@ export async function approveAtSandbox(page: Page, origin: string): Promise<void
 /** The Integrations card of one platform, by its label. */
 export const platformCard = (page: Page, label: string) =>
   page.getByRole('article', { name: label, exact: true });
+
+/** The API and a browser for one spec file; a fresh context for each test. */
+export interface ConsoleUnderTest {
+  ledger: LedgerTestApp;
+  browser: Browser;
+  origin: string;
+  context: BrowserContext;
+  page: Page;
+  watch: Watch;
+  /** A bearer token for `sub` with these workspace roles, signed with the API's secret. */
+  token(workspaces: Record<string, string>, sub?: string): string;
+}
+
+/**
+ * Registers the spec's hooks: the real API (embedded store, the sandbox for every platform,
+ * listening at its PUBLIC_BASE_URL) and Chromium for the file, a watched context per test, and
+ * after each test: nothing left the API's origin, nothing was refused by the CSP, no script
+ * failed.
+ */
+export function consoleUnderTest(env: Record<string, string>): ConsoleUnderTest {
+  const under = {
+    token: (workspaces: Record<string, string>, sub = 'user-owner') =>
+      signTestToken({ sub, workspaces }, under.ledger.config.jwtSecret),
+  } as ConsoleUnderTest;
+  beforeAll(async () => {
+    [under.ledger, under.browser] = await Promise.all([
+      startLedgerApp({ platformFakesEnv: false, reachablePublicBaseUrl: true, env }),
+      launchChromium(),
+    ]);
+    under.origin = under.ledger.config.publicBaseUrl;
+  }, 60_000);
+  afterAll(async () => {
+    await under.browser?.close();
+    await under.ledger?.close();
+  });
+  beforeEach(async () => {
+    Object.assign(under, await watchedContext(under.browser, under.origin));
+  });
+  afterEach(async () => {
+    await under.context.close();
+    expect(under.watch.foreignRequests).toEqual([]);
+    expect(under.watch.problems).toEqual([]);
+  });
+  return under;
+}

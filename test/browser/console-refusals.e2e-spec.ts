@@ -1,15 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { signTestToken } from '../support/jwt';
-import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
-import {
-  approveAtSandbox,
-  launchChromium,
-  platformCard,
-  signIn,
-  watchedContext,
-  type Watch,
-} from './console-browser';
+import { approveAtSandbox, consoleUnderTest, platformCard, signIn } from './console-browser';
 
 jest.setTimeout(60_000);
 
@@ -19,70 +10,38 @@ jest.setTimeout(60_000);
  * the API refuses, a copy sent back anywhere but the console.
  */
 describe('admin console in a browser: refusals, in words and with what to do', () => {
-  let ledger: LedgerTestApp;
-  let browser: Browser;
-  let origin: string;
-  let context: BrowserContext;
-  let page: Page;
-  let watch: Watch;
+  // Two connection attempts an hour: the tests below use them up in order.
+  const c = consoleUnderTest({ CONNECTION_ATTEMPTS_PER_HOUR: '2' });
   const WS = 'limits';
-  let owner: string;
-
-  beforeAll(async () => {
-    [ledger, browser] = await Promise.all([
-      startLedgerApp({
-        platformFakesEnv: false,
-        reachablePublicBaseUrl: true,
-        env: { CONNECTION_ATTEMPTS_PER_HOUR: '2' },
-      }),
-      launchChromium(),
-    ]);
-    origin = ledger.config.publicBaseUrl;
-    owner = signTestToken(
-      { sub: 'user-owner', workspaces: { [WS]: 'owner' } },
-      ledger.config.jwtSecret,
-    );
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await ledger?.close();
-  });
-  beforeEach(async () => {
-    ({ context, page, watch } = await watchedContext(browser, origin));
-  });
-  afterEach(async () => {
-    await context.close();
-    expect(watch.foreignRequests).toEqual([]);
-    expect(watch.problems).toEqual([]);
-  });
+  const owner = () => c.token({ [WS]: 'owner' });
 
   it('a plan limit met only when choosing (two flows raced) opens the same upgrade dialog', async () => {
-    await signIn(page, origin, owner);
+    await signIn(c.page, c.origin, owner());
     const facebook = () =>
-      platformCard(page, 'Facebook Pages').getByRole('button', {
+      platformCard(c.page, 'Facebook Pages').getByRole('button', {
         name: 'Add Facebook Pages account',
       });
     const choose = async (name: string) => {
-      const dialog = page.getByRole('dialog');
+      const dialog = c.page.getByRole('dialog');
       await dialog.getByRole('checkbox', { name: new RegExp(name) }).check();
       await dialog.getByRole('button', { name: 'Connect selected' }).click();
     };
     // A first flow, left at the consent page...
     await facebook().click();
-    await page.waitForURL(/\/sandbox\/facebook\/authorize\?/);
-    const firstConsent = page.url();
-    await page.goBack();
+    await c.page.waitForURL(/\/sandbox\/facebook\/authorize\?/);
+    const firstConsent = c.page.url();
+    await c.page.goBack();
     // ...while a second one connects the free plan's one Page.
     await facebook().click();
-    await approveAtSandbox(page, origin);
+    await approveAtSandbox(c.page, c.origin);
     await choose('Sandbox Bakery');
-    await page.getByRole('status').filter({ hasText: 'Connected 1 account(s).' }).waitFor();
-    await page.goto(firstConsent);
-    await page.getByRole('link', { name: 'Approve' }).click();
-    await page.waitForURL(`${origin}/console/#/integrations`);
+    await c.page.getByRole('status').filter({ hasText: 'Connected 1 account(s).' }).waitFor();
+    await c.page.goto(firstConsent);
+    await c.page.getByRole('link', { name: 'Approve' }).click();
+    await c.page.waitForURL(`${c.origin}/console/#/integrations`);
     await choose('Sandbox Bookshop');
     // The 402 answer names the plan, the limit and the platform.
-    const dialog = page.getByRole('dialog', { name: 'Plan limit reached' });
+    const dialog = c.page.getByRole('dialog', { name: 'Plan limit reached' });
     await dialog.getByTestId('next-plan').waitFor();
     expect(await dialog.textContent()).toContain(
       'The free plan allows 1 account on Facebook Pages.',
@@ -92,28 +51,28 @@ describe('admin console in a browser: refusals, in words and with what to do', (
 
   it('the hourly attempt limit says how long to wait', async () => {
     // The test before used this hour's two attempts (CONNECTION_ATTEMPTS_PER_HOUR=2).
-    await signIn(page, origin, owner);
-    await platformCard(page, 'Threads')
+    await signIn(c.page, c.origin, owner());
+    await platformCard(c.page, 'Threads')
       .getByRole('button', { name: 'Add Threads account' })
       .click();
-    const alert = page.getByRole('alert');
+    const alert = c.page.getByRole('alert');
     expect(await alert.textContent()).toMatch(
       /Too many connection attempts.*Try again in \d+ seconds\. RATE_LIMIT_EXCEEDED: what to do/,
     );
     // Refused before leaving: still on the console.
-    expect(new URL(page.url()).pathname).toBe('/console/');
+    expect(new URL(c.page.url()).pathname).toBe('/console/');
   });
 
   it('a token the API refuses (wrong signature) is shown as UNAUTHENTICATED, not a blank page', async () => {
     const forged = signTestToken({ sub: 'mallory', workspaces: { [WS]: 'owner' } }, 'x'.repeat(40));
-    await signIn(page, origin, forged);
-    expect(await page.getByRole('alert').textContent()).toMatch(/UNAUTHENTICATED: what to do/);
+    await signIn(c.page, c.origin, forged);
+    expect(await c.page.getByRole('alert').textContent()).toMatch(/UNAUTHENTICATED: what to do/);
   });
 
   it('refuses to copy with a returnTo that is not the console or an allowed URL', async () => {
-    const answer = await request(ledger.server)
+    const answer = await request(c.ledger.server)
       .post(`/v1/workspaces/${WS}/connections/any-id/copy`)
-      .set('Authorization', `Bearer ${owner}`)
+      .set('Authorization', `Bearer ${owner()}`)
       .send({ targetWorkspaceId: WS + '-2', returnTo: 'https://evil.example.com/console/' })
       .expect(400);
     expect(answer.body.code).toBe('VALIDATION_FAILED');

@@ -2,23 +2,20 @@
 // (Some functions here run in the browser page, with its globals.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { DOMAIN_ERROR_STATUS } from '../../apps/api/src/http/problem-mapping';
-import { signTestToken } from '../support/jwt';
-import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 import {
   approveAtSandbox as approve,
+  consoleUnderTest,
   DESKTOP,
   horizontalOverflow,
-  launchChromium,
   PHONE,
   platformCard,
   SCREENSHOTS,
   seriousViolations,
   signIn as signInAs,
   watchedContext,
-  type Watch,
 } from './console-browser';
 
 /**
@@ -29,92 +26,62 @@ import {
 jest.setTimeout(60_000);
 
 describe('admin console in a browser: every flow of the help page, end to end', () => {
-  let ledger: LedgerTestApp;
-  let browser: Browser;
-  let origin: string;
-  let context: BrowserContext;
-  let page: Page;
-  let watch: Watch;
+  const c = consoleUnderTest({
+    // The local development secret (JWT_SECRET unset), as `npm start` runs.
+    JWT_SECRET: '',
+    CONNECTION_ATTEMPTS_PER_HOUR: '100',
+  });
   const ids: Record<string, string> = {};
   const WS = 'studio';
-  const token = (workspaces: Record<string, string>, sub = 'user-owner') =>
-    signTestToken({ sub, workspaces }, ledger.config.jwtSecret);
-  let owner: string;
+  const owner = () =>
+    c.token({ [WS]: 'owner', agency: 'admin', compliance: 'auditor', content: 'editor' });
 
-  beforeAll(async () => {
-    [ledger, browser] = await Promise.all([
-      startLedgerApp({
-        platformFakesEnv: false,
-        reachablePublicBaseUrl: true,
-        // The local development secret (JWT_SECRET unset), as `npm start` runs.
-        env: { JWT_SECRET: '', CONNECTION_ATTEMPTS_PER_HOUR: '100' },
-      }),
-      launchChromium(),
-    ]);
-    origin = ledger.config.publicBaseUrl;
-    owner = token({ [WS]: 'owner', agency: 'admin', compliance: 'auditor', content: 'editor' });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await ledger?.close();
-  });
+  const api = () => request(c.ledger.server);
+  const heading = (name: string | RegExp) => c.page.getByRole('heading', { name, level: 1 });
+  const dialog = () => c.page.getByRole('dialog');
 
-  beforeEach(async () => {
-    ({ context, page, watch } = await watchedContext(browser, origin));
-  });
-  afterEach(async () => {
-    await context.close();
-    // Nothing left the API's origin, nothing was refused by the CSP, no script failed.
-    expect(watch.foreignRequests).toEqual([]);
-    expect(watch.problems).toEqual([]);
-  });
-
-  const api = () => request(ledger.server);
-  const heading = (name: string | RegExp) => page.getByRole('heading', { name, level: 1 });
-  const dialog = () => page.getByRole('dialog');
-
-  const signIn = (bearer = owner, on: Page = page) => signInAs(on, origin, bearer);
-  const approveAtSandbox = () => approve(page, origin);
-  const card = (label: string) => platformCard(page, label);
+  const signIn = (bearer = owner(), on: Page = c.page) => signInAs(on, c.origin, bearer);
+  const approveAtSandbox = () => approve(c.page, c.origin);
+  const card = (label: string) => platformCard(c.page, label);
 
   async function switchTo(workspace: string): Promise<void> {
-    await page.getByLabel('Workspace').selectOption(workspace);
+    await c.page.getByLabel('Workspace').selectOption(workspace);
   }
 
   /** No serious accessibility violation, then a screenshot for docs/console. */
   async function checkAndShoot(name: string): Promise<void> {
-    expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    expect(await seriousViolations(c.page)).toEqual([]);
+    await c.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
   it('signs in with the development token, keeps it out of the URL, and signs out', async () => {
-    await page.goto(`${origin}/console/`);
+    await c.page.goto(`${c.origin}/console/`);
     await heading('Sign in').waitFor();
     await checkAndShoot('sign-in');
-    await page.getByRole('button', { name: 'Use the development token' }).click();
+    await c.page.getByRole('button', { name: 'Use the development token' }).click();
     await heading('Integrations').waitFor();
-    expect(await page.getByLabel('Workspace').inputValue()).toBe('demo');
-    expect(await page.getByRole('option', { name: 'demo (owner)' }).count()).toBe(1);
-    expect(page.url()).not.toMatch(/eyJ/);
-    expect(await page.evaluate(() => sessionStorage.getItem('ledger.console.token'))).toMatch(
+    expect(await c.page.getByLabel('Workspace').inputValue()).toBe('demo');
+    expect(await c.page.getByRole('option', { name: 'demo (owner)' }).count()).toBe(1);
+    expect(c.page.url()).not.toMatch(/eyJ/);
+    expect(await c.page.evaluate(() => sessionStorage.getItem('ledger.console.token'))).toMatch(
       /^eyJ/,
     );
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await c.page.evaluate(() => localStorage.length)).toBe(0);
+    await c.page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in').waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await c.page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
   it('refuses a pasted text that is not a token, saying why', async () => {
-    await page.goto(`${origin}/console/`);
-    await page.getByLabel('Bearer token (JWT)').fill('not-a-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    expect(await page.getByRole('alert').textContent()).toMatch(/not a JWT/);
+    await c.page.goto(`${c.origin}/console/`);
+    await c.page.getByLabel('Bearer token (JWT)').fill('not-a-token');
+    await c.page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await c.page.getByRole('alert').textContent()).toMatch(/not a JWT/);
   });
 
   it('lists the token’s workspaces with the role in each', async () => {
     await signIn();
-    const options = await page.getByLabel('Workspace').locator('option').allTextContents();
+    const options = await c.page.getByLabel('Workspace').locator('option').allTextContents();
     expect(options).toEqual([
       'studio (owner)',
       'agency (admin)',
@@ -122,14 +89,14 @@ describe('admin console in a browser: every flow of the help page, end to end', 
       'content (editor)',
     ]);
     expect(await card('X').textContent()).toContain('0 of 1 connected');
-    expect(await page.getByRole('article').count()).toBe(6);
+    expect(await c.page.getByRole('article').count()).toBe(6);
   });
 
   it('connects X through the sandbox: its card shows the account, the star and a green status', async () => {
     await signIn();
     await card('X').getByRole('button', { name: 'Add X account' }).click();
     await approveAtSandbox();
-    expect(await page.getByRole('status').textContent()).toBe('Connected 1 account(s).');
+    expect(await c.page.getByRole('status').textContent()).toBe('Connected 1 account(s).');
     const x = card('X');
     await x.getByRole('link', { name: 'SandboxStudio' }).waitFor();
     expect(await x.textContent()).toContain('1 of 1 connected');
@@ -150,7 +117,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     expect(await dialog().getByTestId('next-plan').textContent()).toBe('starter');
     await checkAndShoot('upgrade-modal');
     await dialog().getByRole('button', { name: 'Change plan' }).click();
-    await page.getByTestId('plan').filter({ hasText: 'starter' }).waitFor();
+    await c.page.getByTestId('plan').filter({ hasText: 'starter' }).waitFor();
     expect(await card('X').textContent()).toContain('1 of 3 connected');
   });
 
@@ -172,7 +139,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
       .getByRole('checkbox', { name: /Sandbox Bookshop/ })
       .check();
     await dialog().getByRole('button', { name: 'Connect selected' }).click();
-    await page.getByRole('status').filter({ hasText: 'Connected 2 account(s).' }).waitFor();
+    await c.page.getByRole('status').filter({ hasText: 'Connected 2 account(s).' }).waitFor();
     const facebook = card('Facebook Pages');
     await facebook.getByRole('link', { name: 'Sandbox Bookshop' }).waitFor();
     expect(await facebook.textContent()).toContain('2 of 3 connected');
@@ -198,7 +165,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     await signIn();
     await card('Facebook Pages').getByRole('link', { name: 'Sandbox Bookshop' }).click();
     await heading('Sandbox Bookshop').waitFor();
-    const fields = await page.locator('dl.fields').first().textContent();
+    const fields = await c.page.locator('dl.fields').first().textContent();
     for (const label of [
       'Account Name',
       'Account ID',
@@ -210,46 +177,46 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     ]) {
       expect(fields).toContain(label);
     }
-    expect(await page.locator('ol.timeline li').first().textContent()).toMatch(
+    expect(await c.page.locator('ol.timeline li').first().textContent()).toMatch(
       /ConnectionConnected by user-owner \(owner\)/,
     );
-    const mainField = () => page.locator('dl.fields').first().locator('dd').nth(5);
+    const mainField = () => c.page.locator('dl.fields').first().locator('dd').nth(5);
     expect(await mainField().textContent()).toBe('No');
-    await page.getByRole('button', { name: 'Set as Main' }).click();
-    await page.getByRole('status').filter({ hasText: 'Set as main account.' }).waitFor();
-    await page.getByText('★ Main account').waitFor();
-    expect(await page.getByRole('button', { name: 'Set as Main' }).isDisabled()).toBe(true);
-    await page.locator('ol.timeline li', { hasText: 'MainAccountSet' }).waitFor();
+    await c.page.getByRole('button', { name: 'Set as Main' }).click();
+    await c.page.getByRole('status').filter({ hasText: 'Set as main account.' }).waitFor();
+    await c.page.getByText('★ Main account').waitFor();
+    expect(await c.page.getByRole('button', { name: 'Set as Main' }).isDisabled()).toBe(true);
+    await c.page.locator('ol.timeline li', { hasText: 'MainAccountSet' }).waitFor();
 
     // A Page token cannot be refreshed: the refusal says so and links what to do.
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const refusal = page.getByRole('alert');
+    await c.page.getByRole('button', { name: 'Refresh' }).click();
+    const refusal = c.page.getByRole('alert');
     expect(await refusal.textContent()).toMatch(/REFRESH_NOT_AVAILABLE: what to do/);
     await refusal.getByRole('link').click();
-    await page.locator('#code-REFRESH_NOT_AVAILABLE.current').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe(
+    await c.page.locator('#code-REFRESH_NOT_AVAILABLE.current').waitFor();
+    expect(await c.page.evaluate(() => document.activeElement?.id)).toBe(
       'code-REFRESH_NOT_AVAILABLE',
     );
-    await page.goBack();
+    await c.page.goBack();
     await heading('Sandbox Bookshop').waitFor();
     await checkAndShoot('connection');
   });
 
   it('reconnects through the sandbox, and shows the connection as of an instant', async () => {
     await signIn();
-    await page.goto(`${origin}/console/#/connections/${ids.x}`);
+    await c.page.goto(`${c.origin}/console/#/connections/${ids.x}`);
     await heading('SandboxStudio').waitFor();
-    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await c.page.getByRole('button', { name: 'Reconnect' }).click();
     await approveAtSandbox();
-    await page.getByRole('status').filter({ hasText: 'Connected 1 account(s).' }).waitFor();
-    await page.goto(`${origin}/console/#/connections/${ids.x}`);
-    await page.locator('ol.timeline li', { hasText: 'ConnectionReconnected' }).waitFor();
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    expect(await page.getByRole('status').filter({ hasText: 'Refresh:' }).textContent()).toMatch(
+    await c.page.getByRole('status').filter({ hasText: 'Connected 1 account(s).' }).waitFor();
+    await c.page.goto(`${c.origin}/console/#/connections/${ids.x}`);
+    await c.page.locator('ol.timeline li', { hasText: 'ConnectionReconnected' }).waitFor();
+    await c.page.getByRole('button', { name: 'Refresh' }).click();
+    expect(await c.page.getByRole('status').filter({ hasText: 'Refresh:' }).textContent()).toMatch(
       /^Refresh: (refreshed|not-due|backing-off)\.$/,
     );
 
-    const asOf = page.getByRole('region', { name: 'Show as of' });
+    const asOf = c.page.getByRole('region', { name: 'Show as of' });
     await asOf.getByLabel('Instant (UTC)').fill('2020-01-01T00:00:00');
     await asOf.getByRole('button', { name: 'Show' }).click();
     await asOf.getByText('Not connected at that instant.').waitFor();
@@ -261,8 +228,8 @@ describe('admin console in a browser: every flow of the help page, end to end', 
 
   it('copies a connection into another workspace the token manages', async () => {
     await signIn();
-    await page.goto(`${origin}/console/#/connections/${ids.x}`);
-    await page.getByRole('button', { name: 'Copy to Workspace' }).click();
+    await c.page.goto(`${c.origin}/console/#/connections/${ids.x}`);
+    await c.page.getByRole('button', { name: 'Copy to Workspace' }).click();
     // Only workspaces where the token is owner or admin are targets.
     const targets = await dialog()
       .getByLabel('Target workspace')
@@ -271,23 +238,23 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     expect(targets).toEqual(['agency (admin)']);
     await dialog().getByRole('button', { name: 'Copy' }).click();
     await approveAtSandbox();
-    expect(await page.getByLabel('Workspace').inputValue()).toBe('agency');
+    expect(await c.page.getByLabel('Workspace').inputValue()).toBe('agency');
     await card('X').getByRole('link', { name: 'SandboxStudio' }).click();
     await heading('SandboxStudio').waitFor();
-    await page.getByText(`studio / ${ids.x}`).waitFor();
+    await c.page.getByText(`studio / ${ids.x}`).waitFor();
   });
 
   it('disconnect says how many scheduled posts will fail and which campaigns, then reports', async () => {
     const bakery = ids['Sandbox Bakery'];
     const campaign = await api()
       .post(`/v1/workspaces/${WS}/campaigns`)
-      .set('Authorization', `Bearer ${owner}`)
+      .set('Authorization', `Bearer ${owner()}`)
       .send({ name: 'Winter launch', targets: [{ platform: 'facebook', connectionId: bakery }] })
       .expect(201);
     for (const content of ['First', 'Second']) {
       await api()
         .post(`/v1/workspaces/${WS}/posts`)
-        .set('Authorization', `Bearer ${owner}`)
+        .set('Authorization', `Bearer ${owner()}`)
         .send({
           platform: 'facebook',
           connectionId: bakery,
@@ -298,8 +265,8 @@ describe('admin console in a browser: every flow of the help page, end to end', 
         .expect(201);
     }
     await signIn();
-    await page.goto(`${origin}/console/#/connections/${bakery}`);
-    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await c.page.goto(`${c.origin}/console/#/connections/${bakery}`);
+    await c.page.getByRole('button', { name: 'Disconnect' }).click();
     const impact = dialog().getByTestId('disconnect-impact');
     await impact.getByText(/will fail/).waitFor();
     expect(await impact.textContent()).toMatch(/2 scheduled posts will fail\./);
@@ -307,7 +274,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     await checkAndShoot('disconnect-confirmation');
     await dialog().getByRole('button', { name: 'Disconnect' }).click();
     await heading('Disconnected Sandbox Bakery').waitFor();
-    expect(await page.getByRole('status').textContent()).toMatch(
+    expect(await c.page.getByRole('status').textContent()).toMatch(
       /2 scheduled post\(s\) failed, 1 campaign\(s\) flagged/,
     );
   });
@@ -315,24 +282,24 @@ describe('admin console in a browser: every flow of the help page, end to end', 
   it('hides nothing silently: each role sees what it may not do disabled, with the reason', async () => {
     await signIn();
     await switchTo('compliance');
-    const add = page.getByRole('button', { name: 'Add X account' });
+    const add = c.page.getByRole('button', { name: 'Add X account' });
     expect(await add.isDisabled()).toBe(true);
     expect(await card('X').locator('.why').textContent()).toBe(
       'Your role here is auditor: this needs owner or admin.',
     );
-    await page.getByRole('link', { name: 'Audit' }).click();
+    await c.page.getByRole('link', { name: 'Audit' }).click();
     await heading('Audit').waitFor();
-    expect(await page.getByRole('button', { name: 'Start breach response…' }).isDisabled()).toBe(
+    expect(await c.page.getByRole('button', { name: 'Start breach response…' }).isDisabled()).toBe(
       true,
     );
 
     await switchTo('content');
-    await page
+    await c.page
       .getByText('Your role here is editor: this needs owner or admin or auditor.')
       .waitFor();
 
     await switchTo('agency');
-    await page.getByRole('link', { name: 'Integrations' }).click();
+    await c.page.getByRole('link', { name: 'Integrations' }).click();
     await card('X').getByRole('button', { name: 'Add X account' }).click();
     await dialog().waitFor();
     expect(await dialog().getByRole('button', { name: 'Change plan' }).isDisabled()).toBe(true);
@@ -343,9 +310,9 @@ describe('admin console in a browser: every flow of the help page, end to end', 
 
   it('troubleshooting shows every error code of the contract, with what to do', async () => {
     await signIn();
-    await page.getByRole('link', { name: 'Troubleshooting' }).click();
+    await c.page.getByRole('link', { name: 'Troubleshooting' }).click();
     await heading('Troubleshooting').waitFor();
-    const text = (await page.locator('dl.codes').textContent())!;
+    const text = (await c.page.locator('dl.codes').textContent())!;
     const architecture = readFileSync(
       join(__dirname, '../../../../shared/ARCHITECTURE.md'),
       'utf8',
@@ -357,7 +324,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     for (const code of [...contractCodes, ...Object.keys(DOMAIN_ERROR_STATUS)]) {
       expect(text).toContain(code);
     }
-    const help = (code: string) => page.locator(`#code-${code}`).textContent();
+    const help = (code: string) => c.page.locator(`#code-${code}`).textContent();
     expect(await help('CONNECTION_EXPIRED')).toMatch(/Connection Expired.*Reconnect/);
     expect(await help('INSUFFICIENT_PERMISSIONS')).toMatch(/^Insufficient Permissions/);
     expect(await help('ACCOUNT_NOT_FOUND')).toMatch(/^Account Not Found/);
@@ -370,31 +337,31 @@ describe('admin console in a browser: every flow of the help page, end to end', 
 
   it('audit: verify badge, expiring soon, filters, pages, CSV and JSON Lines exports', async () => {
     await signIn();
-    await page.getByRole('link', { name: 'Audit' }).click();
-    expect(await page.getByTestId('verify-badge').textContent()).toMatch(
+    await c.page.getByRole('link', { name: 'Audit' }).click();
+    expect(await c.page.getByTestId('verify-badge').textContent()).toMatch(
       /^✔ Intact: \d+ events chained, \d+ signed checkpoint\(s\) checked/,
     );
     // Sandbox X tokens live two hours.
-    await page.getByTestId('expiring').getByText('SandboxStudio').waitFor();
+    await c.page.getByTestId('expiring').getByText('SandboxStudio').waitFor();
 
-    const rows = page.locator('tbody tr');
+    const rows = c.page.locator('tbody tr');
     await rows.first().waitFor();
     const firstPage = await rows.allTextContents();
     expect(firstPage.length).toBe(10);
-    await page.getByRole('button', { name: 'Next page' }).click();
-    await page.waitForFunction(
+    await c.page.getByRole('button', { name: 'Next page' }).click();
+    await c.page.waitForFunction(
       (first) => document.querySelector('tbody tr')?.textContent !== first,
       firstPage[0],
     );
-    await page.getByRole('button', { name: 'Previous page' }).click();
-    await page.waitForFunction(
+    await c.page.getByRole('button', { name: 'Previous page' }).click();
+    await c.page.waitForFunction(
       (first) => document.querySelector('tbody tr')?.textContent === first,
       firstPage[0],
     );
 
-    await page.getByLabel('Event type').fill('MainAccountSet');
-    await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction(() =>
+    await c.page.getByLabel('Event type').fill('MainAccountSet');
+    await c.page.getByRole('button', { name: 'Filter' }).click();
+    await c.page.waitForFunction(() =>
       Array.from(document.querySelectorAll('tbody tr td:nth-child(2)')).every(
         (cell) => cell.textContent === 'MainAccountSet',
       ),
@@ -416,66 +383,66 @@ describe('admin console in a browser: every flow of the help page, end to end', 
 
   async function download(button: string): Promise<string> {
     const [file] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: button }).click(),
+      c.page.waitForEvent('download'),
+      c.page.getByRole('button', { name: button }).click(),
     ]);
     return readFileSync((await file.path())!, 'utf8');
   }
 
   it('is keyboard-usable: sign in, move between pages, open and close a dialog, no mouse', async () => {
-    await page.goto(`${origin}/console/`);
+    await c.page.goto(`${c.origin}/console/`);
     const focused = () =>
-      page.evaluate(() => {
+      c.page.evaluate(() => {
         const element = document.activeElement as HTMLElement | null;
         return element ? `${element.tagName}:${element.textContent?.trim() ?? ''}` : '';
       });
     const tabTo = async (wanted: RegExp) => {
       for (let i = 0; i < 60; i++) {
-        await page.keyboard.press('Tab');
+        await c.page.keyboard.press('Tab');
         if (wanted.test(await focused())) return;
       }
       throw new Error(`never reached ${wanted} with Tab`);
     };
     await tabTo(/^TEXTAREA/);
-    await page.keyboard.insertText(owner);
+    await c.page.keyboard.insertText(owner());
     await tabTo(/^BUTTON:Sign in$/);
-    await page.keyboard.press('Enter');
+    await c.page.keyboard.press('Enter');
     await heading('Integrations').waitFor();
     await tabTo(/^A:Troubleshooting$/);
-    await page.keyboard.press('Enter');
+    await c.page.keyboard.press('Enter');
     await heading('Troubleshooting').waitFor();
     await tabTo(/^A:Integrations$/);
-    await page.keyboard.press('Enter');
+    await c.page.keyboard.press('Enter');
     await heading('Integrations').waitFor();
     await tabTo(/^A:SandboxStudio$/);
-    await page.keyboard.press('Enter');
+    await c.page.keyboard.press('Enter');
     await heading('SandboxStudio').waitFor();
     await tabTo(/^BUTTON:Disconnect$/);
-    await page.keyboard.press('Enter');
+    await c.page.keyboard.press('Enter');
     await dialog()
       .getByTestId('disconnect-impact')
       .getByText(/will fail/)
       .waitFor();
     // The dialog holds the focus, also once its content has loaded.
-    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog')))).toBe(
+    expect(await c.page.evaluate(() => Boolean(document.activeElement?.closest('dialog')))).toBe(
       true,
     );
-    await page.keyboard.press('Escape');
+    await c.page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
   });
 
   it('works at a phone’s width: no sideways scrolling, no serious accessibility violation', async () => {
-    const phone = await watchedContext(browser, origin, PHONE);
+    const phone = await watchedContext(c.browser, c.origin, PHONE);
     try {
-      await signIn(owner, phone.page);
+      await signIn(owner(), phone.page);
       for (const path of ['integrations', `connections/${ids.x}`, 'audit', 'troubleshooting']) {
-        await phone.page.goto(`${origin}/console/#/${path}`);
+        await phone.page.goto(`${c.origin}/console/#/${path}`);
         await phone.page.getByRole('heading', { level: 1 }).waitFor();
         await phone.page.waitForLoadState('networkidle');
         expect(await horizontalOverflow(phone.page)).toBeLessThanOrEqual(0);
         expect(await seriousViolations(phone.page)).toEqual([]);
       }
-      await phone.page.goto(`${origin}/console/#/integrations`);
+      await phone.page.goto(`${c.origin}/console/#/integrations`);
       await phone.page.getByRole('link', { name: 'SandboxStudio' }).waitFor();
       await phone.page.screenshot({ path: join(SCREENSHOTS, 'integrations-phone.png') });
     } finally {
@@ -488,8 +455,8 @@ describe('admin console in a browser: every flow of the help page, end to end', 
 
   it('breach response: behind typing the workspace id and a reason, then the report', async () => {
     await signIn();
-    await page.getByRole('link', { name: 'Audit' }).click();
-    await page.getByRole('button', { name: 'Start breach response…' }).click();
+    await c.page.getByRole('link', { name: 'Audit' }).click();
+    await c.page.getByRole('button', { name: 'Start breach response…' }).click();
     const confirm = dialog().getByRole('button', { name: 'Disconnect everything' });
     await dialog().getByLabel('Workspace id').fill('studi');
     await dialog().getByLabel('Reason').fill('Laptop stolen');
@@ -497,7 +464,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     await dialog().getByLabel('Workspace id').fill(WS);
     expect(await confirm.isDisabled()).toBe(false);
     await confirm.click();
-    const report = page.getByTestId('breach-report');
+    const report = c.page.getByTestId('breach-report');
     await report.waitFor();
     expect(await report.getByRole('heading').first().textContent()).toBe(
       'Breach report for studio',
@@ -508,7 +475,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
       expect(text).toContain(name);
     }
     await checkAndShoot('breach-report');
-    await page.getByRole('link', { name: 'Integrations' }).click();
+    await c.page.getByRole('link', { name: 'Integrations' }).click();
     expect(await card('X').textContent()).toContain('0 of 3 connected');
   });
 });
