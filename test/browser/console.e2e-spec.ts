@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
+import { CONTRACT_CODES, PLATFORM_PROBLEMS } from '../../apps/api/src/http/platform-problem';
 import { DOMAIN_ERROR_STATUS } from '../../apps/api/src/http/problem-mapping';
 import {
   approveAtSandbox as approve,
@@ -321,7 +322,12 @@ describe('admin console in a browser: every flow of the help page, end to end', 
       .flatMap((match) => [match[1], match[2]])
       .filter(Boolean);
     expect(contractCodes).toContain('CONNECTION_EXPIRED');
-    for (const code of [...contractCodes, ...Object.keys(DOMAIN_ERROR_STATUS)]) {
+    // Every code the API maps, as the consumer sees it (TOKEN_INVALID answers CONNECTION_EXPIRED).
+    const platformCodes = (
+      Object.keys(PLATFORM_PROBLEMS) as (keyof typeof PLATFORM_PROBLEMS)[]
+    ).map((code) => CONTRACT_CODES[code] ?? code);
+    const mapped = [...Object.keys(DOMAIN_ERROR_STATUS), ...platformCodes];
+    for (const code of [...contractCodes, ...mapped]) {
       expect(text).toContain(code);
     }
     const help = (code: string) => c.page.locator(`#code-${code}`).textContent();
