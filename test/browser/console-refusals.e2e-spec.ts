@@ -61,6 +61,11 @@ describe('admin console in a browser: refusals, in words and with what to do', (
     );
     // Refused before leaving: still on the console.
     expect(new URL(c.page.url()).pathname).toBe('/console/');
+    // The audit trail keeps the refused attempt, linked to what to do about it.
+    await c.page.getByRole('link', { name: 'Audit' }).click();
+    const refused = c.page.locator('tr.refused', { hasText: 'Refused: RATE_LIMIT_EXCEEDED' });
+    await refused.getByRole('link', { name: 'RATE_LIMIT_EXCEEDED' }).click();
+    await c.page.locator('#code-RATE_LIMIT_EXCEEDED.current').waitFor();
   });
 
   it('a token the API refuses (wrong signature) is shown as UNAUTHENTICATED, not a blank page', async () => {

@@ -217,8 +217,13 @@ function Trail({ api, session }: PageProps) {
               <tr key={entry.id} class={entry.kind === 'refused' ? 'refused' : undefined}>
                 <td>{formatInstant(entry.at)}</td>
                 <td>
-                  {entry.kind === 'refused' ? 'Refused: ' : ''}
-                  {entry.type}
+                  {entry.kind === 'refused' ? (
+                    <>
+                      Refused: <a href={`#/troubleshooting/${entry.type}`}>{entry.type}</a>
+                    </>
+                  ) : (
+                    entry.type
+                  )}
                 </td>
                 <td>
                   {entry.actor.userId} ({entry.actor.role})
