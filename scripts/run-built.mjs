@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsoleIfStale } from './build-console.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [app] = process.argv.splice(2, 1);
@@ -27,6 +28,12 @@ if (builtAt(entry) < newestSource()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// The API serves the admin console at /console: it is built (when stale) with the API.
+if (app === 'api') {
+  const status = buildConsoleIfStale();
+  if (status !== 0) process.exit(status);
+}
+
 // The app reads process.argv.slice(2): the splice above left exactly its own arguments there.
 createRequire(import.meta.url)(entry);
 
@@ -45,7 +52,11 @@ function newestSource() {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat) return;
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path)) if (name !== 'node_modules') visit(join(path, name));
+      for (const name of readdirSync(path)) {
+        const child = join(path, name);
+        // The console is its own build (scripts/build-console.mjs), not the Nest apps'.
+        if (name !== 'node_modules' && child !== join(root, 'apps', 'console')) visit(child);
+      }
     } else if (/\.(ts|json)$/.test(path)) {
       newest = Math.max(newest, stat.mtimeMs);
     }

@@ -231,6 +231,23 @@ describe('the sandbox for a local run: no platform credentials, not production',
     expect(notOffered.body.revocation.status).toBe('not_offered');
   });
 
+  it('shows an open selection’s accounts again to the user who started it, and to no one else', async () => {
+    const { selection } = (await connect('facebook')).body;
+    const path = `/v1/workspaces/${WS}/connections/selections/${selection.id}`;
+    const again = await api().get(path).set(as(owner)).expect(200);
+    // What the callback offered, and nothing of the vault's (no token references).
+    expect(again.body).toEqual({
+      id: selection.id,
+      expiresAt: selection.expiresAt,
+      accounts: selection.accounts,
+    });
+    const colleague = ledger.token({ [WS]: 'owner' }, 'user-2');
+    const refused = await api().get(path).set(as(colleague)).expect(404);
+    expect(refused.body.code).toBe('NOT_FOUND');
+    // Reading it does not use it up: the user who started it can still choose.
+    await api().get(path).set(as(owner)).expect(200);
+  });
+
   it('refuses a foreign redirect URI or client at the authorize endpoint, without redirecting', async () => {
     const url = new URL(await start('facebook'));
     url.searchParams.set('approve', '1');

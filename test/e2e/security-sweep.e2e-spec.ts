@@ -28,6 +28,7 @@ const EXPECTED: Record<string, Sweep> = {
   'GET /v1/workspaces/:ws/connections/:id': { allowed: ALL, namesConnection: true },
   'GET /v1/workspaces/:ws/connections/:id/history': { allowed: ALL, namesConnection: true },
   'POST /v1/workspaces/:ws/connections/oauth/:platform': { allowed: MANAGE },
+  'GET /v1/workspaces/:ws/connections/selections/:id': { allowed: MANAGE },
   'POST /v1/workspaces/:ws/connections/selections/:id': { allowed: MANAGE },
   'POST /v1/workspaces/:ws/connections/:id/main': { allowed: MANAGE, namesConnection: true },
   'POST /v1/workspaces/:ws/connections/:id/copy': {

@@ -41,6 +41,7 @@ import { WebhooksModule } from './configure-webhook/webhooks.module';
 import { VerifyAuditModule } from './verify-audit/verify-audit.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { BreachResponseModule } from './breach-response/breach-response.module';
+import { ConsoleModule } from './console/console.module';
 
 /** The HTTP API: one controller and handler per capability, over the storage ports. */
 @Module({})
@@ -58,6 +59,7 @@ export class AppModule {
         VerifyAuditModule,
         AuditTrailModule,
         BreachResponseModule,
+        ConsoleModule,
         TokenRefreshModule,
         CqrsModule.forRoot(),
         // A local run is one process: it runs the scheduled jobs too (else the worker does).

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
 
   const stores = `${config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite in ${config.dataDir}`} events, ${config.mongodbUri ? 'MongoDB' : 'SQLite'} read models`;
   logger.log(`listening on ${config.publicBaseUrl} (${stores}); OpenAPI at /docs`);
+  logger.log(`admin console at ${config.publicBaseUrl}/console/`);
   if (!config.isProduction && config.jwtSecretIsDefault) {
     logger.log(`development token for workspace "demo" (owner): ${developmentToken(config)}`);
   }

@@ -102,7 +102,8 @@ function bufferedResponse(status: number, raw: IncomingHttpHeaders, body: Buffer
     }
   }
   const empty = body.length === 0 || [204, 205, 304].includes(status);
-  return new Response(empty ? null : body, { status, headers });
+  // A copy typed as a plain ArrayBuffer view, which every BodyInit typing (Node's, the DOM's) takes.
+  return new Response(empty ? null : Uint8Array.from(body), { status, headers });
 }
 
 function timeoutError(timeoutMs: number): Error {

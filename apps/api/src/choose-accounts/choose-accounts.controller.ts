@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Clock, CommandContext } from '@ledger/commands';
@@ -19,6 +19,7 @@ import { validationFailed } from '../http/problem';
 import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
 import { ChooseAccountsDto } from './choose-accounts.dto';
 import { ChooseAccountsBody } from './choose-accounts.response';
+import { SelectionBody } from '../connect-account/oauth.response';
 import {
   selectionTokenRef,
   shredExpiredSelections,
@@ -45,6 +46,47 @@ export class ChooseAccountsController {
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /**
+   * The accounts a selection offers: a browser sent back with `result=selection&selectionId=`
+   * (a flow started with `returnTo`) has only the id, and shows the picker from this.
+   */
+  @Get()
+  @Roles('owner', 'admin')
+  @ApiOperation({ summary: 'The accounts a selection offers, connectable or not (with why)' })
+  @ApiOkResponse({ type: SelectionBody })
+  @ApiProblems({
+    404: '`NOT_FOUND`: the selection expired (15 minutes), was used, or is not yours',
+  })
+  async offered(
+    @Param('ws') workspaceId: string,
+    @Param('id') selectionId: string,
+    @CommandContextFrom() context: CommandContext,
+  ): Promise<SelectionBody> {
+    const selection = await this.selections.find(selectionId, this.clock.now());
+    if (
+      !selection ||
+      selection.workspaceId !== workspaceId ||
+      selection.userId !== context.actor.userId
+    ) {
+      throw new DomainError('NOT_FOUND', 'No such selection: it expired or was used.', {
+        selectionId,
+      });
+    }
+    return {
+      id: selection.id,
+      expiresAt: selection.expiresAt.toISOString(),
+      accounts: selection.accounts.map(
+        ({ accountId, accountName, accountType, connectable, reason }) => ({
+          accountId,
+          accountName,
+          accountType,
+          connectable,
+          reason,
+        }),
+      ),
+    };
+  }
 
   @Post()
   @HttpCode(200)

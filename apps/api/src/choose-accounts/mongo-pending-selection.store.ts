@@ -49,6 +49,12 @@ export class MongoPendingSelectionStore implements PendingSelectionStore {
     });
   }
 
+  async find(id: string, now: Date): Promise<PendingSelection | null> {
+    const doc = await this.model.findOne({ _id: { $eq: id } }).lean<SelectionDoc>();
+    if (!doc || doc.expiresAt.getTime() <= now.getTime()) return null;
+    return revive(JSON.parse(doc.body) as PendingSelection);
+  }
+
   async take(id: string, now: Date): Promise<PendingSelection | null> {
     const filter = { _id: { $eq: id } };
     const doc = await this.model.findOne(filter).lean<SelectionDoc>();

@@ -100,6 +100,15 @@ describe.each(backends)('pending selections: %s', (_name, open) => {
     expect(await backend.first.take(saved.id, at(1000))).toBeNull();
   });
 
+  it('shows a saved selection to any process without taking it, until it expires', async () => {
+    const saved = selection();
+    await backend.first.save(saved);
+    expect(await backend.second.find(saved.id, at(1000))).toEqual(saved);
+    expect(await backend.first.find(saved.id, at(SELECTION_TTL_MS))).toBeNull();
+    expect(await backend.first.take(saved.id, at(1000))).toEqual(saved);
+    expect(await backend.second.find(saved.id, at(1000))).toBeNull();
+  });
+
   it('does not give back an expired selection', async () => {
     const saved = selection();
     await backend.first.save(saved);

@@ -36,6 +36,8 @@ export const SELECTION_TTL_MS = 15 * 60 * 1000;
 /** Where pending selections wait for the user's choice; single use, expiring. */
 export interface PendingSelectionStore {
   save(selection: PendingSelection): Promise<void>;
+  /** Reads it without taking it (to show its accounts); null when unknown or expired. */
+  find(id: string, now: Date): Promise<PendingSelection | null>;
   /**
    * Removes and returns it, once, even when two processes race; null when unknown or expired.
    * An expired one stays for purgeExpired, which names it so its tokens can be shredded.

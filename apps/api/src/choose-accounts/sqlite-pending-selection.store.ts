@@ -33,6 +33,14 @@ export class SqlitePendingSelectionStore implements PendingSelectionStore {
       .run(selection.id, JSON.stringify(selection), selection.expiresAt.getTime());
   }
 
+  async find(id: string, now: Date): Promise<PendingSelection | null> {
+    const row = this.db
+      .prepare<[string], Row>('SELECT body, expires_at FROM pending_selections WHERE id = ?')
+      .get(id);
+    if (!row || row.expires_at <= now.getTime()) return null;
+    return revive(JSON.parse(row.body) as PendingSelection);
+  }
+
   async take(id: string, now: Date): Promise<PendingSelection | null> {
     // An expired row stays: purgeExpired hands it over so its sealed tokens get shredded.
     const row = this.db

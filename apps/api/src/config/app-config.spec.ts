@@ -235,7 +235,15 @@ describe('isAllowedRedirectUrl', () => {
     expect(isAllowedRedirectUrl(config, url)).toBe(false);
   });
 
-  it('refuses everything when the list is empty', () => {
+  it('allows the API’s own console at PUBLIC_BASE_URL/console/, and nothing beside it', () => {
+    const own = loadAppConfig({ PUBLIC_BASE_URL: 'https://ledger.example.com' });
+    expect(isAllowedRedirectUrl(own, 'https://ledger.example.com/console/')).toBe(true);
+    expect(isAllowedRedirectUrl(own, 'https://ledger.example.com/console/../docs')).toBe(false);
+    expect(isAllowedRedirectUrl(own, 'https://ledger.example.com/console/?x=1')).toBe(false);
+    expect(isAllowedRedirectUrl(own, 'https://evil.example.com/console/')).toBe(false);
+  });
+
+  it('refuses everything else when the list is empty', () => {
     expect(isAllowedRedirectUrl(loadAppConfig({}), 'http://localhost:3000/')).toBe(false);
   });
 });

@@ -334,7 +334,15 @@ export function isAllowedRedirectUrl(config: AppConfig, candidate: string): bool
   } catch {
     return false;
   }
-  return config.oauthSuccessRedirectUrls.includes(normalised);
+  // The API's own admin console may always be returned to: same origin, never open.
+  return (
+    config.oauthSuccessRedirectUrls.includes(normalised) || normalised === consoleReturnUrl(config)
+  );
+}
+
+/** Where the console (served at /console) asks the OAuth callback to send the browser back. */
+export function consoleReturnUrl(config: Pick<AppConfig, 'publicBaseUrl'>): string {
+  return new URL('/console/', config.publicBaseUrl).href;
 }
 
 function parseInteger(

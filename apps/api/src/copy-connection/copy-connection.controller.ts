@@ -14,6 +14,7 @@ import { ConnectionAttemptLimiter } from '../connection-attempts/connection-atte
 import { CopyConnectionDto } from './copy-connection.dto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { setBindingCookie } from '../connect-account/browser-binding-cookie';
+import { checkReturnTo } from '../connect-account/return-to';
 
 const MANAGERS = ['owner', 'admin'];
 
@@ -41,7 +42,7 @@ export class CopyConnectionController {
   })
   @ApiCreatedResponse({ type: AuthorizationUrlBody, headers: BINDING_COOKIE_HEADER })
   @ApiProblems({
-    400: '`VALIDATION_FAILED`: the target is this same workspace',
+    400: '`VALIDATION_FAILED`: the target is this same workspace, or `returnTo` not allowed',
     403: '`FORBIDDEN`: you are not owner or admin of the target workspace',
     404: '`NOT_FOUND`: no such connection in this workspace; `PLATFORM_NOT_CONFIGURED`',
     429: '`RATE_LIMIT_EXCEEDED`: too many connection attempts this hour',
@@ -59,6 +60,7 @@ export class CopyConnectionController {
         { field: 'targetWorkspaceId', messages: ['must be another workspace'] },
       ]);
     }
+    const returnTo = checkReturnTo(this.config, body.returnTo);
     if (!MANAGERS.includes(actor.workspaces[target] ?? '')) {
       throw new ProblemException({
         status: 403,
@@ -79,7 +81,12 @@ export class CopyConnectionController {
       platform: source.platform,
       userId: actor.userId,
       workspaceId: target,
-      intent: { kind: 'copy', sourceWorkspaceId: workspaceId, sourceConnectionId: connectionId },
+      intent: {
+        kind: 'copy',
+        sourceWorkspaceId: workspaceId,
+        sourceConnectionId: connectionId,
+        ...(returnTo ? { returnTo } : {}),
+      },
       actor: {
         role: actor.workspaces[target],
         ip: actor.ip ?? null,

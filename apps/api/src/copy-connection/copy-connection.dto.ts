@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUrl, Length } from 'class-validator';
 
 export class CopyConnectionDto {
   @ApiProperty({
@@ -10,4 +10,13 @@ export class CopyConnectionDto {
   @IsString()
   @Length(1, 128)
   targetWorkspaceId!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Where to send the browser after OAuth; must be one of OAUTH_SUCCESS_REDIRECT_URLS',
+    format: 'uri',
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  returnTo?: string;
 }

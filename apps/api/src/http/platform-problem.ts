@@ -5,7 +5,7 @@ import type { MappedProblem } from './problem-mapping';
  * What a consumer sees when OAuth or a platform API fails, with what to do about it. A
  * platform's own rate limit or outage is 503 (wait and retry), never our 429.
  */
-const PLATFORM_PROBLEMS: Record<
+export const PLATFORM_PROBLEMS: Record<
   PlatformErrorCode,
   { status: number; title: string; todo: string }
 > = {
@@ -59,7 +59,7 @@ const PLATFORM_PROBLEMS: Record<
   PLATFORM_UNAVAILABLE: { status: 503, title: 'Platform unavailable', todo: 'Wait and retry.' },
 };
 
-const CONTRACT_CODES: Partial<Record<PlatformErrorCode, string>> = {
+export const CONTRACT_CODES: Partial<Record<PlatformErrorCode, string>> = {
   TOKEN_INVALID: 'CONNECTION_EXPIRED',
   // The contract's refusal of a caller; `platformCode` says which check refused it.
   OAUTH_FLOW_NOT_BOUND: 'FORBIDDEN',
