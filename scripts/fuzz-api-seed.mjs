@@ -19,7 +19,7 @@ async function expectJson(response, status, what) {
 
 /**
  * Start OAuth, approve at the sandbox's consent page, follow it back to the callback as the
- * same browser: with the binding cookie the start set (docs/decisions/0007).
+ * same browser: with the binding cookie the start set (docs/decisions/0008).
  */
 async function connect(platform, workspace = mainWorkspace) {
   const started = await fetch(`${base}/v1/workspaces/${workspace}/connections/oauth/${platform}`, {

@@ -87,7 +87,7 @@ export interface SentCommand {
   connectionId?: string;
   /** connect: who the user is at X. */
   account?: XApiUser;
-  /** connect: the binding cookie the start set, which the callback needs (decision 0007). */
+  /** connect: the binding cookie the start set, which the callback needs (decision 0008). */
   cookie?: string;
   outcome: Outcome;
   status?: number;

@@ -30,6 +30,7 @@ describe.each(BACKENDS)('disconnect revokes at the platform, read models in %s',
       'ws-rv-fail': 'owner',
       'ws-rv-li': 'owner',
       'ws-rv-ig': 'owner',
+      'ws-rv-fb': 'owner',
     });
   });
   afterAll(() => ledger.close());
@@ -99,6 +100,61 @@ describe.each(BACKENDS)('disconnect revokes at the platform, read models in %s',
     expect(await api().get(`/v1/workspaces/ws-rv-fail/connections/${x.id}`).set(as(owner))).toEqual(
       expect.objectContaining({ status: 404 }),
     );
+  });
+
+  it('Facebook: two Pages of one authorization: the first disconnect leaves the grant alone (shared_grant), the last revokes it', async () => {
+    const tasks = ['MANAGE', 'CREATE_CONTENT', 'MODERATE', 'ADVERTISE', 'ANALYZE'];
+    // Two Pages need more than the free plan's one account per platform.
+    await api()
+      .put('/v1/workspaces/ws-rv-fb/plan')
+      .set(as(owner))
+      .send({ plan: 'starter' })
+      .expect(200);
+    const fb = await ledger.connect('facebook', 'ws-rv-fb', owner, {
+      id: `fb-user-rv-${readModels}`,
+      name: 'Pat',
+      pages: [
+        {
+          id: `5501${readModels.length}`,
+          name: 'First Page',
+          tasks,
+          access_token: `EAAfirst-${readModels}`,
+        },
+        {
+          id: `5502${readModels.length}`,
+          name: 'Second Page',
+          tasks,
+          access_token: `EAAsecond-${readModels}`,
+        },
+      ],
+    });
+    ledger.secrets.push(`EAAfirst-${readModels}`, `EAAsecond-${readModels}`);
+    const selection = fb.body.selection as { id: string; accounts: { accountId: string }[] };
+    await api()
+      .post(`/v1/workspaces/ws-rv-fb/connections/selections/${selection.id}`)
+      .set(as(owner))
+      .send({ accountIds: selection.accounts.map((a) => a.accountId) })
+      .expect(200);
+    const pages = (
+      await api().get('/v1/workspaces/ws-rv-fb/connections').set(as(owner)).expect(200)
+    ).body as Connection[];
+    expect(pages).toHaveLength(2);
+    const graph = ledger.platforms.facebook.graph;
+    const revokedBefore = graph.revokedPermissions.length;
+
+    const first = await disconnect('ws-rv-fb', pages[0]!.id);
+
+    expect(first.revocation).toEqual({
+      status: 'shared_grant',
+      detail: expect.stringMatching(/1 other Facebook connection/),
+    });
+    expect(graph.revokedPermissions).toHaveLength(revokedBefore);
+    expect(await vault().read({ workspaceId: 'ws-rv-fb', connectionId: pages[0]!.id })).toBeNull();
+
+    const last = await disconnect('ws-rv-fb', pages[1]!.id);
+
+    expect(last.revocation).toEqual({ status: 'revoked', detail: null });
+    expect(graph.revokedPermissions).toHaveLength(revokedBefore + 1);
   });
 
   it('LinkedIn: no revocation offered, said so; the tokens are shredded', async () => {

@@ -192,7 +192,7 @@ describe('the OAuth callback is bound to the browser that started the flow', () 
     expect(second.body.code).toBe('ALREADY_CONNECTED_ELSEWHERE');
     // TikTok's revoke ends the user's whole authorization: the first connection would die.
     expect(ledger.platforms.tiktok.oauth.revocations()).toEqual([]);
-    expect(ledger.logs.text).toMatch(/tokens of a refused tiktok flow .*not_offered/);
+    expect(ledger.logs.text).toMatch(/tokens of a refused tiktok flow .*shared_grant/);
   });
 });
 

@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS signer_cursor (
 
 /**
  * Chained checkpoints (sequence, previous checkpoint's hash) came after the table: files made
- * before keep their rows as legacy ones (both columns NULL), see docs/decisions/0007.
+ * before keep their rows as legacy ones (both columns NULL), see docs/decisions/0011.
  * NULL sequences are distinct in a SQLite unique index, so legacy rows do not collide.
  */
 function addChainColumns(db: Database.Database): void {

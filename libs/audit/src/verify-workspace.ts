@@ -54,7 +54,7 @@ const DEFAULT_DUE_WITHIN_MS = 360_000;
  * catches one made by someone who recomputed the chain after it was signed, since they cannot
  * sign a new one; the checkpoints' own chain and the rule that every event older than the
  * allowance is covered by the newest checkpoint catch checkpoints deleted to hide that
- * (docs/decisions/0007).
+ * (docs/decisions/0011).
  */
 export class AuditVerifier {
   private readonly clock: { now(): Date };

@@ -64,6 +64,17 @@ export class AccountClaims {
     );
   }
 
+  /**
+   * The other workspaces whose connection of this account is live (copies): what a revocation
+   * that ends the whole authorization at the platform would cut too.
+   */
+  async liveHoldersElsewhere(ref: AccountRef): Promise<AccountHolder[]> {
+    const { state } = await this.load(accountClaimStream(ref.platform, ref.accountId));
+    const others = otherHolders(state, ref.workspaceId);
+    const absent = new Set((await this.holdersWithoutConnection(others)).map((h) => h.workspaceId));
+    return others.filter((holder) => !absent.has(holder.workspaceId));
+  }
+
   private async run(
     ref: AccountRef,
     context: CommandContext,

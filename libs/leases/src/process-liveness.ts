@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 /**
  * Who holds a lease or an in-flight Idempotency-Key, told apart well enough that a process on
  * the same machine can see the holder died (SIGKILL, OOM kill) and take over at once instead
- * of waiting for the holder's expiry (docs/decisions/0007-crash-recovery-takeover.md).
+ * of waiting for the holder's expiry (docs/decisions/0012-crash-recovery-takeover.md).
  *
  * An instance id reads `host:pid:random#machine:pid:start`. The part after `#` is the
  * liveness mark: `machine` hashes the host name, the kernel's boot id and this process's pid

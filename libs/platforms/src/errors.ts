@@ -106,7 +106,7 @@ export class OAuthAuthorizationError extends PlatformError {
 
 /**
  * The callback came from neither the browser that started the flow nor its starter's bearer
- * (docs/decisions/0007). Checked before the code is exchanged, so no token was obtained.
+ * (docs/decisions/0008). Checked before the code is exchanged, so no token was obtained.
  */
 export class OAuthFlowNotBoundError extends PlatformError {
   constructor(

@@ -4,7 +4,7 @@ import { PENDING_AUTHORIZATION_TTL_MS } from '@ledger/platforms';
 import type { AppConfig } from '../config/app-config';
 
 /**
- * The cookie that ties an OAuth flow to the browser that started it (docs/decisions/0007).
+ * The cookie that ties an OAuth flow to the browser that started it (docs/decisions/0008).
  * One cookie per flow, named after its state, so flows started in two tabs do not evict each
  * other. Over https it is `__Host-` (Secure, Path=/, no Domain: only this exact host can set or
  * read it); a plain-http local run gets the same cookie without the prefix and Secure, which

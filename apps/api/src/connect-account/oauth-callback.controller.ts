@@ -34,7 +34,7 @@ import { mapToProblem } from '../http/problem-mapping';
  * The platform redirects the user's browser here, without our bearer token: the single-use
  * `state` is what identifies the user, workspace and intent that started the flow, and the
  * flow's binding cookie (or the starter's bearer, when a front end relays the callback) proves
- * this is the browser that started it (docs/decisions/0007). When the flow was started with a
+ * this is the browser that started it (docs/decisions/0008). When the flow was started with a
  * `returnTo`, the browser is sent back there with the outcome; otherwise the outcome is the
  * JSON answer.
  */

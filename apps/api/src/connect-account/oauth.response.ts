@@ -51,7 +51,7 @@ export class SelectionToChooseBody {
   selection!: SelectionBody;
 }
 
-/** The start answers set the cookie that binds the flow to this browser (decision 0007). */
+/** The start answers set the cookie that binds the flow to this browser (decision 0008). */
 export const BINDING_COOKIE_HEADER = {
   'Set-Cookie': {
     description:

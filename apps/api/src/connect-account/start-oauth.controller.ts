@@ -86,7 +86,7 @@ export class StartOAuthController {
         userAgent: actor.userAgent ?? null,
       },
     });
-    // Only this browser (or the starter's bearer) may complete the flow: docs/decisions/0007.
+    // Only this browser (or the starter's bearer) may complete the flow: docs/decisions/0008.
     setBindingCookie(response, this.config, state, browserBinding);
     // A platform without credentials, outside production: the user consents at the sandbox.
     return { authorizationUrl, ...(this.sandbox.has(platform) ? { sandbox: true as const } : {}) };

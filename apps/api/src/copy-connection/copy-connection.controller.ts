@@ -93,7 +93,7 @@ export class CopyConnectionController {
         userAgent: actor.userAgent ?? null,
       },
     });
-    // Only this browser (or the starter's bearer) may complete the copy: docs/decisions/0007.
+    // Only this browser (or the starter's bearer) may complete the copy: docs/decisions/0008.
     setBindingCookie(response, this.config, started.state, started.browserBinding);
     return { authorizationUrl: started.authorizationUrl };
   }

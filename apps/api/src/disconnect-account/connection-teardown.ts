@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AccountClaims, type CommandContext } from '@ledger/commands';
+import { AccountClaims, WorkspaceCommands, type CommandContext } from '@ledger/commands';
 import type { ConnectionDisconnected } from '@ledger/domain';
 import {
   loadPlatformsConfig,
+  revokesWholeGrant,
   tokenRevokers,
   type RevocableTokens,
   type RevocationStatus,
@@ -43,6 +44,7 @@ export class ConnectionTeardown {
 
   constructor(
     private readonly claims: AccountClaims,
+    private readonly workspaces: WorkspaceCommands,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(PLATFORM_ENV) env: Record<string, string | undefined>,
     sandbox: Sandbox,
@@ -75,7 +77,8 @@ export class ConnectionTeardown {
     const ref = { workspaceId, connectionId: gone.connectionId };
     let revocation: Revocation;
     try {
-      revocation = await this.revoke(gone.platform, ref);
+      revocation =
+        (await this.grantStillUsed(workspaceId, gone)) ?? (await this.revoke(gone.platform, ref));
     } catch (error) {
       // Revokers answer failures as results; anything else must not keep the tokens alive.
       revocation = { status: 'failed', detail: `revocation stopped (${errorName(error)})` };
@@ -95,6 +98,34 @@ export class ConnectionTeardown {
       platform: gone.platform,
       revocation,
       tokensDestroyed,
+    };
+  }
+
+  /**
+   * Facebook and TikTok revoke the user's whole authorization of the app, not one token: asking
+   * them would also cut a live connection that came from the same authorization (another Page
+   * of the same user here, a copy of the account in another workspace). Then the tokens are
+   * only shredded here, and the report says why.
+   */
+  private async grantStillUsed(
+    workspaceId: string,
+    gone: Pick<ConnectionDisconnected['data'], 'connectionId' | 'platform' | 'accountId'>,
+  ): Promise<Revocation | null> {
+    if (!revokesWholeGrant(gone.platform)) return null;
+    const users: string[] = [];
+    if (gone.platform === 'facebook') {
+      const { state } = await this.workspaces.load(workspaceId);
+      const pages = Object.values(state.connections).filter(
+        (c) => c.platform === 'facebook' && c.id !== gone.connectionId,
+      );
+      if (pages.length > 0) users.push(`${pages.length} other Facebook connection(s) here`);
+    }
+    const copies = await this.claims.liveHoldersElsewhere({ workspaceId, ...gone });
+    if (copies.length > 0) users.push(`its copies in ${copies.length} other workspace(s)`);
+    if (users.length === 0) return null;
+    return {
+      status: 'shared_grant',
+      detail: `not revoked at ${gone.platform}, which would end the whole authorization that ${users.join(' and ')} still use; the tokens are shredded here`,
     };
   }
 

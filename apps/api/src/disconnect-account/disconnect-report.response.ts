@@ -8,13 +8,14 @@ export const REVOCATION_STATUSES: RevocationStatus[] = [
   'not_offered',
   'failed',
   'no_tokens',
+  'shared_grant',
 ];
 
 export class RevocationBody implements Revocation {
   @ApiProperty({
     enum: REVOCATION_STATUSES,
     description:
-      '`revoked`: the platform confirmed it; `not_offered`: the platform has no revocation for this app; `failed`: it refused or could not be reached; `no_tokens`: none were held. The tokens are shredded here in every case.',
+      '`revoked`: the platform confirmed it; `not_offered`: the platform has no revocation for this app; `failed`: it refused or could not be reached; `no_tokens`: none were held; `shared_grant`: not asked, because the platform (Facebook, TikTok) would end the whole authorization another live connection still uses. The tokens are shredded here in every case.',
   })
   status!: RevocationStatus;
 

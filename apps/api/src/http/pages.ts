@@ -11,7 +11,7 @@ export const PAGE_MAX = 1000;
 /**
  * `limit` and `cursor` of a list whose body stays a plain array (history, posts): the next
  * page is named by the `Next-Cursor` and `Link: <...>; rel="next"` headers, absent on the
- * last page (docs/decisions/0007-array-lists-page-by-headers.md).
+ * last page (docs/decisions/0013-array-lists-page-by-headers.md).
  */
 export class PageQuery {
   @ApiPropertyOptional({

@@ -42,7 +42,7 @@ const FIELD_LIMIT = 200;
  * The service-wide log of refusals that belong to no tenant: callers without a token (or with
  * an invalid one) and callers without a role in the workspace they named. A tenant's audit
  * trail would otherwise fill with entries whose ids and user agent an outsider chooses
- * (docs/decisions/0007-security-log.md).
+ * (docs/decisions/0010-security-log.md).
  *
  * One JSON line per refusal through the Nest logger (context `SecurityLog`, level warn): the
  * code, status, method, path, the named workspace, the verified user id (if any), IP, user

@@ -199,7 +199,7 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
     // A local run is one process; in production the worker runs the projections. Either way
     // one process at a time applies them. A process restarted on the holder's machine takes
     // the lease at its first attempt (the keeper sees the holder died); a standby elsewhere
-    // retries every second and takes it once the ttl runs out (docs/decisions/0007).
+    // retries every second and takes it once the ttl runs out (docs/decisions/0012).
     if (!this.config.runProjections) return;
     this.holding = this.leases.holdWhileRunning(
       `projection:${CONNECTIONS_PROJECTION}`,

@@ -36,7 +36,7 @@ export interface PendingAuthorization {
   actor: ActorMetadata;
   /**
    * SHA-256 (base64url) of the nonce in the starting browser's binding cookie; the callback
-   * completes only for that browser or the starter's bearer (docs/decisions/0007). Null: only
+   * completes only for that browser or the starter's bearer (docs/decisions/0008). Null: only
    * the starter's bearer can complete the flow.
    */
   browserBindingHash: string | null;

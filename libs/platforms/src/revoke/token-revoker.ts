@@ -5,9 +5,11 @@ import { unansweredReason } from '../http';
  * What revoking a connection's tokens at its platform came to:
  * `revoked` the platform confirmed it; `not_offered` the platform has no self-serve revocation
  * for this app; `failed` the platform refused or could not be reached (the tokens are shredded
- * here anyway); `no_tokens` there was nothing left to revoke (already shredded).
+ * here anyway); `no_tokens` there was nothing left to revoke (already shredded); `shared_grant`
+ * not asked, because the platform would end the whole authorization, which another live
+ * connection still uses (shredded here all the same).
  */
-export type RevocationStatus = 'revoked' | 'not_offered' | 'failed' | 'no_tokens';
+export type RevocationStatus = 'revoked' | 'not_offered' | 'failed' | 'no_tokens' | 'shared_grant';
 
 export interface RevocationResult {
   platform: Platform;

@@ -8,6 +8,11 @@ import type { RevocationResult, TokenRevoker } from './token-revoker';
  */
 const GRANT_WIDE_REVOCATION: ReadonlySet<Platform> = new Set<Platform>(['facebook', 'tiktok']);
 
+/** Whether revoking one token at this platform ends every token of the same authorization. */
+export function revokesWholeGrant(platform: Platform): boolean {
+  return GRANT_WIDE_REVOCATION.has(platform);
+}
+
 /**
  * Revokes the tokens of a flow that was refused after the code exchange, so tokens this
  * service will never store are not left alive at the platform. Where the platform revokes the
@@ -25,7 +30,7 @@ export async function revokeUnusedTokens(
   if (GRANT_WIDE_REVOCATION.has(platform) && accountMayBeConnected) {
     return {
       platform,
-      status: 'not_offered',
+      status: 'shared_grant',
       detail: `${platform} revokes the whole authorization, which a connection of this account may still use: left to expire`,
     };
   }

@@ -32,7 +32,7 @@ export interface IdempotencyOptions {
   /**
    * How long an in-flight claim holds the key unless renewed: short, since a claim whose
    * process died blocks retries of its key until then (when no process on the holder's
-   * machine can tell it died; see docs/decisions/0007-crash-recovery-takeover.md).
+   * machine can tell it died; see docs/decisions/0012-crash-recovery-takeover.md).
    */
   leaseMs: number;
   /** Real milliseconds between renewals of a running request's claim; default leaseMs/3. */
