@@ -31,6 +31,8 @@ describe.each(BACKENDS)('disconnect revokes at the platform, read models in %s',
       'ws-rv-li': 'owner',
       'ws-rv-ig': 'owner',
       'ws-rv-fb': 'owner',
+      'ws-rv-tt': 'owner',
+      'ws-rv-tt-copy': 'owner',
     });
   });
   afterAll(() => ledger.close());
@@ -155,6 +157,41 @@ describe.each(BACKENDS)('disconnect revokes at the platform, read models in %s',
 
     expect(last.revocation).toEqual({ status: 'revoked', detail: null });
     expect(graph.revokedPermissions).toHaveLength(revokedBefore + 1);
+  });
+
+  it('TikTok copied into another workspace: disconnecting the source leaves the grant to the live copy (shared_grant)', async () => {
+    const account = {
+      open_id: `tt-open-rv-${readModels}`,
+      display_name: 'Copied TT',
+      username: `copiedtt${readModels}`,
+      is_business_account: true,
+    };
+    expect((await ledger.connect('tiktok', 'ws-rv-tt', owner, account)).status).toBe(200);
+    const source = await onlyConnection('ws-rv-tt', 'tiktok');
+    const copied = await ledger.connect(
+      'tiktok',
+      'ws-rv-tt',
+      owner,
+      account,
+      { targetWorkspaceId: 'ws-rv-tt-copy' },
+      `/v1/workspaces/ws-rv-tt/connections/${source.id}/copy`,
+    );
+    expect(copied.status).toBe(200);
+    const revocationsBefore = (await ledger.platforms.tiktok.oauth.revocations()).length;
+
+    const report = await disconnect('ws-rv-tt', source.id);
+
+    expect(report.revocation).toEqual({
+      status: 'shared_grant',
+      detail: expect.stringMatching(/copies in 1 other workspace/),
+    });
+    expect(await ledger.platforms.tiktok.oauth.revocations()).toHaveLength(revocationsBefore);
+    expect(await vault().read({ workspaceId: 'ws-rv-tt', connectionId: source.id })).toBeNull();
+    const copy = await onlyConnection('ws-rv-tt-copy', 'tiktok');
+    expect(copy).toBeDefined();
+    expect(
+      await vault().read({ workspaceId: 'ws-rv-tt-copy', connectionId: copy.id }),
+    ).not.toBeNull();
   });
 
   it('LinkedIn: no revocation offered, said so; the tokens are shredded', async () => {
