@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { signTestToken } from '../support/jwt';
 import { approveAtSandbox, consoleUnderTest, platformCard, signIn } from './console-browser';
@@ -76,7 +77,7 @@ describe('admin console in a browser: refusals, in words and with what to do', (
 
   it('refuses to copy with a returnTo that is not the console or an allowed URL', async () => {
     const answer = await request(c.ledger.server)
-      .post(`/v1/workspaces/${WS}/connections/any-id/copy`)
+      .post(`/v1/workspaces/${WS}/connections/${randomUUID()}/copy`)
       .set('Authorization', `Bearer ${owner()}`)
       .send({ targetWorkspaceId: WS + '-2', returnTo: 'https://evil.example.com/console/' })
       .expect(400);

@@ -134,6 +134,8 @@ describe('a restart after SIGKILL takes over the dead processes\u2019 lease and 
         [
           '-r',
           'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
           join(REPO_ROOT, 'libs/leases/src/fixtures/lease-holder.ts'),
           join(dataDir, 'leases.sqlite'),
           PROJECTION_LEASE,

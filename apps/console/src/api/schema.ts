@@ -626,10 +626,10 @@ export interface components {
         };
         RevocationBody: {
             /**
-             * @description `revoked`: the platform confirmed it; `not_offered`: the platform has no revocation for this app; `failed`: it refused or could not be reached; `no_tokens`: none were held. The tokens are shredded here in every case.
+             * @description `revoked`: the platform confirmed it; `not_offered`: the platform has no revocation for this app; `failed`: it refused or could not be reached; `no_tokens`: none were held; `shared_grant`: not asked, because the platform (Facebook, TikTok) would end the whole authorization another live connection still uses. The tokens are shredded here in every case.
              * @enum {string}
              */
-            status: "revoked" | "not_offered" | "failed" | "no_tokens";
+            status: "revoked" | "not_offered" | "failed" | "no_tokens" | "shared_grant";
             /** @description Why, for people */
             detail: string | null;
         };
@@ -760,7 +760,7 @@ export interface components {
             connectionId: string;
             platform: string;
             /** @enum {string} */
-            status: "revoked" | "not_offered" | "failed" | "no_tokens";
+            status: "revoked" | "not_offered" | "failed" | "no_tokens" | "shared_grant";
             detail: string | null;
         };
         ReportWindowBody: {

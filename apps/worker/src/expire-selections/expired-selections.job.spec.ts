@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { systemClock } from '@ledger/commands';
 import type { TokenVault } from '@ledger/token-vault';
@@ -38,7 +38,8 @@ describe.each(BACKENDS)('expired selections lose their sealed tokens, stores in 
   async function sealedSelection(expiresInMs: number): Promise<PendingSelection> {
     const now = Date.now();
     const selection: PendingSelection = {
-      id: randomUUID(),
+      // The shape the callback mints: 16 random bytes in base64url.
+      id: randomBytes(16).toString('base64url'),
       platform: 'facebook',
       workspaceId: WS,
       userId: 'owner-expiry',
