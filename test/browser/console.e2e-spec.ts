@@ -314,10 +314,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     await c.page.getByRole('link', { name: 'Troubleshooting' }).click();
     await heading('Troubleshooting').waitFor();
     const text = (await c.page.locator('dl.codes').textContent())!;
-    const architecture = readFileSync(
-      join(__dirname, '../../../../shared/ARCHITECTURE.md'),
-      'utf8',
-    );
+    const architecture = readFileSync(join(__dirname, '../../../shared/ARCHITECTURE.md'), 'utf8');
     const contractCodes = [...architecture.matchAll(/\| `([A-Z_]+)`(?: \/ `([A-Z_]+)`)? \|/g)]
       .flatMap((match) => [match[1], match[2]])
       .filter(Boolean);
