@@ -20,6 +20,7 @@ import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tok
 import { ChooseAccountsDto } from './choose-accounts.dto';
 import { ChooseAccountsBody } from './choose-accounts.response';
 import { SelectionBody } from '../connect-account/oauth.response';
+import { offeredSelection } from '../connect-account/oauth-callback.service';
 import {
   selectionTokenRef,
   shredExpiredSelections,
@@ -73,19 +74,7 @@ export class ChooseAccountsController {
         selectionId,
       });
     }
-    return {
-      id: selection.id,
-      expiresAt: selection.expiresAt.toISOString(),
-      accounts: selection.accounts.map(
-        ({ accountId, accountName, accountType, connectable, reason }) => ({
-          accountId,
-          accountName,
-          accountType,
-          connectable,
-          reason,
-        }),
-      ),
-    };
+    return offeredSelection(selection);
   }
 
   @Post()

@@ -24,9 +24,14 @@ import {
   userTokens,
 } from './tokens-for-account';
 
-export type CallbackOutcome =
-  | { connections: ConnectionView[] }
-  | { selection: { id: string; expiresAt: string; accounts: OfferedAccountView[] } };
+export type CallbackOutcome = { connections: ConnectionView[] } | { selection: OfferedSelection };
+
+/** A selection as its user sees it: what the callback answers, and GET on the selection. */
+export interface OfferedSelection {
+  id: string;
+  expiresAt: string;
+  accounts: OfferedAccountView[];
+}
 
 export interface OfferedAccountView {
   accountId: string;
@@ -199,19 +204,7 @@ export class OAuthCallbackService {
       }
     }
     await this.selections.save(selection);
-    return {
-      id: selection.id,
-      expiresAt: selection.expiresAt.toISOString(),
-      accounts: selection.accounts.map(
-        ({ accountId, accountName, accountType, connectable, reason }) => ({
-          accountId,
-          accountName,
-          accountType,
-          connectable,
-          reason,
-        }),
-      ),
-    };
+    return offeredSelection(selection);
   }
 }
 
@@ -232,5 +225,22 @@ export function contextOf(
     },
     correlationId: correlationId ?? commandId,
     causationId: null,
+  };
+}
+
+/** What the user is shown of a pending selection: no token references, no refusal internals. */
+export function offeredSelection(selection: PendingSelection): OfferedSelection {
+  return {
+    id: selection.id,
+    expiresAt: selection.expiresAt.toISOString(),
+    accounts: selection.accounts.map(
+      ({ accountId, accountName, accountType, connectable, reason }) => ({
+        accountId,
+        accountName,
+        accountType,
+        connectable,
+        reason,
+      }),
+    ),
   };
 }
