@@ -19,6 +19,7 @@ export function handlerApp() {
   afterAll(() => ledger.close());
   const bus = () => ledger.app.get(CommandBus);
   return {
+    ledger: () => ledger,
     bus,
     vault: () => ledger.app.get<TokenVault>(TOKEN_VAULT),
     offers: () => ledger.app.get(OfferedSelectionQuery),
