@@ -28,6 +28,7 @@ describe.each(BACKENDS)('disconnect revokes at the platform, read models in %s',
       'ws-rv-x': 'owner',
       'ws-rv-x2': 'owner',
       'ws-rv-fail': 'owner',
+      'ws-rv-gone': 'owner',
       'ws-rv-li': 'owner',
       'ws-rv-ig': 'owner',
       'ws-rv-fb': 'owner',
@@ -102,6 +103,22 @@ describe.each(BACKENDS)('disconnect revokes at the platform, read models in %s',
     expect(await api().get(`/v1/workspaces/ws-rv-fail/connections/${x.id}`).set(as(owner))).toEqual(
       expect.objectContaining({ status: 404 }),
     );
+  });
+
+  it('tokens already gone from the vault: the report says none were destroyed now, and nothing to revoke', async () => {
+    const user = { id: '8103', name: 'Gone', username: 'gone' };
+    expect((await ledger.connectX('ws-rv-gone', owner, user)).status).toBe(200);
+    const x = await onlyConnection('ws-rv-gone', 'x');
+    // Shredded before the disconnect (an earlier, interrupted teardown, say).
+    expect(await vault().destroy({ workspaceId: 'ws-rv-gone', connectionId: x.id })).toBe(true);
+
+    const report = await disconnect('ws-rv-gone', x.id);
+
+    expect(report).toMatchObject({
+      connectionId: x.id,
+      tokensDestroyed: false,
+      revocation: { status: 'no_tokens' },
+    });
   });
 
   it('Facebook: two Pages of one authorization: the first disconnect leaves the grant alone (shared_grant), the last revokes it', async () => {

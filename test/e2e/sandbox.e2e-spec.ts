@@ -125,6 +125,16 @@ describe('the sandbox for a local run: no platform credentials, not production',
     });
   });
 
+  it('a refused callback revokes its tokens in the sandbox, as the real X would', async () => {
+    // The same sandbox account again: refused, and the flow's new tokens have no use left.
+    const again = await connect('x');
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('ALREADY_CONNECTED');
+    expect(ledger.logs.lines).toContainEqual(
+      expect.stringMatching(/tokens of a refused x flow \(ALREADY_CONNECTED\): revoked( |$)/),
+    );
+  });
+
   it('offers the Facebook Pages: two Admin Pages connectable, the Editor Page not; connects one', async () => {
     const callback = await connect('facebook');
     expect(callback.status).toBe(200);

@@ -1,19 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ChangePlanController } from './change-plan/change-plan.controller';
-import { ChangePlanHandler } from './change-plan/change-plan.handler';
 import { AppConfigModule } from './config/app-config.module';
 import type { AppConfig } from './config/app-config';
-import { ConnectAccountHandler } from './connect-account/connect-account.handler';
 import { OAuthCallbackController } from './connect-account/oauth-callback.controller';
-import { OAuthCallbackService } from './connect-account/oauth-callback.service';
 import { ChooseAccountsController } from './choose-accounts/choose-accounts.controller';
 import { OAuthFlowsModule } from './connect-account/oauth-flows.module';
 import { StartOAuthController } from './connect-account/start-oauth.controller';
 import { ConnectionHistoryController } from './connection-history/connection-history.controller';
 import { ConnectionHistoryQuery } from './connection-history/connection-history.query';
 import { DisconnectAccountController } from './disconnect-account/disconnect-account.controller';
-import { DisconnectAccountHandler } from './disconnect-account/disconnect-account.handler';
 import { ConnectionTeardownModule } from './disconnect-account/connection-teardown.module';
 import { ConnectionResponder } from './get-connection/connection-responder';
 import { GetConnectionController } from './get-connection/get-connection.controller';
@@ -24,7 +20,6 @@ import { IntegrationsQuery } from './integrations/integrations.query';
 import { ConnectionQueries } from './list-connections/connection-queries';
 import { ListConnectionsController } from './list-connections/list-connections.controller';
 import { SetMainAccountController } from './set-main-account/set-main-account.controller';
-import { SetMainAccountHandler } from './set-main-account/set-main-account.handler';
 import { healthProviders } from './storage/health-checks';
 import { StorageModule } from './storage/storage.module';
 import { connectionAttemptProviders } from './connection-attempts/connection-attempts.providers';
@@ -41,6 +36,7 @@ import { WebhooksModule } from './configure-webhook/webhooks.module';
 import { VerifyAuditModule } from './verify-audit/verify-audit.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { BreachResponseModule } from './breach-response/breach-response.module';
+import { commandHandlers } from './command-handlers';
 import { ConsoleModule } from './console/console.module';
 
 /** The HTTP API: one controller and handler per capability, over the storage ports. */
@@ -90,14 +86,10 @@ export class AppModule {
         ...healthProviders,
         ...connectionAttemptProviders(),
         ConnectionResponder,
-        OAuthCallbackService,
         ConnectionQueries,
         IntegrationsQuery,
         ConnectionHistoryQuery,
-        ConnectAccountHandler,
-        SetMainAccountHandler,
-        DisconnectAccountHandler,
-        ChangePlanHandler,
+        ...commandHandlers,
       ],
     };
   }

@@ -1,6 +1,5 @@
 import { PLATFORMS } from '@ledger/domain';
 import { loadPlatformsConfig, PlatformConfigError } from './platform-config';
-import { configuredPlatforms } from './platform-integrations';
 
 describe('loadPlatformsConfig', () => {
   it("defaults to X's real endpoints", () => {
@@ -71,23 +70,5 @@ describe('loadPlatformsConfig', () => {
     expect(() => loadPlatformsConfig({ PUBLIC_BASE_URL: 'ftp://ledger' })).toThrow(
       /PUBLIC_BASE_URL/,
     );
-  });
-});
-
-describe('configuredPlatforms', () => {
-  it('offers X only once both its client id and secret are set', () => {
-    expect(configuredPlatforms(loadPlatformsConfig({ X_CLIENT_ID: 'id' }))).toEqual([]);
-    const [x, ...others] = configuredPlatforms(
-      loadPlatformsConfig({ X_CLIENT_ID: 'id', X_CLIENT_SECRET: 's' }),
-    );
-    expect(others).toEqual([]);
-    expect(x.definition).toMatchObject({
-      platform: 'x',
-      pkce: true,
-      tokenEndpointAuth: 'client_secret_basic',
-      scopes: expect.arrayContaining(['offline.access']),
-      redirectUri: 'http://localhost:3000/v1/oauth/x/callback',
-    });
-    expect(x.identityClient.platform).toBe('x');
   });
 });

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CommandContextFrom,
@@ -9,14 +10,14 @@ import { ReadYourWrites } from '../storage/read-your-writes';
 import type { BreachReport } from './breach-report';
 import { BreachReportBody } from './breach-report.response';
 import { BreachResponseDto } from './breach-response.dto';
-import { BreachResponseService } from './breach-response.service';
+import { RespondToBreachCommand } from './breach-response.handler';
 
 @ApiTags('workspace')
 @ApiBearerAuth()
 @Controller('v1/workspaces/:ws/breach-response')
 export class BreachResponseController {
   constructor(
-    private readonly breach: BreachResponseService,
+    private readonly commands: CommandBus,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
@@ -33,13 +34,18 @@ export class BreachResponseController {
     @Body() body: BreachResponseDto,
     @CommandContextFrom() context: RequestCommandContext,
   ): Promise<BreachReport> {
-    const { report, position } = await this.breach.respond({
-      workspaceId,
-      reason: body.reason,
-      from: body.from,
-      to: body.to,
-      context,
-    });
+    const { report, position } = await this.commands.execute<
+      RespondToBreachCommand,
+      { report: BreachReport; position: string | null }
+    >(
+      new RespondToBreachCommand({
+        workspaceId,
+        reason: body.reason,
+        from: body.from,
+        to: body.to,
+        context,
+      }),
+    );
     await this.readYourWrites.waitFor(position);
     return report;
   }

@@ -10,7 +10,7 @@ import { Roles } from '../http/auth/auth.decorators';
 import { IntegrationsQuery } from '../integrations/integrations.query';
 import { IntegrationsBody } from '../integrations/integrations.response';
 import { ReadYourWrites } from '../storage/read-your-writes';
-import { ChangePlanCommand } from './change-plan.command';
+import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { ChangePlanDto } from './change-plan.dto';
 
 @ApiTags('workspace')
@@ -36,7 +36,7 @@ export class ChangePlanController {
     @CommandContextFrom() context: RequestCommandContext,
   ) {
     const result: WorkspaceCommandResult = await this.commands.execute(
-      new ChangePlanCommand(workspaceId, body.plan, context),
+      new RecordWorkspaceCommand({ type: 'ChangePlan', workspaceId, plan: body.plan }, context),
     );
     await this.readYourWrites.waitFor(result.position);
     return this.integrations.forWorkspace(workspaceId);

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { DomainErrorCode } from '@ledger/domain';
 import { ConnectionBody } from '../list-connections/connection.response';
-import type { ChooseAccountsOutcome } from './choose-accounts.controller';
+import type { ChooseAccountsOutcome } from './choose-accounts.handler';
 
 export class RefusedAccountBody {
   @ApiProperty()

@@ -2,7 +2,10 @@ import type { CommandContext } from '@ledger/commands';
 import type { CopiedFrom, LinkedAccount, Platform, PlatformAccount } from '@ledger/domain';
 import type { ConnectionTokens } from '@ledger/token-vault';
 
-/** Connect (or, with reconnectConnectionId, reconnect) an account that completed OAuth. */
+/**
+ * Connect one account whose tokens are in hand: the step every way of connecting ends in (the
+ * callback, a chosen account of a selection, a copy). Answers the connection as it reads now.
+ */
 export class ConnectAccountCommand {
   constructor(
     readonly workspaceId: string,
@@ -10,15 +13,6 @@ export class ConnectAccountCommand {
     readonly account: PlatformAccount,
     readonly tokens: ConnectionTokens,
     readonly context: CommandContext,
-    readonly options: {
-      reconnectConnectionId?: string;
-      copiedFrom?: CopiedFrom;
-      linkedAccount?: LinkedAccount | null;
-    } = {},
+    readonly options: { copiedFrom?: CopiedFrom; linkedAccount?: LinkedAccount | null } = {},
   ) {}
-}
-
-export interface ConnectAccountResult {
-  connectionId: string;
-  position: string | null;
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiExtraModels,
   ApiOkResponse,
@@ -11,24 +12,20 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PLATFORMS, type Platform } from '@ledger/domain';
-import {
-  OAuthAuthorizationError,
-  OAuthFlowNotBoundError,
-  OAuthFlows,
-  type CompletedOAuth,
-} from '@ledger/platforms';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Public } from '../http/auth/auth.decorators';
 import type { LedgerRequest } from '../http/ledger-request';
 import { ApiProblems } from '../http/openapi-responses';
 import { ConnectedBody, SelectionToChooseBody } from './oauth.response';
-import { OAuthCallbackService, type CallbackOutcome } from './oauth-callback.service';
+import {
+  CompleteOAuthCommand,
+  type CallbackOutcome,
+  type CallbackResult,
+} from './complete-oauth.handler';
 import { PlatformPipe } from './platform.pipe';
 import { redirectWithOutcome } from './return-to';
 import { callbackCaller } from './callback-caller';
 import { clearBindingCookie } from './browser-binding-cookie';
-import { RefusedFlowTokens } from './refused-flow-tokens';
-import { mapToProblem } from '../http/problem-mapping';
 
 /**
  * The platform redirects the user's browser here, without our bearer token: the single-use
@@ -42,9 +39,7 @@ import { mapToProblem } from '../http/problem-mapping';
 @Controller('v1/oauth/:platform/callback')
 export class OAuthCallbackController {
   constructor(
-    private readonly flows: OAuthFlows,
-    private readonly callbacks: OAuthCallbackService,
-    private readonly refused: RefusedFlowTokens,
+    private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -92,50 +87,19 @@ export class OAuthCallbackController {
   ): Promise<CallbackOutcome | undefined> {
     const state = query.state;
     if (typeof state === 'string' && state !== '') clearBindingCookie(response, this.config, state);
-    let completed: CompletedOAuth;
-    try {
-      const caller = callbackCaller(request, this.config, state);
-      completed = await this.flows.complete({ platform, query, caller });
-    } catch (error) {
-      const returnTo =
-        error instanceof OAuthAuthorizationError
-          ? error.binding.intent.returnTo
-          : error instanceof OAuthFlowNotBoundError
-            ? error.returnTo
-            : undefined;
-      if (!returnTo) throw error;
-      redirectWithOutcome(response, this.config, returnTo, { error: mapToProblem(error).code });
-      return undefined;
-    }
-    const { pending } = completed;
-    request.auditSubject = {
-      workspaceId: pending.workspaceId,
-      userId: pending.userId,
-      role: pending.actor.role,
-      ip: pending.actor.ip,
-      userAgent: pending.actor.userAgent,
-    };
-    const returnTo = completed.pending.intent.returnTo;
-    let outcome: CallbackOutcome;
-    try {
-      outcome = await this.callbacks.handle(
-        platform,
-        completed,
-        this.flows.requiresSelection(platform),
-        request.correlationId,
-      );
-    } catch (error) {
-      // Refused after the code exchange: the tokens will never be stored, so revoke them.
-      await this.refused.revoke(platform, completed, error);
-      if (!returnTo) throw error;
-      const code = (error as { code?: unknown }).code;
-      redirectWithOutcome(response, this.config, returnTo, {
-        error: typeof code === 'string' ? code : 'INTERNAL_ERROR',
-      });
-      return undefined;
-    }
-    if (!returnTo) return outcome;
-    redirectWithOutcome(response, this.config, returnTo, outcome);
+    const caller = callbackCaller(request, this.config, state);
+    const result = await this.commands.execute<CompleteOAuthCommand, CallbackResult>(
+      new CompleteOAuthCommand(platform, query, caller, request.correlationId),
+    );
+    if (result.subject) request.auditSubject = result.subject;
+    if ('refusal' in result && !result.returnTo) throw result.refusal;
+    if (!result.returnTo) return 'outcome' in result ? result.outcome : undefined;
+    redirectWithOutcome(
+      response,
+      this.config,
+      result.returnTo,
+      'outcome' in result ? result.outcome : { error: result.code },
+    );
     return undefined;
   }
 }

@@ -1,9 +1,8 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import {
+  ConfiguredPlatforms,
   configurePlatformHttp,
-  configuredPlatforms,
-  loadPlatformsConfig,
   MongoPendingAuthorizationStore,
   OAuthFlows,
   SqlitePendingAuthorizationStore,
@@ -43,12 +42,12 @@ export const oauthProviders: Provider[] = [
   RefusedFlowTokens,
   {
     provide: OAuthFlows,
-    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox, PLATFORM_ENV, RefusedFlowTokens],
+    inject: [APP_CONFIG, MONGO_CONNECTION, Sandbox, ConfiguredPlatforms, RefusedFlowTokens],
     useFactory: async (
       config: AppConfig,
       mongo: Connection | null,
       sandbox: Sandbox,
-      env: Record<string, string | undefined>,
+      platforms: ConfiguredPlatforms,
       refused: RefusedFlowTokens,
     ) => {
       let store: PendingAuthorizationStore;
@@ -60,7 +59,6 @@ export const oauthProviders: Provider[] = [
         store = SqlitePendingAuthorizationStore.open(sqliteFile(config, 'oauth.sqlite'));
       }
       // Outside production, platforms without credentials run in the sandbox (../sandbox).
-      const platforms = configuredPlatforms(loadPlatformsConfig(env), env);
       if (sandbox.platforms.length > 0) {
         new Logger('Sandbox').warn(
           `no client credentials for ${sandbox.platforms.join(', ')}: these connect to the local sandbox at ${config.publicBaseUrl}/sandbox (fake accounts, never in production)`,
@@ -68,9 +66,8 @@ export const oauthProviders: Provider[] = [
       }
       return new OAuthFlows({
         store,
-        platforms,
-        revokers: refused.revokers,
-        onUnusedTokens: (result) => refused.report(result),
+        platforms: platforms.connectable,
+        onUnusedTokens: (platform, tokens) => refused.revokeUnread(platform, tokens),
       });
     },
   },

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ConnectionBody } from '../list-connections/connection.response';
-import type { OfferedAccountView } from './oauth-callback.service';
+import type { OfferedAccountView } from '../choose-accounts/offered-selection';
 
 export class AuthorizationUrlBody {
   @ApiProperty({ format: 'uri', description: 'Send the user’s browser here' })

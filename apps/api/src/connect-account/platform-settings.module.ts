@@ -2,14 +2,17 @@ import { Global, Module } from '@nestjs/common';
 import { Sandbox } from '../sandbox/sandbox';
 import { sandboxProviders } from '../sandbox/sandbox.providers';
 import { PLATFORM_ENV, platformEnvProvider } from './oauth.providers';
+import { configuredPlatformsProvider } from './configured-platforms.provider';
+import { ConfiguredPlatforms } from '@ledger/platforms';
 
 /**
  * The platforms' settings, one instance per process: the OAuth flows, the sandbox that answers
- * for unconfigured platforms, and the token refreshers must agree on the same sandbox secrets.
+ * for unconfigured platforms, and the token refreshers must agree on the same sandbox secrets;
+ * ConfiguredPlatforms is built once from them.
  */
 @Global()
 @Module({
-  providers: [...sandboxProviders, platformEnvProvider],
-  exports: [Sandbox, PLATFORM_ENV],
+  providers: [...sandboxProviders, platformEnvProvider, configuredPlatformsProvider],
+  exports: [Sandbox, PLATFORM_ENV, ConfiguredPlatforms],
 })
 export class PlatformSettingsModule {}

@@ -1,14 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { DomainErrorCode, Platform } from '@ledger/domain';
 import {
-  loadPlatformsConfig,
+  ConfiguredPlatforms,
   revokeUnusedTokens,
-  tokenRevokers,
   type CompletedOAuth,
+  type OAuthTokens,
   type RevocationResult,
-  type TokenRevoker,
 } from '@ledger/platforms';
-import { PLATFORM_ENV } from './platform-env';
 
 /**
  * Refusals the callback decides before any token of the flow is stored (the connect command
@@ -41,11 +39,8 @@ const ACCOUNT_CONNECTED: ReadonlySet<string> = new Set([
 @Injectable()
 export class RefusedFlowTokens {
   private readonly logger = new Logger('OAuthCallback');
-  readonly revokers: Record<Platform, TokenRevoker>;
 
-  constructor(@Inject(PLATFORM_ENV) env: Record<string, string | undefined>) {
-    this.revokers = tokenRevokers(loadPlatformsConfig(env));
-  }
+  constructor(private readonly platforms: ConfiguredPlatforms) {}
 
   async revoke(platform: Platform, completed: CompletedOAuth, refusal: unknown): Promise<void> {
     const code = (refusal as { code?: unknown } | null)?.code;
@@ -55,15 +50,22 @@ export class RefusedFlowTokens {
     if (intent.kind === 'connect' && completed.identities.length > 1) return;
     const mayBeConnected = intent.kind !== 'connect' || ACCOUNT_CONNECTED.has(code);
     const result = await revokeUnusedTokens(
-      this.revokers[platform],
-      platform,
+      this.platforms.get(platform),
       completed.tokens,
       mayBeConnected,
     );
-    if (result) this.report(result, code);
+    this.report(result, code);
   }
 
-  report(result: RevocationResult, why = 'identity not readable'): void {
+  /**
+   * Tokens of a flow whose identity could not be read: whose account it is went unread, so it
+   * may be connected here, and a grant-wide revocation is not asked for.
+   */
+  async revokeUnread(platform: Platform, tokens: OAuthTokens): Promise<void> {
+    this.report(await revokeUnusedTokens(this.platforms.get(platform), tokens, true));
+  }
+
+  private report(result: RevocationResult, why = 'identity not readable'): void {
     const line = `tokens of a refused ${result.platform} flow (${why}): ${result.status}${result.detail ? `, ${result.detail}` : ''}`;
     if (result.status === 'failed') this.logger.warn(line);
     else this.logger.log(line);

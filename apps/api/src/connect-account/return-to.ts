@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { AppConfig } from '../config/app-config';
 import { isAllowedRedirectUrl } from '../config/app-config';
 import { validationFailed } from '../http/problem';
-import type { CallbackOutcome } from './oauth-callback.service';
+import type { CallbackOutcome } from './complete-oauth.handler';
 
 /** A `returnTo` must be one of OAUTH_SUCCESS_REDIRECT_URLS, exactly: never an open redirect. */
 export function checkReturnTo(config: AppConfig, returnTo: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
   ApiBearerAuth,
@@ -7,20 +8,15 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { WorkspaceCommands } from '@ledger/commands';
-import { DomainError, PLATFORMS, type Platform } from '@ledger/domain';
-import { OAuthFlows } from '@ledger/platforms';
+import { PLATFORMS, type Platform } from '@ledger/domain';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { ApiProblems } from '../http/openapi-responses';
 import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from './oauth.response';
 import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
-import { checkReturnTo } from './return-to';
-import { checkAccountRegion } from './account-region';
+import { StartOAuthCommand, type StartedConnect } from './start-oauth.handler';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
-import { Sandbox } from '../sandbox/sandbox';
 import { setBindingCookie } from './browser-binding-cookie';
 
 @ApiTags('connections')
@@ -28,11 +24,8 @@ import { setBindingCookie } from './browser-binding-cookie';
 @Controller('v1/workspaces/:ws/connections/oauth/:platform')
 export class StartOAuthController {
   constructor(
-    private readonly flows: OAuthFlows,
-    private readonly workspaces: WorkspaceCommands,
-    private readonly attempts: ConnectionAttemptLimiter,
+    private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly sandbox: Sandbox,
   ) {}
 
   @Post()
@@ -56,39 +49,12 @@ export class StartOAuthController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ authorizationUrl: string; sandbox?: true }> {
-    if (body.reconnectConnectionId) {
-      const { state } = await this.workspaces.load(workspaceId);
-      const connection = state.connections[body.reconnectConnectionId];
-      if (!connection || connection.platform !== platform) {
-        throw new DomainError(
-          'NOT_FOUND',
-          `No ${platform} connection ${body.reconnectConnectionId} in this workspace.`,
-          { connectionId: body.reconnectConnectionId },
-        );
-      }
-    }
-    const returnTo = checkReturnTo(this.config, body.returnTo);
-    checkAccountRegion(this.config, platform, body.region);
-    await this.attempts.check({ userId: actor.userId }, workspaceId);
-    const { authorizationUrl, state, browserBinding } = await this.flows.start({
-      platform,
-      userId: actor.userId,
-      workspaceId,
-      intent: {
-        ...(body.reconnectConnectionId
-          ? { kind: 'reconnect' as const, connectionId: body.reconnectConnectionId }
-          : { kind: 'connect' as const }),
-        ...(returnTo ? { returnTo } : {}),
-      },
-      actor: {
-        role: actor.role ?? 'none',
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
-      },
-    });
+    const { authorizationUrl, state, browserBinding, sandbox } = await this.commands.execute<
+      StartOAuthCommand,
+      StartedConnect
+    >(new StartOAuthCommand(workspaceId, platform, body, actor));
     // Only this browser (or the starter's bearer) may complete the flow: docs/decisions/0008.
     setBindingCookie(response, this.config, state, browserBinding);
-    // A platform without credentials, outside production: the user consents at the sandbox.
-    return { authorizationUrl, ...(this.sandbox.has(platform) ? { sandbox: true as const } : {}) };
+    return { authorizationUrl, ...(sandbox ? { sandbox } : {}) };
   }
 }

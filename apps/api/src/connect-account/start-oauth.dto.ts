@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { ReturnToProperty } from './return-to.property';
 import { IsLedgerUuid, UUID_SCHEMA } from '../http/ids';
 
 /** `{}` to connect a new account, `{reconnectConnectionId}` to reconnect an existing one. */
@@ -14,13 +15,7 @@ export class StartOAuthDto {
   @IsLedgerUuid()
   reconnectConnectionId?: string;
 
-  @ApiPropertyOptional({
-    description:
-      'Where to send the browser after OAuth; must be one of OAUTH_SUCCESS_REDIRECT_URLS',
-    format: 'uri',
-  })
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @ReturnToProperty()
   returnTo?: string;
 
   @ApiPropertyOptional({

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Length } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { ReturnToProperty } from '../connect-account/return-to.property';
 
 export class CopyConnectionDto {
   @ApiProperty({
@@ -11,12 +12,6 @@ export class CopyConnectionDto {
   @Length(1, 128)
   targetWorkspaceId!: string;
 
-  @ApiPropertyOptional({
-    description:
-      'Where to send the browser after OAuth; must be one of OAUTH_SUCCESS_REDIRECT_URLS',
-    format: 'uri',
-  })
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @ReturnToProperty()
   returnTo?: string;
 }

@@ -6,12 +6,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CommandContext } from '@ledger/commands';
 import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
-import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { EVENT_STORE } from '../storage/injection-tokens';
+import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { campaignsOf, type CampaignView } from './campaign-views';
 import { CampaignBody, CreatedCampaignBody } from './campaign.response';
 import { CreateCampaignDto } from './create-campaign.dto';
@@ -21,8 +23,7 @@ import { CreateCampaignDto } from './create-campaign.dto';
 @Controller('v1/workspaces/:ws/campaigns')
 export class CreateCampaignController {
   constructor(
-    private readonly workspaces: WorkspaceCommands,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -56,16 +57,17 @@ export class CreateCampaignController {
       platform: t.platform,
       connectionId: t.connectionId ?? null,
     }));
-    await this.workspaces.execute(
-      {
-        type: 'CreateCampaign',
-        workspaceId,
-        campaignId,
-        name: body.name,
-        targets,
-        now: this.clock.now().toISOString(),
-      },
-      context,
+    await this.commands.execute(
+      new RecordWorkspaceCommand(
+        {
+          type: 'CreateCampaign',
+          workspaceId,
+          campaignId,
+          name: body.name,
+          targets,
+        },
+        context,
+      ),
     );
     return { id: campaignId, workspaceId, name: body.name, targets };
   }

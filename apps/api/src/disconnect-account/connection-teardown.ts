@@ -1,18 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccountClaims, WorkspaceCommands, type CommandContext } from '@ledger/commands';
-import type { ConnectionDisconnected } from '@ledger/domain';
+import type { ConnectionDisconnected, Platform } from '@ledger/domain';
 import {
-  loadPlatformsConfig,
-  revokesWholeGrant,
-  tokenRevokers,
+  ConfiguredPlatforms,
   type RevocableTokens,
   type RevocationStatus,
   type TokenRevoker,
 } from '@ledger/platforms';
 import type { TokenVault } from '@ledger/token-vault';
-import { PLATFORM_ENV } from '../connect-account/oauth.providers';
-import { Sandbox } from '../sandbox/sandbox';
-import { sandboxRevoker } from '../sandbox/sandbox-revoker';
 import { TOKEN_VAULT } from '../storage/injection-tokens';
 
 /** What revoking a connection's tokens at its platform came to; never a token value. */
@@ -40,23 +35,13 @@ export interface TornDown {
 @Injectable()
 export class ConnectionTeardown {
   private readonly logger = new Logger(ConnectionTeardown.name);
-  private readonly revokers: Record<string, TokenRevoker>;
 
   constructor(
     private readonly claims: AccountClaims,
     private readonly workspaces: WorkspaceCommands,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
-    @Inject(PLATFORM_ENV) env: Record<string, string | undefined>,
-    sandbox: Sandbox,
-  ) {
-    this.revokers = tokenRevokers(loadPlatformsConfig(env));
-    // The sandbox has no revoke endpoint; it forgets the tokens where the platform would revoke.
-    for (const platform of sandbox.platforms) {
-      if (this.revokers[platform]?.offered !== false) {
-        this.revokers[platform] = sandboxRevoker(sandbox, platform);
-      }
-    }
-  }
+    private readonly platforms: ConfiguredPlatforms,
+  ) {}
 
   /** Tears down each disconnected connection in turn; one's failure does not stop the next. */
   async tearDownAll(
@@ -111,7 +96,7 @@ export class ConnectionTeardown {
     workspaceId: string,
     gone: Pick<ConnectionDisconnected['data'], 'connectionId' | 'platform' | 'accountId'>,
   ): Promise<Revocation | null> {
-    if (!revokesWholeGrant(gone.platform)) return null;
+    if (!this.platforms.get(gone.platform).revokesWholeGrant) return null;
     const users: string[] = [];
     if (gone.platform === 'facebook') {
       const { state } = await this.workspaces.load(workspaceId);
@@ -130,11 +115,10 @@ export class ConnectionTeardown {
   }
 
   private async revoke(
-    platform: string,
+    platform: Platform,
     ref: { workspaceId: string; connectionId: string },
   ): Promise<Revocation> {
-    const revoker = this.revokers[platform];
-    if (!revoker) return { status: 'not_offered', detail: `no revocation for ${platform}` };
+    const { revoker } = this.platforms.get(platform);
     // A platform without revocation says so whatever is held.
     if (revoker.offered === false) return outcome(revoker, { accessToken: '', refreshToken: null });
     let held: RevocableTokens | null;

@@ -18,6 +18,10 @@ export interface DisconnectReport {
   accountName: string;
   disconnectedAt: string;
   wasMain: boolean;
+  /**
+   * True when the vault held this connection's tokens and this disconnect destroyed them; false
+   * when none were held any more (shredded before). Either way none are left.
+   */
   tokensDestroyed: boolean;
   /** Whether the platform revoked the tokens (they are shredded here whatever it answered). */
   revocation: Revocation;

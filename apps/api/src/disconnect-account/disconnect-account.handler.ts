@@ -60,7 +60,7 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
         accountName: before.accountName,
         disconnectedAt: event.data.at,
         wasMain: event.data.wasMain,
-        tokensDestroyed: true,
+        tokensDestroyed: asked!.tokensDestroyed,
         revocation: asked!.revocation,
         scheduledPostsFailed: result.events.filter((e) => e.type === 'PostFailed').length,
         campaignsFlagged: new Set(

@@ -54,7 +54,10 @@ export class DisconnectReportBody implements DisconnectReport {
   @ApiProperty()
   wasMain!: boolean;
 
-  @ApiProperty()
+  @ApiProperty({
+    description:
+      "true: the vault held this connection's tokens and they were destroyed now; false: none were held any more (already shredded). No token of the connection is left either way",
+  })
   tokensDestroyed!: boolean;
 
   @ApiProperty({

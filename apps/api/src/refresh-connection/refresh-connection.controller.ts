@@ -1,17 +1,13 @@
-import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@ledger/domain';
-import type { ConnectionsReadModel } from '@ledger/read-models';
-import {
-  TokenRefreshJob,
-  type RefreshResult,
-} from '../../../worker/src/refresh-tokens/token-refresh.job';
+import type { RefreshResult } from '../../../worker/src/refresh-tokens/token-refresh.job';
 import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException } from '../http/problem';
 import { RefreshBody } from './refresh.response';
-import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
+import { RefreshConnectionCommand } from './refresh-connection.handler';
 
 /** What each outcome of an asked-for refresh means to the caller. */
 const REFUSALS: Partial<Record<RefreshResult, { status: number; code: string; detail: string }>> = {
@@ -52,10 +48,7 @@ const REFUSALS: Partial<Record<RefreshResult, { status: number; code: string; de
 @ApiConnectionIdParam()
 @Controller('v1/workspaces/:ws/connections/:id/refresh')
 export class RefreshConnectionController {
-  constructor(
-    private readonly refresher: TokenRefreshJob,
-    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(200)
@@ -73,17 +66,9 @@ export class RefreshConnectionController {
     @Param('ws') workspaceId: string,
     @ConnectionIdParam() connectionId: string,
   ): Promise<{ result: RefreshResult }> {
-    const connection = await this.readModel.getConnection(workspaceId, connectionId);
-    if (!connection)
-      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
-        connectionId,
-      });
-    const result = await this.refresher.refreshNow(connection);
-    if (result === 'disconnected') {
-      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
-        connectionId,
-      });
-    }
+    const result = await this.commands.execute<RefreshConnectionCommand, RefreshResult>(
+      new RefreshConnectionCommand(workspaceId, connectionId),
+    );
     const refusal = REFUSALS[result];
     if (refusal) throw new ProblemException({ ...refusal, title: 'Refresh not done' });
     return { result };

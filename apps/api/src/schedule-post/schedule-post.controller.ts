@@ -6,14 +6,16 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CommandContext } from '@ledger/commands';
 import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import type { Request, Response } from 'express';
 import { ApiProblems } from '../http/openapi-responses';
 import { decodeCursor, NEXT_PAGE_HEADERS, pageOf } from '../http/pages';
-import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { EVENT_STORE } from '../storage/injection-tokens';
+import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
 import {
   comparePostOrder,
@@ -29,9 +31,8 @@ import { PostBody } from './post.response';
 @Controller('v1/workspaces/:ws/posts')
 export class SchedulePostController {
   constructor(
-    private readonly workspaces: WorkspaceCommands,
+    private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -52,19 +53,20 @@ export class SchedulePostController {
     @CommandContextFrom() context: CommandContext,
   ): Promise<PostView> {
     const postId = nameBasedUuid(`post\u0000${context.commandId}`);
-    await this.workspaces.execute(
-      {
-        type: 'SchedulePost',
-        workspaceId,
-        postId,
-        platform: body.platform,
-        connectionId: body.connectionId ?? null,
-        content: body.content,
-        publishAt: new Date(body.publishAt).toISOString(),
-        campaignId: body.campaignId ?? null,
-        now: this.clock.now().toISOString(),
-      },
-      context,
+    await this.commands.execute(
+      new RecordWorkspaceCommand(
+        {
+          type: 'SchedulePost',
+          workspaceId,
+          postId,
+          platform: body.platform,
+          connectionId: body.connectionId ?? null,
+          content: body.content,
+          publishAt: new Date(body.publishAt).toISOString(),
+          campaignId: body.campaignId ?? null,
+        },
+        context,
+      ),
     );
     const post = (await postsOf(this.store, workspaceId)).find((p) => p.id === postId);
     if (!post) throw new Error('a scheduled post was not found in its stream');

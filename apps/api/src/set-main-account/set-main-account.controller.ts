@@ -13,7 +13,7 @@ import { IfMatchVersion } from '../http/etag';
 import { ApiProblems } from '../http/openapi-responses';
 import { CONNECTION_ETAG, ConnectionBody } from '../list-connections/connection.response';
 import { ConnectionResponder } from '../get-connection/connection-responder';
-import { SetMainAccountCommand } from './set-main-account.command';
+import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -50,7 +50,15 @@ export class SetMainAccountController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const result: WorkspaceCommandResult = await this.commands.execute(
-      new SetMainAccountCommand(workspaceId, connectionId, expectedVersion ?? null, context),
+      new RecordWorkspaceCommand(
+        {
+          type: 'SetMainAccount',
+          workspaceId,
+          connectionId,
+          expectedVersion: expectedVersion ?? null,
+        },
+        context,
+      ),
     );
     return this.responder.respond(workspaceId, connectionId, result.position, response);
   }

@@ -646,6 +646,7 @@ export interface components {
             /** Format: date-time */
             disconnectedAt: string;
             wasMain: boolean;
+            /** @description true: the vault held this connection's tokens and they were destroyed now; false: none were held any more (already shredded). No token of the connection is left either way */
             tokensDestroyed: boolean;
             /** @description The tokens revoked at the platform, where it allows (shredded here regardless) */
             revocation: components["schemas"]["RevocationBody"];

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import type { EventStore } from '@ledger/event-store';
 import { LeaseKeeper } from '@ledger/leases';
-import { healthProbes, loadPlatformsConfig } from '@ledger/platforms';
+import { ConfiguredPlatforms, loadPlatformsConfig } from '@ledger/platforms';
 import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 import {
@@ -50,7 +50,7 @@ describe.each(BACKENDS)(
       return new HealthCheckJob({
         readModel: readModel(),
         vault: vault(),
-        probes: healthProbes(loadPlatformsConfig(env), env),
+        platforms: ConfiguredPlatforms.fromConfig(loadPlatformsConfig(env), env),
         // Each worker is its own process: its own command side over the shared store.
         workspaces: new WorkspaceCommands(ledger.app.get<EventStore>(EVENT_STORE)),
         leases: new LeaseKeeper(leases, { clock: at, holder }),

@@ -1,7 +1,7 @@
 import { systemContext, type Clock, type WorkspaceCommands } from '@ledger/commands';
-import { DomainError, type Platform } from '@ledger/domain';
+import { DomainError } from '@ledger/domain';
 import type { LeaseKeeper, LeaseStore } from '@ledger/leases';
-import type { HealthOutcome, HealthProbe } from '@ledger/platforms';
+import type { ConfiguredPlatforms, HealthOutcome } from '@ledger/platforms';
 import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 
@@ -32,7 +32,8 @@ export type HealthResult =
 export interface HealthCheckJobDeps {
   readModel: ConnectionsReadModel;
   vault: TokenVault;
-  probes: Map<Platform, HealthProbe>;
+  /** Each connection's platform: its health probe, absent without credentials. */
+  platforms: ConfiguredPlatforms;
   workspaces: WorkspaceCommands;
   leases: LeaseKeeper;
   clock: Clock;
@@ -118,7 +119,7 @@ export class HealthCheckJob {
   }
 
   async checkOne(connection: ConnectionView): Promise<HealthResult> {
-    const probe = this.deps.probes.get(connection.platform);
+    const probe = this.deps.platforms.get(connection.platform).health;
     if (!probe) return 'unsupported';
     const outcome = await this.deps.leases.runExclusively(
       `health:${connection.id}`,

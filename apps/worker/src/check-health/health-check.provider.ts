@@ -1,11 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import { LeaseKeeper, type LeaseStore } from '@ledger/leases';
-import { healthProbes, loadPlatformsConfig } from '@ledger/platforms';
+import { ConfiguredPlatforms } from '@ledger/platforms';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
-import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
 import {
   CLOCK,
   CONNECTIONS_READ_MODEL,
@@ -20,7 +19,7 @@ export const healthCheckProvider: Provider = {
   inject: [
     CONNECTIONS_READ_MODEL,
     TOKEN_VAULT,
-    PLATFORM_ENV,
+    ConfiguredPlatforms,
     WorkspaceCommands,
     LeaseKeeper,
     CLOCK,
@@ -30,7 +29,7 @@ export const healthCheckProvider: Provider = {
   useFactory: (
     readModel: ConnectionsReadModel,
     vault: TokenVault,
-    env: Record<string, string | undefined>,
+    platforms: ConfiguredPlatforms,
     workspaces: WorkspaceCommands,
     leases: LeaseKeeper,
     clock: Clock,
@@ -40,7 +39,7 @@ export const healthCheckProvider: Provider = {
     new HealthCheckJob({
       readModel,
       vault,
-      probes: healthProbes(loadPlatformsConfig(env), env),
+      platforms,
       workspaces,
       leases,
       clock,

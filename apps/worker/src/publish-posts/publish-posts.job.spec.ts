@@ -2,8 +2,7 @@ import request from 'supertest';
 import { WorkspaceCommands, systemContext, type Clock } from '@ledger/commands';
 import type { EventStore } from '@ledger/event-store';
 import { LeaseKeeper } from '@ledger/leases';
-import { loadPlatformsConfig } from '@ledger/platforms';
-import { postPublishers } from '@ledger/platforms/publish';
+import { ConfiguredPlatforms, loadPlatformsConfig } from '@ledger/platforms';
 import { DuePostsProjection } from '@ledger/read-models/due-posts';
 import type { TokenVault } from '@ledger/token-vault';
 import { EVENT_STORE, TOKEN_VAULT } from '../../../api/src/storage/injection-tokens';
@@ -39,7 +38,7 @@ describe.each(BACKENDS)(
         projection: new DuePostsProjection(events, duePosts),
         workspaces: new WorkspaceCommands(events),
         vault: ledger.app.get<TokenVault>(TOKEN_VAULT),
-        publishers: postPublishers(
+        platforms: ConfiguredPlatforms.fromConfig(
           loadPlatformsConfig({ ...ledger.platforms.env, PUBLIC_BASE_URL }),
         ),
         leases: new LeaseKeeper(leases, { clock, holder }),

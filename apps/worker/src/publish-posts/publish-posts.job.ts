@@ -1,7 +1,8 @@
 import { systemContext, type Clock, type WorkspaceCommands } from '@ledger/commands';
-import { DomainError, type Platform, type WorkspaceCommand } from '@ledger/domain';
+import { DomainError, type WorkspaceCommand } from '@ledger/domain';
 import type { LeaseKeeper, LeaseSignal } from '@ledger/leases';
-import { publishOutcome, type PostPublisher } from '@ledger/platforms/publish';
+import type { ConfiguredPlatforms } from '@ledger/platforms';
+import { publishOutcome } from '@ledger/platforms/publish';
 import type { DuePost, DuePostsProjection, DuePostsStore } from '@ledger/read-models/due-posts';
 import type { TokenVault } from '@ledger/token-vault';
 
@@ -23,7 +24,8 @@ export interface PublishPostsJobDeps {
   projection: DuePostsProjection;
   workspaces: WorkspaceCommands;
   vault: TokenVault;
-  publishers: Map<Platform, PostPublisher>;
+  /** Each post's platform: its publisher. */
+  platforms: ConfiguredPlatforms;
   leases: LeaseKeeper;
   clock: Clock;
   /** Names this worker in publishing markers. */
@@ -99,8 +101,7 @@ export class PublishPostsJob {
         `Not published: its connection is in error: ${connection.statusReason ?? 'the platform reported a problem'}`,
       );
     }
-    const publisher = this.deps.publishers.get(pending.platform);
-    if (!publisher) return 'unsupported';
+    const publisher = this.deps.platforms.get(pending.platform).publisher;
 
     const marker = await this.deps.duePosts.publishingMarker(post.postId);
     if (marker?.platformPostId) return this.recordPublished(post, marker.platformPostId);

@@ -2,8 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import type { EventStore } from '@ledger/event-store';
 import { LeaseKeeper } from '@ledger/leases';
-import { loadPlatformsConfig } from '@ledger/platforms';
-import { postPublishers } from '@ledger/platforms/publish';
+import { ConfiguredPlatforms } from '@ledger/platforms';
 import {
   DuePostsProjection,
   openDuePostsStore,
@@ -12,7 +11,6 @@ import {
 import type { TokenVault } from '@ledger/token-vault';
 import type { Connection } from 'mongoose';
 import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
-import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
 import {
   CLOCK,
   EVENT_STORE,
@@ -38,7 +36,7 @@ export const publishPostsProviders: Provider[] = [
       EVENT_STORE,
       WorkspaceCommands,
       TOKEN_VAULT,
-      PLATFORM_ENV,
+      ConfiguredPlatforms,
       LeaseKeeper,
       CLOCK,
     ],
@@ -47,7 +45,7 @@ export const publishPostsProviders: Provider[] = [
       events: EventStore,
       workspaces: WorkspaceCommands,
       vault: TokenVault,
-      env: Record<string, string | undefined>,
+      platforms: ConfiguredPlatforms,
       leases: LeaseKeeper,
       clock: Clock,
     ) =>
@@ -56,7 +54,7 @@ export const publishPostsProviders: Provider[] = [
         projection: new DuePostsProjection(events, duePosts),
         workspaces,
         vault,
-        publishers: postPublishers(loadPlatformsConfig(env)),
+        platforms,
         leases,
         clock,
         holder: `pid-${process.pid}`,

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import type { EventStore } from '@ledger/event-store';
 import { LeaseKeeper } from '@ledger/leases';
-import { loadPlatformsConfig, tokenRefreshers } from '@ledger/platforms';
+import { ConfiguredPlatforms, loadPlatformsConfig } from '@ledger/platforms';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 import {
@@ -36,7 +36,7 @@ describe.each(BACKENDS)(
       return new TokenRefreshJob({
         readModel: ledger.app.get<ConnectionsReadModel>(CONNECTIONS_READ_MODEL),
         vault: ledger.app.get<TokenVault>(TOKEN_VAULT),
-        refreshers: tokenRefreshers(
+        platforms: ConfiguredPlatforms.fromConfig(
           loadPlatformsConfig({ ...ledger.platforms.env, PUBLIC_BASE_URL }),
         ),
         // Each worker is its own process: its own command side over the shared store.

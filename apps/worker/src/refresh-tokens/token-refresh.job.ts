@@ -1,7 +1,7 @@
 import { systemContext, type Clock, type WorkspaceCommands } from '@ledger/commands';
-import { DomainError, type Platform } from '@ledger/domain';
+import { DomainError } from '@ledger/domain';
 import type { LeaseKeeper } from '@ledger/leases';
-import { refreshOutcome, type TokenRefresher } from '@ledger/platforms';
+import { refreshOutcome, type ConfiguredPlatforms } from '@ledger/platforms';
 import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 
@@ -20,7 +20,8 @@ export type RefreshResult =
 export interface TokenRefreshJobDeps {
   readModel: ConnectionsReadModel;
   vault: TokenVault;
-  refreshers: Map<Platform, TokenRefresher>;
+  /** Each connection's platform: its refresher, absent without credentials. */
+  platforms: ConfiguredPlatforms;
   workspaces: WorkspaceCommands;
   leases: LeaseKeeper;
   clock: Clock;
@@ -68,7 +69,7 @@ export class TokenRefreshJob {
     connection: ConnectionView,
     trigger: 'scheduled' | 'manual' = 'scheduled',
   ): Promise<RefreshResult> {
-    const refresher = this.deps.refreshers.get(connection.platform);
+    const refresher = this.deps.platforms.get(connection.platform).refresher;
     if (!refresher) return 'unsupported';
     const now = this.deps.clock.now();
     const wait = this.backoff.get(connection.id);

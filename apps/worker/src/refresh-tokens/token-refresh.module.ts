@@ -1,10 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import { LeaseKeeper } from '@ledger/leases';
-import { loadPlatformsConfig, tokenRefreshers } from '@ledger/platforms';
+import { ConfiguredPlatforms } from '@ledger/platforms';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
-import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
 import {
   CLOCK,
   CONNECTIONS_READ_MODEL,
@@ -21,7 +20,7 @@ import { TokenRefreshJob } from './token-refresh.job';
       inject: [
         CONNECTIONS_READ_MODEL,
         TOKEN_VAULT,
-        PLATFORM_ENV,
+        ConfiguredPlatforms,
         WorkspaceCommands,
         LeaseKeeper,
         CLOCK,
@@ -29,7 +28,7 @@ import { TokenRefreshJob } from './token-refresh.job';
       useFactory: (
         readModel: ConnectionsReadModel,
         vault: TokenVault,
-        env: Record<string, string | undefined>,
+        platforms: ConfiguredPlatforms,
         workspaces: WorkspaceCommands,
         leases: LeaseKeeper,
         clock: Clock,
@@ -37,7 +36,7 @@ import { TokenRefreshJob } from './token-refresh.job';
         new TokenRefreshJob({
           readModel,
           vault,
-          refreshers: tokenRefreshers(loadPlatformsConfig(env)),
+          platforms,
           workspaces,
           leases,
           clock,

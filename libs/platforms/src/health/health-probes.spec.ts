@@ -1,13 +1,13 @@
 import type { Platform } from '@ledger/domain';
 import { startPlatformFakes, type PlatformFakes } from '@ledger/testing/platform-fakes';
 import { loadPlatformsConfig } from '../platform-config';
-import type { HealthProbe, ProbedConnection } from './health-probe';
-import { healthProbes } from './health-probes';
+import type { ProbedConnection } from './health-probe';
+import { ConfiguredPlatforms } from '../configured-platforms';
 
 /** The probes of the platforms the job spec does not drive, against the local platform fakes. */
 describe('health probes (local platform fakes)', () => {
   let fakes: PlatformFakes;
-  let probes: Map<Platform, HealthProbe>;
+  let platforms: ConfiguredPlatforms;
 
   const connection = (
     platform: Platform,
@@ -24,17 +24,17 @@ describe('health probes (local platform fakes)', () => {
       refreshExpiresAt: null,
     },
   });
-  const probe = (c: ProbedConnection) => probes.get(c.platform)!.probe(c);
+  const probe = (c: ProbedConnection) => platforms.get(c.platform).health!.probe(c);
 
   beforeAll(async () => {
     fakes = await startPlatformFakes('http://127.0.0.1:3999');
     const env = { ...fakes.env, PUBLIC_BASE_URL: 'http://127.0.0.1:3999' };
-    probes = healthProbes(loadPlatformsConfig(env), env);
+    platforms = ConfiguredPlatforms.fromConfig(loadPlatformsConfig(env), env);
   });
   afterAll(() => fakes.stop());
 
   it('has a probe for each of the six configured platforms', () => {
-    expect([...probes.keys()].sort()).toEqual(
+    expect(platforms.all.flatMap((p) => (p.health ? [p.id] : [])).sort()).toEqual(
       ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'x'].sort(),
     );
   });

@@ -1,4 +1,3 @@
 export * from './health-probe';
 export * from './facebook-page-health-probe';
 export * from './identity-health-probe';
-export * from './health-probes';

@@ -21,7 +21,7 @@ import {
 } from '../errors';
 import { loadPlatformsConfig, type EnvLike } from '../platform-config';
 import { definePlatform, type OAuthPlatform } from '../platform-definition';
-import { configuredPlatforms } from '../platform-integrations';
+import { ConfiguredPlatforms } from '../configured-platforms';
 import { OAuthFlows, type StartOAuthInput } from './oauth-flows';
 /** The starter relays the callback with their bearer (the API verified it). */
 const STARTER = { bearer: { userId: 'user-1' } };
@@ -132,7 +132,7 @@ beforeAll(async () => {
 beforeEach(() => {
   now = new Date();
   store = new RecordingStore(sqlite);
-  flows = buildFlows(configuredPlatforms(loadPlatformsConfig(env)));
+  flows = buildFlows(ConfiguredPlatforms.fromConfig(loadPlatformsConfig(env)).connectable);
 });
 
 afterAll(async () => {
@@ -238,7 +238,7 @@ describe('OAuthFlows.complete', () => {
     const otherConnection = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
     try {
       const otherProcess = buildFlows(
-        configuredPlatforms(loadPlatformsConfig(env)),
+        ConfiguredPlatforms.fromConfig(loadPlatformsConfig(env)).connectable,
         otherConnection,
       );
       const result = await otherProcess.complete({
@@ -346,7 +346,7 @@ describe('OAuthFlows.complete', () => {
       ),
       identityClient: { platform: 'linkedin', fetchIdentities: async () => [] },
     };
-    flows = buildFlows([...configuredPlatforms(config), linkedin]);
+    flows = buildFlows([...ConfiguredPlatforms.fromConfig(config).connectable, linkedin]);
     const linkedinFlow = await flows.start({ ...startInput, platform: 'linkedin' });
     const xFlow = await flows.start(startInput);
     const xConsent = await consentInBrowser(xFlow.authorizationUrl, { accessToken: token() });
@@ -504,7 +504,9 @@ describe('OAuthFlows.complete', () => {
 
   it('treats an unreachable token endpoint as transient', async () => {
     const unreachable = buildFlows(
-      configuredPlatforms(loadPlatformsConfig({ ...env, X_TOKEN_URL: await closedPortUrl() })),
+      ConfiguredPlatforms.fromConfig(
+        loadPlatformsConfig({ ...env, X_TOKEN_URL: await closedPortUrl() }),
+      ).connectable,
     );
     const { authorizationUrl } = await unreachable.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken: token() });

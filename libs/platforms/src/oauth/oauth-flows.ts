@@ -25,8 +25,6 @@ import { PlatformOAuth2Strategy, type StrategyResult } from './platform-strategy
 import { takePendingAuthorization } from './state-verification';
 import { newBrowserBinding, type OAuthCaller } from './browser-binding';
 import { classifyTokenFailure } from './token-errors';
-import type { RevocationResult, TokenRevoker } from '../revoke/token-revoker';
-import { revokeUnusedTokens } from '../revoke/unused-tokens';
 
 export interface StartOAuthInput {
   platform: Platform;
@@ -68,10 +66,11 @@ export interface OAuthFlowsOptions {
   store: PendingAuthorizationStore;
   platforms: OAuthPlatform[];
   now?: () => Date;
-  /** Revoke tokens obtained by a flow that then failed (identity not readable). */
-  revokers?: Partial<Record<Platform, TokenRevoker>>;
-  /** Told what became of such tokens (never the tokens themselves). */
-  onUnusedTokens?: (result: RevocationResult) => void;
+  /**
+   * Told of tokens obtained by a flow that then failed (identity not readable), to revoke them
+   * where the platform allows; never throws.
+   */
+  onUnusedTokens?: (platform: Platform, tokens: OAuthTokens) => Promise<void>;
 }
 
 type Outcome =
@@ -87,9 +86,11 @@ type Outcome =
  * callback may land on any process.
  */
 export class OAuthFlows {
-  private readonly strategies = new Map<Platform, PlatformOAuth2Strategy>();
-  private readonly identityClients = new Map<Platform, PlatformIdentityClient>();
-  private readonly choosing = new Set<Platform>();
+  /** Per platform with credentials: its passport strategy, identity client and traits. */
+  private readonly flows = new Map<
+    Platform,
+    { strategy: PlatformOAuth2Strategy; identityClient: PlatformIdentityClient; selection: boolean }
+  >();
   private readonly store: PendingAuthorizationStore;
   private readonly now: () => Date;
 
@@ -99,20 +100,22 @@ export class OAuthFlows {
     for (const oauthPlatform of options.platforms) {
       const platform = oauthPlatform.definition.platform;
       const stateStore = new PendingAuthorizationStateStore(platform, this.store, this.now);
-      this.strategies.set(platform, new PlatformOAuth2Strategy(oauthPlatform, stateStore));
-      this.identityClients.set(platform, oauthPlatform.identityClient);
-      if (oauthPlatform.definition.selection) this.choosing.add(platform);
+      this.flows.set(platform, {
+        strategy: new PlatformOAuth2Strategy(oauthPlatform, stateStore),
+        identityClient: oauthPlatform.identityClient,
+        selection: oauthPlatform.definition.selection,
+      });
     }
   }
 
   /** The user chooses among the accounts this platform returns (Pages, company pages). */
   requiresSelection(platform: Platform): boolean {
-    return this.choosing.has(platform);
+    return this.flows.get(platform)?.selection ?? false;
   }
 
   /** The platforms a user can connect with this configuration. */
   get platforms(): Platform[] {
-    return [...this.strategies.keys()];
+    return [...this.flows.keys()];
   }
 
   /** Every flow started in the workspace dies: its callback will find no state (breach). */
@@ -204,13 +207,7 @@ export class OAuthFlows {
       return { pending: withoutVerifier(pending), tokens, identities };
     } catch (error) {
       // Whose account it is went unread, so it may be connected here: no grant-wide revocation.
-      const result = await revokeUnusedTokens(
-        this.options.revokers?.[platform],
-        platform,
-        received,
-        true,
-      );
-      if (result) this.options.onUnusedTokens?.(result);
+      await this.options.onUnusedTokens?.(platform, received);
       throw this.translate(platform, error);
     }
   }
@@ -221,15 +218,17 @@ export class OAuthFlows {
   }
 
   private identityClientFor(platform: Platform): PlatformIdentityClient {
-    const client = this.identityClients.get(platform);
-    if (!client) throw new PlatformNotConfiguredError(platform);
-    return client;
+    return this.flowOf(platform).identityClient;
   }
 
   private strategyFor(platform: Platform): PlatformOAuth2Strategy {
-    const strategy = this.strategies.get(platform);
-    if (!strategy) throw new PlatformNotConfiguredError(platform);
-    return strategy;
+    return this.flowOf(platform).strategy;
+  }
+
+  private flowOf(platform: Platform) {
+    const flow = this.flows.get(platform);
+    if (!flow) throw new PlatformNotConfiguredError(platform);
+    return flow;
   }
 }
 

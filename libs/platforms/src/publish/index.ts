@@ -1,6 +1,6 @@
 export * from './post-publisher';
 export * from './graph-publish';
-export * from './post-publishers';
+export * from './text-only-reasons';
 export * from '../x/x-publish';
 export * from '../facebook/facebook-publish';
 export * from '../threads/threads-publish';

@@ -19,7 +19,8 @@ import {
   startLinkedInApiServer,
   type LinkedInApiServer,
 } from '@ledger/testing/platform-servers/linkedin-api-server';
-import { postPublishers, INSTAGRAM_TEXT_ONLY_REASON } from './post-publishers';
+import { INSTAGRAM_TEXT_ONLY_REASON } from './text-only-reasons';
+import { ConfiguredPlatforms } from '../configured-platforms';
 import { publishOutcome, PostRejectedError } from './post-publisher';
 import { loadPlatformsConfig } from '../platform-config';
 
@@ -206,10 +207,10 @@ describe('FacebookPostPublisher (local Graph API)', () => {
 
 describe('Instagram and TikTok publishers', () => {
   it('refuse text-only posts with a clear, final reason', async () => {
-    const publishers = postPublishers(loadPlatformsConfig({}));
+    const platforms = ConfiguredPlatforms.fromConfig(loadPlatformsConfig({}));
     for (const platform of ['instagram', 'tiktok'] as const) {
       const error = await rejection(
-        publishers.get(platform)!.publish({
+        platforms.get(platform).publisher.publish({
           tokens: tokens('t'),
           connection: { accountId: '1', accountType: 'business' },
           content: 'Words only',
@@ -218,7 +219,7 @@ describe('Instagram and TikTok publishers', () => {
       expect(publishOutcome(error).kind).toBe('rejected');
     }
     const instagram = await rejection(
-      publishers.get('instagram')!.publish({
+      platforms.get('instagram').publisher.publish({
         tokens: tokens('t'),
         connection: { accountId: '1', accountType: 'business' },
         content: 'Words only',

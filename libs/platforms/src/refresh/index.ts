@@ -3,7 +3,6 @@ export * from './refresh-errors';
 export * from './refresh-outcome';
 export * from './oauth-token-refresher';
 export * from './meta-token-refresher';
-export * from './token-refreshers';
 export * from '../x/x-refresh';
 export * from '../tiktok/tiktok-refresh';
 export * from '../linkedin/linkedin-refresh';

@@ -1,5 +1,4 @@
 export * from './token-revoker';
-export * from './token-revokers';
 export * from '../x/x-revoke';
 export * from '../tiktok/tiktok-revoke';
 export * from '../facebook/facebook-revoke';

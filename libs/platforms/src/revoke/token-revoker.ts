@@ -63,3 +63,16 @@ export function revokeUrlBeside(tokenUrl: string): string {
 
 /** Kept for callers that name it; revokers use the configured deadline (PLATFORM_HTTP_TIMEOUT_MS). */
 export const DEFAULT_REVOKE_TIMEOUT_MS = 10_000;
+
+/** A platform offering revocation, without client credentials here: it cannot be asked. */
+export function unconfiguredRevoker(platform: Platform): TokenRevoker {
+  return {
+    platform,
+    revoke: () =>
+      Promise.resolve({
+        platform,
+        status: 'failed',
+        detail: `${platform} has no client credentials configured: revoke the app's access at the platform`,
+      }),
+  };
+}

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
 import { DomainError, type ConnectionDisconnected, type WorkspaceEvent } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
@@ -30,6 +31,11 @@ export interface BreachResponseRequest {
   context: CommandContext;
 }
 
+/** Respond to a breach of the workspace: cut everything, then report. */
+export class RespondToBreachCommand {
+  constructor(readonly request: BreachResponseRequest) {}
+}
+
 /**
  * Breach response. First nothing new may arrive: the workspace's pending OAuth flows are
  * cancelled, its pending selections dropped with their sealed tokens, and its webhook removed
@@ -40,9 +46,9 @@ export interface BreachResponseRequest {
  * and any other sealed record of the workspace is shredded too. A revocation failure is a result
  * in the report, never a reason to stop. A second run finds nothing to cut and says so.
  */
-@Injectable()
-export class BreachResponseService {
-  private readonly logger = new Logger(BreachResponseService.name);
+@CommandHandler(RespondToBreachCommand)
+export class RespondToBreachHandler implements ICommandHandler<RespondToBreachCommand> {
+  private readonly logger = new Logger('BreachResponse');
 
   constructor(
     private readonly workspaces: WorkspaceCommands,
@@ -55,9 +61,9 @@ export class BreachResponseService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async respond(
-    request: BreachResponseRequest,
-  ): Promise<{ report: BreachReport; position: string | null }> {
+  async execute({
+    request,
+  }: RespondToBreachCommand): Promise<{ report: BreachReport; position: string | null }> {
     const { workspaceId, context } = request;
     const startedAt = this.clock.now();
     this.windowOf(request, startedAt); // refuse an empty window before cutting anything

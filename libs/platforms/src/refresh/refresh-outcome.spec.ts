@@ -1,38 +1,9 @@
 import { OAuthTokenError, PlatformApiError, PlatformNotConfiguredError } from '../errors';
-import { loadPlatformsConfig } from '../platform-config';
 import { TokenRefreshError } from './refresh-errors';
 import { refreshOutcome } from './refresh-outcome';
 import { RefreshNotDueError, scheduledRefreshAt } from './token-refresher';
-import { tokenRefreshers } from './token-refreshers';
 
 const NOW = new Date('2026-11-02T10:00:00.000Z');
-
-describe('tokenRefreshers', () => {
-  it('builds a refresher for each platform with credentials, and none for the others', () => {
-    const config = loadPlatformsConfig({
-      X_CLIENT_ID: 'x',
-      X_CLIENT_SECRET: 'xs',
-      TIKTOK_CLIENT_ID: 't',
-      TIKTOK_CLIENT_SECRET: 'ts',
-      INSTAGRAM_CLIENT_ID: 'i',
-      INSTAGRAM_CLIENT_SECRET: 'is',
-      FACEBOOK_CLIENT_ID: 'f',
-      // No FACEBOOK_CLIENT_SECRET: not configured.
-    });
-    const refreshers = tokenRefreshers(config);
-    expect([...refreshers.keys()].sort()).toEqual(['instagram', 'tiktok', 'x']);
-    for (const [platform, refresher] of refreshers) expect(refresher.platform).toBe(platform);
-  });
-
-  it('covers all six platforms when all are configured', () => {
-    const env: Record<string, string> = {};
-    for (const p of ['X', 'TIKTOK', 'INSTAGRAM', 'THREADS', 'FACEBOOK', 'LINKEDIN']) {
-      env[`${p}_CLIENT_ID`] = 'id';
-      env[`${p}_CLIENT_SECRET`] = 'secret';
-    }
-    expect(tokenRefreshers(loadPlatformsConfig(env)).size).toBe(6);
-  });
-});
 
 describe('refreshOutcome', () => {
   const api = (code: ConstructorParameters<typeof PlatformApiError>[0], retryAt?: Date) =>

@@ -1,0 +1,37 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { DomainError } from '@ledger/domain';
+import type { ConnectionsReadModel } from '@ledger/read-models';
+import {
+  TokenRefreshJob,
+  type RefreshResult,
+} from '../../../worker/src/refresh-tokens/token-refresh.job';
+import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
+
+/** Refresh one connection's token now, as a user asked. */
+export class RefreshConnectionCommand {
+  constructor(
+    readonly workspaceId: string,
+    readonly connectionId: string,
+  ) {}
+}
+
+/** Runs the scheduled refresh for this connection now; a connection gone is NOT_FOUND. */
+@CommandHandler(RefreshConnectionCommand)
+export class RefreshConnectionHandler implements ICommandHandler<RefreshConnectionCommand> {
+  constructor(
+    private readonly refresher: TokenRefreshJob,
+    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+  ) {}
+
+  async execute({ workspaceId, connectionId }: RefreshConnectionCommand): Promise<RefreshResult> {
+    const connection = await this.readModel.getConnection(workspaceId, connectionId);
+    const result = connection ? await this.refresher.refreshNow(connection) : 'disconnected';
+    if (result === 'disconnected') {
+      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
+        connectionId,
+      });
+    }
+    return result;
+  }
+}
