@@ -14,13 +14,9 @@ import {
   type Platform,
   UNCONFIRMED_CLAIM_GRACE_MS,
 } from '@ledger/domain';
-import {
-  deterministicEventId,
-  WrongExpectedRevisionError,
-  type EventStore,
-  type ExpectedRevision,
-} from '@ledger/event-store';
+import { deterministicEventId, type EventStore } from '@ledger/event-store';
 import type { Clock } from './clock';
+import { handleCommand, readStreamState, type Evolver, type StreamState } from './command-handler';
 import type { CommandContext } from './command-context';
 import { metadataFor, type WorkspaceCommands } from './workspace-commands';
 
@@ -31,7 +27,10 @@ export interface AccountRef {
   connectionId: string;
 }
 
-const MAX_ATTEMPTS = 20;
+const claimEvolver: Evolver<AccountClaimState, AccountClaimEvent> = {
+  initialState: initialAccountClaimState,
+  evolve: evolveAccountClaim,
+};
 
 /**
  * Claims and releases platform accounts across workspaces (docs/decisions/0002). Claiming
@@ -82,46 +81,26 @@ export class AccountClaims {
     decideOn: (state: AccountClaimState) => Promise<AccountClaimEvent[]>,
   ): Promise<void> {
     const stream = accountClaimStream(ref.platform, ref.accountId);
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(stream);
-      const events = await decideOn(state);
-      if (events.length === 0) return;
-      try {
-        await this.store.append(
-          stream,
-          events.map((event, index) => ({
-            // The revision is part of the key: a request retried with the same command id
-            // after its claim was released (a refusal) must claim again, not be taken for a
-            // retry of the first claim. Concurrent duplicates load the same revision, so the
-            // store still recognises them.
-            id: deterministicEventId(
-              `${context.commandId}:${purpose}:${String(revision)}`,
-              stream,
-              index,
-            ),
-            type: event.type,
-            data: event.data as unknown as Record<string, unknown>,
-            metadata: metadataFor(context),
-          })),
-          revision,
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    await handleCommand(this.store, stream, decideOn, claimEvolver, {
+      toAppend: (events, revision) =>
+        events.map((event, index) => ({
+          ...event,
+          // The revision is part of the key: a request retried with the same command id
+          // after its claim was released (a refusal) must claim again, not be taken for a
+          // retry of the first claim. Concurrent duplicates load the same revision, so the
+          // store still recognises them.
+          id: deterministicEventId(
+            `${context.commandId}:${purpose}:${String(revision)}`,
+            stream,
+            index,
+          ),
+          metadata: metadataFor(context),
+        })),
+    });
   }
 
-  private async load(
-    stream: string,
-  ): Promise<{ state: AccountClaimState; revision: ExpectedRevision }> {
-    let state = initialAccountClaimState;
-    let revision: ExpectedRevision = 'no_stream';
-    for await (const recorded of this.store.readStream(stream)) {
-      state = evolveAccountClaim(state, recorded as unknown as AccountClaimEvent);
-      revision = recorded.revision;
-    }
-    return { state, revision };
+  private load(stream: string): Promise<StreamState<AccountClaimState>> {
+    return readStreamState(this.store, stream, claimEvolver);
   }
 
   /**

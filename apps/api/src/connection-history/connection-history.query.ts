@@ -28,9 +28,11 @@ export class ConnectionHistoryQuery {
 
   async forConnection(workspaceId: string, connectionId: string): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
-    for await (const recorded of this.store.readStream(workspaceStream(workspaceId))) {
+    for await (const recorded of this.store.readStream<WorkspaceEvent>(
+      workspaceStream(workspaceId),
+    )) {
       if (!isWorkspaceEvent(recorded)) continue;
-      const event = recorded as unknown as WorkspaceEvent;
+      const event = recorded;
       if (!connectionsTouchedBy(event).includes(connectionId)) continue;
       entries.push({
         eventId: recorded.id,
