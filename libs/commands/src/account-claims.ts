@@ -1,10 +1,9 @@
 import {
   accountClaimStream,
   claimAccount,
-  DomainError,
   entryOf,
   evolveAccountClaim,
-  holderIn,
+  holdersOf,
   initialAccountClaimState,
   otherHolders,
   releaseAccount,
@@ -12,7 +11,6 @@ import {
   type AccountClaimState,
   type AccountHolder,
   type Platform,
-  UNCONFIRMED_CLAIM_GRACE_MS,
 } from '@ledger/domain';
 import { deterministicEventId, type EventStore } from '@ledger/event-store';
 import type { Clock } from './clock';
@@ -46,10 +44,7 @@ export class AccountClaims {
 
   async claim(ref: AccountRef, via: 'oauth' | 'copy', context: CommandContext): Promise<void> {
     await this.run(ref, context, 'claim', async (state) => {
-      await this.refuseIfHeldHereByAnother(state, ref);
-      const holdersWithoutConnection = await this.holdersWithoutConnection(
-        otherHolders(state, ref.workspaceId),
-      );
+      const holdersWithoutConnection = await this.holdersWithoutConnection(holdersOf(state));
       return claimAccount(
         { type: 'ClaimAccount', ...ref, via, holdersWithoutConnection, now: this.now() },
         state,
@@ -101,33 +96,6 @@ export class AccountClaims {
 
   private load(stream: string): Promise<StreamState<AccountClaimState>> {
     return readStreamState(this.store, stream, claimEvolver);
-  }
-
-  /**
-   * The claim stream keeps one holding per workspace, so a second connect of the same account in
-   * the same workspace would overwrite the first one's holding, and its release (after the
-   * workspace refuses it as ALREADY_CONNECTED) would leave the live connection unclaimed. It is
-   * refused here instead, unless the other holding is a leftover: its connection does not exist
-   * and it is past the grace period.
-   */
-  private async refuseIfHeldHereByAnother(
-    state: AccountClaimState,
-    ref: AccountRef,
-  ): Promise<void> {
-    const mine = holderIn(state, ref.workspaceId);
-    if (!mine || mine.connectionId === ref.connectionId) return;
-    const { state: workspace } = await this.workspaces.load(ref.workspaceId);
-    const exists = entryOf(workspace.connections, mine.connectionId) !== undefined;
-    const fresh =
-      this.clock.now().getTime() - Date.parse(mine.claimedAt) <= UNCONFIRMED_CLAIM_GRACE_MS;
-    if (!exists && !fresh) return;
-    throw new DomainError(
-      'ALREADY_CONNECTED',
-      exists
-        ? `This ${ref.platform} account is already connected in this workspace; reconnect it instead.`
-        : `This ${ref.platform} account is being connected in this workspace already.`,
-      { platform: ref.platform, connectionId: mine.connectionId },
-    );
   }
 
   private async holdersWithoutConnection(holders: AccountHolder[]): Promise<AccountHolder[]> {

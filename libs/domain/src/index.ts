@@ -20,3 +20,4 @@ export * from './post-length';
 export * from './publishing-events';
 export * from './create-campaign/create-campaign';
 export * from './schedule-post/schedule-post';
+export * from './schedule-post/media-required';

@@ -1,4 +1,4 @@
-import type { Platform } from '@ledger/domain';
+import { TEXT_ONLY_REFUSALS, type Platform } from '@ledger/domain';
 import { FacebookPostPublisher } from '../facebook/facebook-publish';
 import { LinkedInPostPublisher } from '../linkedin/linkedin-publish';
 import type { PlatformsConfig } from '../platform-config';
@@ -11,14 +11,14 @@ export interface PostPublisherOptions {
   timeoutMs?: number;
 }
 
-export const INSTAGRAM_TEXT_ONLY_REASON =
-  'Instagram needs an image or video; text-only posts cannot be published.';
-export const TIKTOK_TEXT_ONLY_REASON =
-  'TikTok needs a video or photos; text-only posts cannot be published.';
+export const INSTAGRAM_TEXT_ONLY_REASON = TEXT_ONLY_REFUSALS.instagram;
+export const TIKTOK_TEXT_ONLY_REASON = TEXT_ONLY_REFUSALS.tiktok;
 
 /**
  * One publisher per platform, against each platform's configured API base. Instagram and
- * TikTok publish only media, so their publishers refuse text posts with a final reason.
+ * TikTok publish only media: scheduling refuses text posts on them (the domain's
+ * MEDIA_REQUIRED), and their publishers still refuse, with a final reason, the posts
+ * scheduled before that rule, which are still in the streams.
  */
 export function postPublishers(
   config: PlatformsConfig,
