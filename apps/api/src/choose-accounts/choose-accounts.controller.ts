@@ -167,6 +167,7 @@ export class ChooseAccountsController {
               accountId: account.accountId,
               accountName: account.accountName,
               accountType: account.accountType,
+              ...(account.pageRole ? { pageRole: account.pageRole } : {}),
             },
             tokens,
             context,

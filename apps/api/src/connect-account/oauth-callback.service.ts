@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomBytes } from 'node:crypto';
 import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
-import { DomainError, type Platform } from '@ledger/domain';
+import { copiedAccount, copySource, DomainError, type Platform } from '@ledger/domain';
 import { nameBasedUuid } from '@ledger/event-store';
 import type { CompletedOAuth, PlatformAccount } from '@ledger/platforms';
 import type { ConnectionView } from '@ledger/read-models';
@@ -19,6 +19,7 @@ import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tok
 import { ConnectAccountCommand, type ConnectAccountResult } from './connect-account.command';
 import {
   domainAccount,
+  pageRoleOf,
   refuseIfNotConnectable,
   tokensForAccount,
   userTokens,
@@ -141,24 +142,8 @@ export class OAuthCallbackService {
     context: CommandContext,
   ): Promise<ConnectionView> {
     const { state } = await this.workspaces.load(intent.sourceWorkspaceId);
-    const source = state.connections[intent.sourceConnectionId];
-    if (!source || source.platform !== platform) {
-      throw new DomainError(
-        'NOT_FOUND',
-        'The connection being copied was disconnected meanwhile.',
-        {
-          connectionId: intent.sourceConnectionId,
-        },
-      );
-    }
-    const account = completed.identities.find((a) => a.accountId === source.accountId);
-    if (!account) {
-      throw new DomainError(
-        'COPY_ACCOUNT_MISMATCH',
-        `You signed in to ${platform} without access to ${source.accountName}, the account being copied. Sign in as a user who manages it.`,
-        { platform, expectedAccountName: source.accountName },
-      );
-    }
+    const source = copySource(state, intent.sourceConnectionId, platform);
+    const account = copiedAccount(source, completed.identities);
     refuseIfNotConnectable(platform, account);
     return this.connect(completed.pending.workspaceId, platform, account, completed, context, {
       workspaceId: intent.sourceWorkspaceId,
@@ -190,6 +175,7 @@ export class OAuthCallbackService {
         refusal: a.refusal ?? null,
         linkedAccount: a.linkedAccount ?? null,
         hasAccountToken: Boolean(a.accountToken),
+        ...pageRoleOf(a),
       })),
       createdAt: now,
       expiresAt: new Date(now.getTime() + SELECTION_TTL_MS),

@@ -2,7 +2,7 @@ import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkspaceCommands } from '@ledger/commands';
-import { DomainError } from '@ledger/domain';
+import { copySource } from '@ledger/domain';
 import { OAuthFlows } from '@ledger/platforms';
 import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
@@ -70,12 +70,7 @@ export class CopyConnectionController {
       });
     }
     const { state } = await this.workspaces.load(workspaceId);
-    const source = state.connections[connectionId];
-    if (!source) {
-      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
-        connectionId,
-      });
-    }
+    const source = copySource(state, connectionId);
     await this.attempts.check({ userId: actor.userId }, target);
     const started = await this.flows.start({
       platform: source.platform,
