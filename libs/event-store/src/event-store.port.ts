@@ -12,6 +12,8 @@ export interface Actor {
   role: string;
   ip: string | null;
   userAgent: string | null;
+  /** Why the service acted (a scheduled job's name); absent for users. See shownActor. */
+  reason?: string | null;
 }
 
 export interface EventMetadata {

@@ -6,7 +6,7 @@ import {
   workspaceStream,
   type WorkspaceEvent,
 } from '@ledger/domain';
-import type { Actor, EventStore } from '@ledger/event-store';
+import { shownActor, type Actor, type EventStore } from '@ledger/event-store';
 import { EVENT_STORE } from '../storage/injection-tokens';
 
 export interface HistoryEntry {
@@ -40,7 +40,7 @@ export class ConnectionHistoryQuery {
         type: recorded.type,
         at: event.data.at,
         recordedAt: recorded.recordedAt.toISOString(),
-        actor: recorded.metadata.actor,
+        actor: shownActor(recorded.metadata.actor),
         correlationId: recorded.metadata.correlationId,
         causationId: recorded.metadata.causationId,
         data: recorded.data,
