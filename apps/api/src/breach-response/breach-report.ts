@@ -94,7 +94,7 @@ export async function activityInWindow(
   for await (const recorded of store.readStream<WorkspaceEvent>(workspaceStream(workspaceId))) {
     if (!isWorkspaceEvent(recorded)) continue;
     const event = recorded;
-    const data = event.data as unknown as Record<string, unknown>;
+    const data: Record<string, unknown> = event.data;
     // Names are kept from any time, so a connection shows who it was even if it was connected
     // before the window.
     if (event.type === 'ConnectionConnected' || event.type === 'ConnectionReconnected') {
