@@ -21,6 +21,8 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamEvent,
+  UntypedEvent,
   Subscription,
 } from '@ledger/event-store';
 import { SQL, toRecordedEvent, type EventValues } from '@ledger/event-store/sqlite/schema';
@@ -75,6 +77,10 @@ export class SnapshotEventStore implements EventStore {
     throw new Error('a snapshot is read-only');
   }
 
+  readStream<E extends StreamEvent = UntypedEvent>(
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): AsyncIterable<RecordedEvent<E>>;
   async *readStream(
     streamId: string,
     options: ReadStreamOptions = {},

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { metadataFor, systemContext } from '@ledger/commands';
 import type { EventStore, EventToAppend } from '@ledger/event-store';
 import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
@@ -13,7 +14,13 @@ interface Entry {
   kind: string;
   type: string;
   at: string;
-  actor: { userId: string; role: string; ip: string | null; userAgent: string | null };
+  actor: {
+    userId: string;
+    role: string;
+    ip: string | null;
+    userAgent: string | null;
+    reason?: string | null;
+  };
   correlationId: string | null;
   connectionId: string | null;
   platform: string | null;
@@ -181,7 +188,7 @@ describe.each(BACKENDS)('the audit trail, read models in %s', (readModels) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = (csv.body as string).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'at,kind,type,actorUserId,actorRole,actorIp,actorUserAgent,correlationId,connectionId,platform,id,details',
+      'at,kind,type,actorUserId,actorRole,actorIp,actorUserAgent,actorReason,correlationId,connectionId,platform,id,details',
     );
     expect(lines).toHaveLength(all.length + 1);
     expect(lines[1].startsWith(`${all[0].at},${all[0].kind},${all[0].type},`)).toBe(true);
@@ -204,6 +211,39 @@ describe.each(BACKENDS)('the audit trail, read models in %s', (readModels) => {
       .split('\n')
       .map((line) => JSON.parse(line) as Entry);
     expect(parsed).toEqual((await trail({ type: 'FORBIDDEN' })).items);
+  });
+
+  it('shows why the service acted in its own field, for events stored before that field existed too', async () => {
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const note = (at: string, metadata: EventToAppend['metadata']): EventToAppend => ({
+      id: randomUUID(),
+      type: 'ServiceActed',
+      data: { workspaceId: WS, at },
+      metadata,
+    });
+    // Before: the reason was kept as the system actor's user agent (how old events are stored).
+    const legacy = { userId: 'system', role: 'system', ip: null, userAgent: 'token refresh' };
+    await store.append(
+      `service-notes-${WS}`,
+      [
+        note('2030-06-01T00:00:00.000Z', {
+          actor: legacy,
+          correlationId: randomUUID(),
+          causationId: null,
+          schemaVersion: 1,
+        }),
+        note('2030-06-02T00:00:00.000Z', metadataFor(systemContext('health check'))),
+      ],
+      'no_stream',
+    );
+    const { items } = await trail({ type: 'ServiceActed' });
+    expect(items.map((e) => e.actor)).toEqual([
+      { userId: 'system', role: 'system', ip: null, userAgent: null, reason: 'token refresh' },
+      { userId: 'system', role: 'system', ip: null, userAgent: null, reason: 'health check' },
+    ]);
+    // A user's own actions carry no reason.
+    const event = (await trail()).items.find((e) => e.type === 'ConnectionConnected');
+    expect(event?.actor).toMatchObject({ userId: 'admin-1', reason: null });
   });
 
   // Seeding 20k entries takes a minute on FerretDB; the streaming is the API's, not the store's.

@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import {
+  accountClaimStream,
+  UNCONFIRMED_CLAIM_GRACE_MS,
+  type AccountClaimed,
+} from '@ledger/domain';
+import type { EventStore } from '@ledger/event-store';
+import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 import { cookiesSetBy } from '../support/browser-cookies';
 
@@ -123,6 +131,53 @@ describe.each(BACKENDS)(
         .set('Authorization', `Bearer ${other}`)
         .expect(200);
       expect(list.body).toEqual([]);
+    });
+
+    it('a claim left behind by a connect that died blocks other workspaces only during the grace period', async () => {
+      // What a process that crashed between claiming and connecting leaves: a claim, no connection.
+      const leaveClaim = async (accountId: string, at: Date) => {
+        const store = ledger.app.get<EventStore>(EVENT_STORE);
+        const claim: AccountClaimed = {
+          type: 'AccountClaimed',
+          data: {
+            platform: 'x',
+            accountId,
+            workspaceId: 'ws-crashed',
+            connectionId: `never-connected-${accountId}`,
+            via: 'oauth',
+            at: at.toISOString(),
+          },
+        };
+        const metadata = {
+          actor: { userId: 'crashed', role: 'owner', ip: null, userAgent: null },
+          correlationId: randomUUID(),
+          causationId: null,
+          schemaVersion: 1,
+        };
+        await store.append<AccountClaimed>(
+          accountClaimStream('x', accountId),
+          [{ ...claim, id: randomUUID(), metadata }],
+          'no_stream',
+        );
+      };
+      const user = ledger.token({ 'ws-after-crash': 'owner' }, 'user-3');
+      await leaveClaim('3001', new Date());
+      const fresh = await ledger.connectX('ws-after-crash', user, {
+        id: '3001',
+        name: 'In flight',
+        username: 'inflight',
+      });
+      expect(fresh.status).toBe(409);
+      expect(fresh.body.code).toBe('ALREADY_CONNECTED_ELSEWHERE');
+
+      await leaveClaim('3002', new Date(Date.now() - UNCONFIRMED_CLAIM_GRACE_MS - 60_000));
+      const stale = await ledger.connectX('ws-after-crash', user, {
+        id: '3002',
+        name: 'Left behind',
+        username: 'leftbehind',
+      });
+      expect(stale.status).toBe(200);
+      expect(stale.body.connections[0]).toMatchObject({ platform: 'x', accountId: '3002' });
     });
 
     it('reconnects the same connection, and refuses when another account comes back', async () => {

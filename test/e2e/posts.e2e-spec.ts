@@ -60,6 +60,33 @@ describe.each(BACKENDS)('scheduled posts and campaigns, read models in %s', (rea
     expect(listed.body.map((p: { id: string }) => p.id)).toEqual([scheduled.body.id]);
   });
 
+  it('refuses a text post on Instagram or TikTok when it is scheduled (422 MEDIA_REQUIRED), and schedules nothing', async () => {
+    const ws = 'ws-posts-media';
+    const mediaOwner = ledger.token({ [ws]: 'owner' }, 'owner-media');
+    const instagram = await ledger.connect('instagram', ws, mediaOwner, {
+      user_id: '17841400000000077',
+      username: 'media.only',
+      account_type: 'BUSINESS',
+    });
+    expect(instagram.status).toBe(200);
+    for (const platform of ['instagram', 'tiktok']) {
+      const refused = await api()
+        .post(`/v1/workspaces/${ws}/posts`)
+        .set(as(mediaOwner))
+        .send({ platform, content: 'Just words', publishAt: '2027-01-01T09:00:00Z' });
+      expect(refused.status).toBe(422);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body).toMatchObject({
+        code: 'MEDIA_REQUIRED',
+        title: 'This platform needs an image or video',
+        platform,
+      });
+      expect(refused.body.detail).toMatch(/text-only posts cannot be published/);
+    }
+    const listed = await api().get(`/v1/workspaces/${ws}/posts`).set(as(mediaOwner)).expect(200);
+    expect(listed.body).toEqual([]);
+  });
+
   it('on disconnect fails the pending posts at once, flags the campaigns that used the account, and reports both', async () => {
     await api()
       .post(`/v1/workspaces/${WS}/campaigns`)

@@ -1,10 +1,9 @@
 import {
   accountClaimStream,
   claimAccount,
-  DomainError,
   entryOf,
   evolveAccountClaim,
-  holderIn,
+  holdersOf,
   initialAccountClaimState,
   otherHolders,
   releaseAccount,
@@ -12,15 +11,10 @@ import {
   type AccountClaimState,
   type AccountHolder,
   type Platform,
-  UNCONFIRMED_CLAIM_GRACE_MS,
 } from '@ledger/domain';
-import {
-  deterministicEventId,
-  WrongExpectedRevisionError,
-  type EventStore,
-  type ExpectedRevision,
-} from '@ledger/event-store';
+import { deterministicEventId, type EventStore } from '@ledger/event-store';
 import type { Clock } from './clock';
+import { handleCommand, readStreamState, type Evolver, type StreamState } from './command-handler';
 import type { CommandContext } from './command-context';
 import { metadataFor, type WorkspaceCommands } from './workspace-commands';
 
@@ -31,7 +25,10 @@ export interface AccountRef {
   connectionId: string;
 }
 
-const MAX_ATTEMPTS = 20;
+const claimEvolver: Evolver<AccountClaimState, AccountClaimEvent> = {
+  initialState: initialAccountClaimState,
+  evolve: evolveAccountClaim,
+};
 
 /**
  * Claims and releases platform accounts across workspaces (docs/decisions/0002). Claiming
@@ -47,10 +44,7 @@ export class AccountClaims {
 
   async claim(ref: AccountRef, via: 'oauth' | 'copy', context: CommandContext): Promise<void> {
     await this.run(ref, context, 'claim', async (state) => {
-      await this.refuseIfHeldHereByAnother(state, ref);
-      const holdersWithoutConnection = await this.holdersWithoutConnection(
-        otherHolders(state, ref.workspaceId),
-      );
+      const holdersWithoutConnection = await this.holdersWithoutConnection(holdersOf(state));
       return claimAccount(
         { type: 'ClaimAccount', ...ref, via, holdersWithoutConnection, now: this.now() },
         state,
@@ -82,73 +76,26 @@ export class AccountClaims {
     decideOn: (state: AccountClaimState) => Promise<AccountClaimEvent[]>,
   ): Promise<void> {
     const stream = accountClaimStream(ref.platform, ref.accountId);
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(stream);
-      const events = await decideOn(state);
-      if (events.length === 0) return;
-      try {
-        await this.store.append(
-          stream,
-          events.map((event, index) => ({
-            // The revision is part of the key: a request retried with the same command id
-            // after its claim was released (a refusal) must claim again, not be taken for a
-            // retry of the first claim. Concurrent duplicates load the same revision, so the
-            // store still recognises them.
-            id: deterministicEventId(
-              `${context.commandId}:${purpose}:${String(revision)}`,
-              stream,
-              index,
-            ),
-            type: event.type,
-            data: event.data as unknown as Record<string, unknown>,
-            metadata: metadataFor(context),
-          })),
-          revision,
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    await handleCommand(this.store, stream, decideOn, claimEvolver, {
+      toAppend: (events, revision) =>
+        events.map((event, index) => ({
+          ...event,
+          // The revision is part of the key: a request retried with the same command id
+          // after its claim was released (a refusal) must claim again, not be taken for a
+          // retry of the first claim. Concurrent duplicates load the same revision, so the
+          // store still recognises them.
+          id: deterministicEventId(
+            `${context.commandId}:${purpose}:${String(revision)}`,
+            stream,
+            index,
+          ),
+          metadata: metadataFor(context),
+        })),
+    });
   }
 
-  private async load(
-    stream: string,
-  ): Promise<{ state: AccountClaimState; revision: ExpectedRevision }> {
-    let state = initialAccountClaimState;
-    let revision: ExpectedRevision = 'no_stream';
-    for await (const recorded of this.store.readStream(stream)) {
-      state = evolveAccountClaim(state, recorded as unknown as AccountClaimEvent);
-      revision = recorded.revision;
-    }
-    return { state, revision };
-  }
-
-  /**
-   * The claim stream keeps one holding per workspace, so a second connect of the same account in
-   * the same workspace would overwrite the first one's holding, and its release (after the
-   * workspace refuses it as ALREADY_CONNECTED) would leave the live connection unclaimed. It is
-   * refused here instead, unless the other holding is a leftover: its connection does not exist
-   * and it is past the grace period.
-   */
-  private async refuseIfHeldHereByAnother(
-    state: AccountClaimState,
-    ref: AccountRef,
-  ): Promise<void> {
-    const mine = holderIn(state, ref.workspaceId);
-    if (!mine || mine.connectionId === ref.connectionId) return;
-    const { state: workspace } = await this.workspaces.load(ref.workspaceId);
-    const exists = entryOf(workspace.connections, mine.connectionId) !== undefined;
-    const fresh =
-      this.clock.now().getTime() - Date.parse(mine.claimedAt) <= UNCONFIRMED_CLAIM_GRACE_MS;
-    if (!exists && !fresh) return;
-    throw new DomainError(
-      'ALREADY_CONNECTED',
-      exists
-        ? `This ${ref.platform} account is already connected in this workspace; reconnect it instead.`
-        : `This ${ref.platform} account is being connected in this workspace already.`,
-      { platform: ref.platform, connectionId: mine.connectionId },
-    );
+  private load(stream: string): Promise<StreamState<AccountClaimState>> {
+    return readStreamState(this.store, stream, claimEvolver);
   }
 
   private async holdersWithoutConnection(holders: AccountHolder[]): Promise<AccountHolder[]> {

@@ -12,11 +12,12 @@ export interface CommandContext {
 
 export const SYSTEM_ACTOR: Actor = { userId: 'system', role: 'system', ip: null, userAgent: null };
 
+/** A command the service runs itself; `reason` (e.g. 'token refresh') is what the trail shows. */
 export function systemContext(reason: string, causationId: string | null = null): CommandContext {
   const id = randomUUID();
   return {
     commandId: id,
-    actor: { ...SYSTEM_ACTOR, userAgent: reason },
+    actor: { ...SYSTEM_ACTOR, reason },
     correlationId: id,
     causationId,
   };

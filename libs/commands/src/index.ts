@@ -3,3 +3,4 @@ export * from './command-context';
 export * from './workspace-commands';
 export * from './account-claims';
 export * from './connect-with-claim';
+export * from './command-handler';

@@ -16,8 +16,16 @@ import {
   type EventMetadata,
   type EventToAppend,
   type EventStore,
-  type ExpectedRevision,
 } from '@ledger/event-store';
+import {
+  appendDecided,
+  handleCommand,
+  readStreamState,
+  type Evolver,
+  type Handled,
+  type HandleOptions,
+  type StreamState,
+} from './command-handler';
 import type { CommandContext } from './command-context';
 
 export interface WorkspaceCommandResult {
@@ -27,18 +35,18 @@ export interface WorkspaceCommandResult {
   position: string | null;
 }
 
-interface LoadedWorkspace {
-  state: WorkspaceState;
-  revision: ExpectedRevision;
-}
-
-const MAX_ATTEMPTS = 20;
 const CACHE_LIMIT = 10_000;
 
+/** The workspace stream's fold; a malformed event is skipped as every feed consumer parks it. */
+const workspaceEvolver: Evolver<WorkspaceState, WorkspaceEvent> = {
+  initialState: initialWorkspaceState,
+  evolve,
+  accepts: (recorded) => isWorkspaceEvent(recorded) && malformedEventReason(recorded) === null,
+};
+
 /**
- * Runs a workspace command: load the workspace stream, decide, append with the expected
- * revision. On a conflict (another command appended first) it reloads and decides again, so a
- * racing loser meets the rule it broke (plan limit, main account) rather than a bare conflict.
+ * Runs a workspace command through the command handler (command-handler.ts): load the
+ * workspace stream, decide, append with the expected revision, decide again on a conflict.
  * States are cached per workspace; a stale cache entry shows up as a conflict and is reloaded.
  */
 export class WorkspaceCommands {
@@ -46,21 +54,16 @@ export class WorkspaceCommands {
 
   constructor(private readonly store: EventStore) {}
 
-  async load(workspaceId: string): Promise<LoadedWorkspace> {
+  async load(workspaceId: string): Promise<StreamState<WorkspaceState>> {
     const stream = workspaceStream(workspaceId);
-    const cached = this.cache.get(stream);
-    let state = cached?.state ?? initialWorkspaceState;
-    let revision: number | null = cached?.revision ?? null;
-    const from = revision === null ? 0 : revision + 1;
-    for await (const recorded of this.store.readStream(stream, { fromRevision: from })) {
-      // A malformed event is skipped here as every feed consumer parks it (feed-event.ts).
-      if (isWorkspaceEvent(recorded) && malformedEventReason(recorded) === null) {
-        state = evolve(state, recorded as unknown as WorkspaceEvent);
-      }
-      revision = recorded.revision;
-    }
-    if (revision !== null) this.remember(stream, state, revision);
-    return { state, revision: revision === null ? 'no_stream' : revision };
+    const loaded = await readStreamState(
+      this.store,
+      stream,
+      workspaceEvolver,
+      this.cache.get(stream),
+    );
+    if (loaded.revision !== 'no_stream') this.remember(stream, loaded.state, loaded.revision);
+    return loaded;
   }
 
   async execute(
@@ -68,69 +71,48 @@ export class WorkspaceCommands {
     context: CommandContext,
   ): Promise<WorkspaceCommandResult> {
     const stream = workspaceStream(command.workspaceId);
+    const options = {
+      toAppend: (events: WorkspaceEvent[]) =>
+        toAppend(events, idempotencyKeyOf(command, context), stream, context),
+      load: () => this.load(command.workspaceId),
+      // A client that sent If-Match gets the refusal from decide() on the fresh state.
+      onConflict: () => this.cache.delete(stream),
+    };
+    const decideHere = (state: WorkspaceState) => refuseMalformed(stream, decide(command, state));
     // First try on the cached state without reading the stream: the expected revision makes
     // a stale cache a conflict, never a wrong write. Only an append is trusted this way; a
     // refusal or a no-op is decided again on the stream as it is (the cache may be behind).
     const cached = this.cache.get(stream);
-    if (cached) {
-      const outcome = await this.tryAppend(command, context, cached.state, cached.revision);
-      if (outcome) return outcome;
+    const handled =
+      (cached && (await this.tryCached(stream, decideHere, cached, options))) ||
+      (await handleCommand(this.store, stream, decideHere, workspaceEvolver, options));
+    if (handled.position !== null && handled.revision !== 'no_stream') {
+      this.remember(stream, handled.state, handled.revision);
     }
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(command.workspaceId);
-      const events = decide(command, state);
-      if (events.length === 0) return { events, state, position: null };
-      try {
-        return await this.append(stream, command, context, state, revision, events);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-        this.cache.delete(stream);
-        // A client that sent If-Match gets the refusal from decide() on the fresh state.
-      }
-    }
+    return { events: handled.events, state: handled.state, position: handled.position };
   }
 
   /** The cached attempt: a result when it appended, null when the full path must decide. */
-  private async tryAppend(
-    command: WorkspaceCommand,
-    context: CommandContext,
-    state: WorkspaceState,
-    revision: number,
-  ): Promise<WorkspaceCommandResult | null> {
+  private async tryCached(
+    stream: string,
+    decideHere: (state: WorkspaceState) => WorkspaceEvent[],
+    cached: StreamState<WorkspaceState>,
+    options: HandleOptions<WorkspaceState, WorkspaceEvent>,
+  ): Promise<Handled<WorkspaceState, WorkspaceEvent> | null> {
     let events: WorkspaceEvent[];
     try {
-      events = decide(command, state);
+      events = decideHere(cached.state);
     } catch {
       return null;
     }
     if (events.length === 0) return null;
-    const stream = workspaceStream(command.workspaceId);
     try {
-      return await this.append(stream, command, context, state, revision, events);
+      return await appendDecided(this.store, stream, events, workspaceEvolver, cached, options);
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       this.cache.delete(stream);
       return null;
     }
-  }
-
-  private async append(
-    stream: string,
-    command: WorkspaceCommand,
-    context: CommandContext,
-    state: WorkspaceState,
-    revision: ExpectedRevision,
-    events: WorkspaceEvent[],
-  ): Promise<WorkspaceCommandResult> {
-    refuseMalformed(stream, events);
-    const result = await this.store.append(
-      stream,
-      toAppend(events, idempotencyKeyOf(command, context), stream, context),
-      revision,
-    );
-    const next = events.reduce(evolve, state);
-    this.remember(stream, next, result.nextExpectedRevision);
-    return { events, state: next, position: result.position };
   }
 
   private remember(stream: string, state: WorkspaceState, revision: number): void {
@@ -146,11 +128,12 @@ export class WorkspaceCommands {
  * An event without its ids would stay in the stream for ever and be parked by every reader:
  * a decider bug answers an error instead, and nothing is appended.
  */
-function refuseMalformed(stream: string, events: WorkspaceEvent[]): void {
+function refuseMalformed(stream: string, events: WorkspaceEvent[]): WorkspaceEvent[] {
   for (const [revision, event] of events.entries()) {
     const reason = malformedEventReason({ streamId: stream, revision, ...event });
     if (reason !== null) throw new Error(`Refusing to append a malformed ${event.type}: ${reason}`);
   }
+  return events;
 }
 
 /**
@@ -189,12 +172,11 @@ function toAppend(
   commandKey: string,
   stream: string,
   context: CommandContext,
-): EventToAppend[] {
+): EventToAppend<WorkspaceEvent>[] {
   const firstId = deterministicEventId(commandKey, stream, 0);
   return events.map((event, index) => ({
+    ...event,
     id: deterministicEventId(commandKey, stream, index),
-    type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
     metadata:
       index === 0 ? metadataFor(context) : metadataFor({ ...context, causationId: firstId }),
   }));

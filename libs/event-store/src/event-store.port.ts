@@ -12,6 +12,8 @@ export interface Actor {
   role: string;
   ip: string | null;
   userAgent: string | null;
+  /** Why the service acted (a scheduled job's name); absent for users. See shownActor. */
+  reason?: string | null;
 }
 
 export interface EventMetadata {
@@ -23,15 +25,30 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-export interface EventToAppend {
-  /** A UUID. Deterministic (see deterministicEventId) so a retried append is idempotent. */
-  id: string;
+/**
+ * What a stream holds: a type and its JSON data. A stream names its own union (the workspace
+ * stream's WorkspaceEvent, the claim stream's AccountClaimEvent) and reads and appends with it.
+ */
+export interface StreamEvent {
   type: string;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
+  data: object;
 }
 
-export interface RecordedEvent {
+/** An event of a stream whose union the reader does not name (feed readers check the shape). */
+export interface UntypedEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export type EventToAppend<E extends StreamEvent = UntypedEvent> = E & {
+  /** A UUID. Deterministic (see deterministicEventId) so a retried append is idempotent. */
+  id: string;
+  metadata: EventMetadata;
+};
+
+export type RecordedEvent<E extends StreamEvent = UntypedEvent> = E & RecordedEnvelope;
+
+export interface RecordedEnvelope {
   id: string;
   streamId: string;
   /** 0-based position of the event in its stream. */
@@ -41,8 +58,6 @@ export interface RecordedEvent {
    * SQLite: the global sequence as a decimal string; EventStoreDB: `commit/prepare`.
    */
   position: string;
-  type: string;
-  data: Record<string, unknown>;
   metadata: EventMetadata;
   recordedAt: Date;
   /**
@@ -137,14 +152,21 @@ export interface EventStore {
    * that append's result (idempotent retry). Ids that only partly match an earlier append are
    * a WrongExpectedRevisionError. Adapters differ in details: see EsdbEventStore.
    */
-  append(
+  append<E extends StreamEvent>(
     streamId: string,
-    events: EventToAppend[],
+    events: EventToAppend<E>[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult>;
 
-  /** Events of one stream in revision order, read in pages. Empty when the stream does not exist. */
-  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Events of one stream in revision order, read in pages. Empty when the stream does not exist.
+   * E is the caller's word for what the stream holds: the store does not check it (only a
+   * stream's own command handler appends to it, and it refuses malformed events).
+   */
+  readStream<E extends StreamEvent = UntypedEvent>(
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): AsyncIterable<RecordedEvent<E>>;
 
   /** One page of the ordered global feed (application events only). */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

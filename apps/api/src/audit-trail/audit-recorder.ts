@@ -58,6 +58,7 @@ export class AuditRecorder {
           role: subject.role,
           ip: subject.ip,
           userAgent: subject.userAgent,
+          reason: null,
         },
         correlationId: request.correlationId ?? null,
         connectionId: typeof connectionId === 'string' ? connectionId : null,

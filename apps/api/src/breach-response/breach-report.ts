@@ -91,10 +91,10 @@ export async function activityInWindow(
     }
     return entry;
   };
-  for await (const recorded of store.readStream(workspaceStream(workspaceId))) {
+  for await (const recorded of store.readStream<WorkspaceEvent>(workspaceStream(workspaceId))) {
     if (!isWorkspaceEvent(recorded)) continue;
-    const event = recorded as unknown as WorkspaceEvent;
-    const data = event.data as unknown as Record<string, unknown>;
+    const event = recorded;
+    const data: Record<string, unknown> = event.data;
     // Names are kept from any time, so a connection shows who it was even if it was connected
     // before the window.
     if (event.type === 'ConnectionConnected' || event.type === 'ConnectionReconnected') {

@@ -99,6 +99,7 @@ export class ChooseAccountsHandler implements ICommandHandler<ChooseAccountsComm
                 accountId: account.accountId,
                 accountName: account.accountName,
                 accountType: account.accountType,
+                ...(account.pageRole ? { pageRole: account.pageRole } : {}),
               },
               tokens,
               context,

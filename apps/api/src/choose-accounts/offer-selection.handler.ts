@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '@ledger/commands';
 import type { CompletedOAuth } from '@ledger/platforms';
 import type { TokenVault } from '@ledger/token-vault';
-import { tokensForAccount, userTokens } from '../connect-account/tokens-for-account';
+import { pageRoleOf, tokensForAccount, userTokens } from '../connect-account/tokens-for-account';
 import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
 import { offeredSelection, type OfferedSelection } from './offered-selection';
 import {
@@ -52,6 +52,7 @@ export class OfferSelectionHandler implements ICommandHandler<OfferSelectionComm
         refusal: a.refusal ?? null,
         linkedAccount: a.linkedAccount ?? null,
         hasAccountToken: Boolean(a.accountToken),
+        ...pageRoleOf(a),
       })),
       createdAt: now,
       expiresAt: new Date(now.getTime() + SELECTION_TTL_MS),

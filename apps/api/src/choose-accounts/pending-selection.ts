@@ -1,5 +1,5 @@
 import type { AccountRefusal, OAuthIntent, PlatformAccount } from '@ledger/platforms';
-import type { Platform } from '@ledger/domain';
+import type { FacebookPageRole, Platform } from '@ledger/domain';
 import type { TokenVault } from '@ledger/token-vault';
 
 /** One account offered for selection, as the user sees it (no tokens). */
@@ -13,6 +13,8 @@ export interface OfferedAccount {
   linkedAccount: PlatformAccount['linkedAccount'] | null;
   /** True when the account has its own token in the vault (a Facebook Page). */
   hasAccountToken: boolean;
+  /** Facebook: the user's role on the Page, carried on the connect (the domain decides). */
+  pageRole?: FacebookPageRole;
 }
 
 /**

@@ -1,4 +1,9 @@
-import { DomainError, type PlatformAccount as DomainAccount } from '@ledger/domain';
+import {
+  DomainError,
+  isFacebookPageRole,
+  type FacebookPageRole,
+  type PlatformAccount as DomainAccount,
+} from '@ledger/domain';
 import type { OAuthTokens, PlatformAccount } from '@ledger/platforms';
 import type { ConnectionTokens } from '@ledger/token-vault';
 
@@ -27,16 +32,30 @@ export function userTokens(tokens: OAuthTokens): ConnectionTokens {
   };
 }
 
-/** What the domain keeps of a platform account. */
+/** What the domain keeps of a platform account, with the platform's verdicts it decides on. */
 export function domainAccount(account: PlatformAccount): DomainAccount {
   return {
     accountId: account.accountId,
     accountName: account.accountName,
     accountType: account.accountType,
+    ...pageRoleOf(account),
   };
 }
 
-/** An account the platform shows but the product does not connect: the contract's refusal. */
+/** The user's role on a Facebook Page, as the platform said: the domain refuses a non-admin. */
+export function pageRoleOf(account: Pick<PlatformAccount, 'attributes'>): {
+  pageRole?: FacebookPageRole;
+} {
+  const pageRole = account.attributes?.pageRole;
+  return isFacebookPageRole(pageRole) ? { pageRole } : {};
+}
+
+/**
+ * An account the platform shows but the product does not connect: the contract's refusal,
+ * answered before anything is connected (a selection stays open for a better choice). A
+ * Facebook Page's is the domain's own rule (refuseUnlessPageAdmin), which decides again on
+ * the connect itself from the role the command carries.
+ */
 export function refuseIfNotConnectable(
   platform: string,
   account: { accountName: string; refusal?: PlatformAccount['refusal'] | null },

@@ -6,7 +6,7 @@ import {
   workspaceStream,
   type WorkspaceEvent,
 } from '@ledger/domain';
-import type { Actor, EventStore } from '@ledger/event-store';
+import { shownActor, type Actor, type EventStore } from '@ledger/event-store';
 import { EVENT_STORE } from '../storage/injection-tokens';
 
 export interface HistoryEntry {
@@ -28,9 +28,11 @@ export class ConnectionHistoryQuery {
 
   async forConnection(workspaceId: string, connectionId: string): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
-    for await (const recorded of this.store.readStream(workspaceStream(workspaceId))) {
+    for await (const recorded of this.store.readStream<WorkspaceEvent>(
+      workspaceStream(workspaceId),
+    )) {
       if (!isWorkspaceEvent(recorded)) continue;
-      const event = recorded as unknown as WorkspaceEvent;
+      const event = recorded;
       if (!connectionsTouchedBy(event).includes(connectionId)) continue;
       entries.push({
         eventId: recorded.id,
@@ -38,7 +40,7 @@ export class ConnectionHistoryQuery {
         type: recorded.type,
         at: event.data.at,
         recordedAt: recorded.recordedAt.toISOString(),
-        actor: recorded.metadata.actor,
+        actor: shownActor(recorded.metadata.actor),
         correlationId: recorded.metadata.correlationId,
         causationId: recorded.metadata.causationId,
         data: recorded.data,

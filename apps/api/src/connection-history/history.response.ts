@@ -15,6 +15,13 @@ export class ActorBody implements Actor {
 
   @ApiProperty({ type: String, nullable: true })
   userAgent!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why the service acted (e.g. `token refresh`); null for users',
+  })
+  reason!: string | null;
 }
 
 export class HistoryEntryBody implements HistoryEntry {

@@ -1,6 +1,6 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WorkspaceCommands, type CommandContext } from '@ledger/commands';
-import { DomainError } from '@ledger/domain';
+import { copiedAccount, copySource } from '@ledger/domain';
 import type { CompletedOAuth } from '@ledger/platforms';
 import type { ConnectionView } from '@ledger/read-models';
 import { ConnectAccountCommand } from '../connect-account/connect-account.command';
@@ -33,22 +33,8 @@ export class CompleteCopyHandler implements ICommandHandler<CompleteCopyCommand>
   async execute({ completed, source, context }: CompleteCopyCommand): Promise<ConnectionView> {
     const { platform, workspaceId } = completed.pending;
     const { state } = await this.workspaces.load(source.workspaceId);
-    const copied = state.connections[source.connectionId];
-    if (!copied || copied.platform !== platform) {
-      throw new DomainError(
-        'NOT_FOUND',
-        'The connection being copied was disconnected meanwhile.',
-        { connectionId: source.connectionId },
-      );
-    }
-    const account = completed.identities.find((a) => a.accountId === copied.accountId);
-    if (!account) {
-      throw new DomainError(
-        'COPY_ACCOUNT_MISMATCH',
-        `You signed in to ${platform} without access to ${copied.accountName}, the account being copied. Sign in as a user who manages it.`,
-        { platform, expectedAccountName: copied.accountName },
-      );
-    }
+    const copied = copySource(state, source.connectionId, platform);
+    const account = copiedAccount(copied, completed.identities);
     refuseIfNotConnectable(platform, account);
     return this.commands.execute<ConnectAccountCommand, ConnectionView>(
       new ConnectAccountCommand(

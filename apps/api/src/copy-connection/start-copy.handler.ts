@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WorkspaceCommands } from '@ledger/commands';
-import { DomainError } from '@ledger/domain';
+import { copySource } from '@ledger/domain';
 import { OAuthFlows, type StartedOAuth } from '@ledger/platforms';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { checkReturnTo } from '../connect-account/return-to';
@@ -57,12 +57,7 @@ export class StartCopyHandler implements ICommandHandler<StartCopyCommand> {
       });
     }
     const { state } = await this.workspaces.load(workspaceId);
-    const source = state.connections[connectionId];
-    if (!source) {
-      throw new DomainError('NOT_FOUND', `No connection ${connectionId} in this workspace.`, {
-        connectionId,
-      });
-    }
+    const source = copySource(state, connectionId);
     await this.attempts.check({ userId: actor.userId }, target);
     return this.flows.start({
       platform: source.platform,

@@ -19,9 +19,9 @@ export interface CampaignView {
 /** A workspace's campaigns and their flags, folded from its stream. */
 export async function campaignsOf(store: EventStore, workspaceId: string): Promise<CampaignView[]> {
   const campaigns = new Map<string, CampaignView>();
-  for await (const recorded of store.readStream(workspaceStream(workspaceId))) {
+  for await (const recorded of store.readStream<WorkspaceEvent>(workspaceStream(workspaceId))) {
     if (!isWorkspaceEvent(recorded)) continue;
-    const event = recorded as unknown as WorkspaceEvent;
+    const event = recorded;
     if (event.type === 'CampaignCreated') {
       const d = event.data;
       campaigns.set(d.campaignId, {

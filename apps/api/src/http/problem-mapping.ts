@@ -14,6 +14,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, { status: number; titl
   LINKED_ACCOUNT_REQUIRED: { status: 409, title: 'Linked account not connected' },
   NO_MAIN_ACCOUNT: { status: 409, title: 'No main account to choose' },
   POST_TOO_LONG: { status: 422, title: 'Post too long for this account' },
+  MEDIA_REQUIRED: { status: 422, title: 'This platform needs an image or video' },
   PLAN_LIMIT_REACHED: { status: 402, title: 'Plan limit reached' },
   ALREADY_CONNECTED_ELSEWHERE: { status: 409, title: 'Account connected in another workspace' },
   CONNECTION_EXPIRED: { status: 409, title: 'Connection expired' },

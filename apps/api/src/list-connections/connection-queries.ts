@@ -40,9 +40,11 @@ export class ConnectionQueries {
   async asOf(workspaceId: string, instant: string): Promise<ConnectionView[]> {
     const until = Date.parse(instant);
     let state = initialWorkspaceState;
-    for await (const recorded of this.store.readStream(workspaceStream(workspaceId))) {
+    for await (const recorded of this.store.readStream<WorkspaceEvent>(
+      workspaceStream(workspaceId),
+    )) {
       if (!isWorkspaceEvent(recorded)) continue;
-      const event = recorded as unknown as WorkspaceEvent;
+      const event = recorded;
       if (Date.parse(event.data.at) > until) break;
       state = evolve(state, event);
     }

@@ -22,9 +22,9 @@ export interface PostView {
  */
 export async function postsOf(store: EventStore, workspaceId: string): Promise<PostView[]> {
   const posts = new Map<string, PostView>();
-  for await (const recorded of store.readStream(workspaceStream(workspaceId))) {
+  for await (const recorded of store.readStream<WorkspaceEvent>(workspaceStream(workspaceId))) {
     if (!isWorkspaceEvent(recorded)) continue;
-    const event = recorded as unknown as WorkspaceEvent;
+    const event = recorded;
     if (event.type === 'PostScheduled') {
       const d = event.data;
       posts.set(d.postId, {

@@ -45,7 +45,7 @@ export class SchedulePostController {
   @ApiProblems({
     404: '`NOT_FOUND`: no such connection (on this platform) or campaign in this workspace',
     409: '`NO_MAIN_ACCOUNT`: no connectionId, and the platform has no main account',
-    422: '`POST_TOO_LONG`: longer than the account allows (see postLengthLimit)',
+    422: '`POST_TOO_LONG`: longer than the account allows (see postLengthLimit); `MEDIA_REQUIRED`: Instagram and TikTok publish no text-only post',
   })
   async schedule(
     @Param('ws') workspaceId: string,

@@ -408,6 +408,8 @@ export interface components {
             role: string;
             ip: string | null;
             userAgent: string | null;
+            /** @description Why the service acted (e.g. `token refresh`); null for users */
+            reason: string | null;
         };
         HistoryEntryBody: {
             eventId: string;
@@ -2089,7 +2091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `POST_TOO_LONG`: longer than the account allows (see postLengthLimit); `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used for a different request */
+            /** @description `POST_TOO_LONG`: longer than the account allows (see postLengthLimit); `MEDIA_REQUIRED`: Instagram and TikTok publish no text-only post; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used for a different request */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -24,7 +24,7 @@ const HEALTH_EVENTS = ['ConnectionErrored', 'ConnectionExpired', 'ConnectionRest
 
 interface HistoryEntry {
   type: string;
-  actor: { userId: string; userAgent: string | null };
+  actor: { userId: string; userAgent: string | null; reason: string | null };
   data: Record<string, unknown>;
 }
 
@@ -200,12 +200,20 @@ describe.each(BACKENDS)(
       expect(events).toEqual([
         expect.objectContaining({
           type: 'ConnectionErrored',
-          actor: expect.objectContaining({ userId: 'system', userAgent: 'health check' }),
+          actor: expect.objectContaining({
+            userId: 'system',
+            reason: 'health check',
+            userAgent: null,
+          }),
           data: expect.objectContaining({ reason: expect.stringMatching(/permissions revoked/i) }),
         }),
         expect.objectContaining({
           type: 'ConnectionRestored',
-          actor: expect.objectContaining({ userId: 'system', userAgent: 'health check' }),
+          actor: expect.objectContaining({
+            userId: 'system',
+            reason: 'health check',
+            userAgent: null,
+          }),
           data: expect.objectContaining({ reason: 'the platform answers again' }),
         }),
       ]);
@@ -268,7 +276,11 @@ describe.each(BACKENDS)(
       const renames = (await history(id)).filter((e) => e.type === 'ConnectionRenamed');
       expect(renames).toEqual([
         expect.objectContaining({
-          actor: expect.objectContaining({ userId: 'system', userAgent: 'health check' }),
+          actor: expect.objectContaining({
+            userId: 'system',
+            reason: 'health check',
+            userAgent: null,
+          }),
           data: expect.objectContaining({
             previousName: 'x706',
             accountName: 'x706renamed',

@@ -16,6 +16,7 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  type StreamEvent,
 } from '@ledger/event-store';
 import type { CommandContext } from '../command-context';
 import { accountRefOf, connectWithClaim } from '../connect-with-claim';
@@ -549,7 +550,7 @@ class AlwaysConflicting implements EventStore {
 
   append(
     streamId: string,
-    _events: EventToAppend[],
+    _events: EventToAppend<StreamEvent>[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     this.appends += 1;

@@ -12,7 +12,7 @@ import {
   type Platform,
   type WorkspaceEvent,
 } from '@ledger/domain';
-import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import type { EventStore, RecordedEvent, StreamEvent, UntypedEvent } from '@ledger/event-store';
 import { AccountClaims } from '../account-claims';
 import type { Clock } from '../clock';
 import type { CommandContext } from '../command-context';
@@ -82,9 +82,12 @@ export function connectCommand(
   };
 }
 
-export async function readStream(store: EventStore, stream: string): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  for await (const event of store.readStream(stream)) events.push(event);
+export async function readStream<E extends StreamEvent = UntypedEvent>(
+  store: EventStore,
+  stream: string,
+): Promise<RecordedEvent<E>[]> {
+  const events: RecordedEvent<E>[] = [];
+  for await (const event of store.readStream<E>(stream)) events.push(event);
   return events;
 }
 
@@ -93,9 +96,9 @@ export async function workspaceEvents(
   store: EventStore,
   workspaceId: string,
 ): Promise<WorkspaceEvent[]> {
-  return (await readStream(store, workspaceStream(workspaceId)))
+  return (await readStream<WorkspaceEvent>(store, workspaceStream(workspaceId)))
     .filter(isWorkspaceEvent)
-    .map((e) => ({ type: e.type, data: e.data }) as unknown as WorkspaceEvent);
+    .map((e) => ({ type: e.type, data: e.data }) as WorkspaceEvent);
 }
 
 export async function claimState(
@@ -104,8 +107,9 @@ export async function claimState(
   accountId: string,
 ): Promise<AccountClaimState> {
   let state = initialAccountClaimState;
-  for (const event of await readStream(store, accountClaimStream(platform, accountId))) {
-    state = evolveAccountClaim(state, event as unknown as AccountClaimEvent);
+  const stream = accountClaimStream(platform, accountId);
+  for (const event of await readStream<AccountClaimEvent>(store, stream)) {
+    state = evolveAccountClaim(state, event);
   }
   return state;
 }

@@ -3,6 +3,7 @@ import {
   claimAccount,
   evolveAccountClaim,
   initialAccountClaimState,
+  isStaleClaim,
   releaseAccount,
   type AccountClaimEvent,
   type ClaimAccount,
@@ -79,6 +80,44 @@ describe('one workspace per platform account', () => {
     expect(() => claimAccount(claim('ws-b', 'c2', inFlight), state)).toThrow(
       expect.objectContaining({ code: 'ALREADY_CONNECTED_ELSEWHERE' }),
     );
+  });
+
+  it('refuses a second connection of the account in the same workspace while the first is live or in flight', () => {
+    const state = fold([claimed('ws-a', 'c1')]);
+    expect(() => claimAccount(claim('ws-a', 'c2'), state)).toThrow(
+      expect.objectContaining({
+        code: 'ALREADY_CONNECTED',
+        message: expect.stringMatching(/reconnect it instead/),
+        details: { platform: 'x', connectionId: 'c1' },
+      }),
+    );
+    const inFlight = { holdersWithoutConnection: [{ workspaceId: 'ws-a', connectionId: 'c1' }] };
+    expect(() => claimAccount(claim('ws-a', 'c2', inFlight), state)).toThrow(
+      expect.objectContaining({
+        code: 'ALREADY_CONNECTED',
+        message: expect.stringMatching(/being connected in this workspace/),
+      }),
+    );
+  });
+
+  it('lets a leftover holding in the same workspace be replaced once past the grace period', () => {
+    const state = fold([claimed('ws-a', 'c1')]);
+    const orphan = { holdersWithoutConnection: [{ workspaceId: 'ws-a', connectionId: 'c1' }] };
+    const later = new Date(Date.parse(T) + UNCONFIRMED_CLAIM_GRACE_MS + 1).toISOString();
+    expect(claimAccount(claim('ws-a', 'c2', { ...orphan, now: later }), state)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ connectionId: 'c2' }) }),
+    ]);
+  });
+
+  it('counts a claim as stale only when its connection is absent AND the grace period is over', () => {
+    const holding = { workspaceId: 'ws-a', connectionId: 'c1', claimedAt: T };
+    const absent = [{ workspaceId: 'ws-a', connectionId: 'c1' }];
+    const atGrace = new Date(Date.parse(T) + UNCONFIRMED_CLAIM_GRACE_MS).toISOString();
+    const past = new Date(Date.parse(T) + UNCONFIRMED_CLAIM_GRACE_MS + 1).toISOString();
+    expect(isStaleClaim(holding, absent, past)).toBe(true);
+    expect(isStaleClaim(holding, absent, atGrace)).toBe(false);
+    expect(isStaleClaim(holding, [], past)).toBe(false);
+    expect(isStaleClaim(holding, [{ workspaceId: 'ws-a', connectionId: 'c9' }], past)).toBe(false);
   });
 
   it('is idempotent for the same connection', () => {

@@ -19,7 +19,8 @@ export interface AccountHolder {
  */
 export const UNCONFIRMED_CLAIM_GRACE_MS = 2 * 60 * 1000;
 
-interface Holding extends AccountHolder {
+/** A holder and when it claimed the account. */
+export interface Holding extends AccountHolder {
   claimedAt: string;
 }
 
@@ -72,23 +73,44 @@ export interface ClaimAccount {
   connectionId: string;
   via: 'oauth' | 'copy';
   /**
-   * Other holders whose connection does not exist in their workspace. Either a connect is still
-   * in flight (the claim is fresh: it blocks), or a process died between claiming and
-   * connecting, or between disconnecting and releasing (past the grace period: it does not).
+   * Holders (this workspace's included) whose connection does not exist in their workspace.
+   * Either a connect is still in flight (the claim is fresh: it blocks), or a process died
+   * between claiming and connecting, or between disconnecting and releasing (past the grace
+   * period: it does not). See isStaleClaim.
    */
   holdersWithoutConnection: readonly AccountHolder[];
   now: string;
 }
 
+/**
+ * Whether a holding no longer counts: its connection does not exist in its workspace and it
+ * was claimed longer ago than the grace period. The one place this is decided.
+ */
+export function isStaleClaim(
+  holding: Holding,
+  holdersWithoutConnection: readonly AccountHolder[],
+  now: string,
+): boolean {
+  return (
+    Date.parse(now) - Date.parse(holding.claimedAt) > UNCONFIRMED_CLAIM_GRACE_MS &&
+    !hasConnection(holding, holdersWithoutConnection)
+  );
+}
+
+function hasConnection(holder: AccountHolder, without: readonly AccountHolder[]): boolean {
+  return !without.some(
+    (h) => h.workspaceId === holder.workspaceId && h.connectionId === holder.connectionId,
+  );
+}
+
 export function claimAccount(command: ClaimAccount, state: AccountClaimState): AccountClaimed[] {
-  const now = Date.parse(command.now);
-  const isStale = (h: Holding) =>
-    now - Date.parse(h.claimedAt) > UNCONFIRMED_CLAIM_GRACE_MS &&
-    command.holdersWithoutConnection.some(
-      (s) => s.workspaceId === h.workspaceId && s.connectionId === h.connectionId,
-    );
+  const counts = (h: Holding) => !isStaleClaim(h, command.holdersWithoutConnection, command.now);
+  const mine = holderIn(state, command.workspaceId);
+  if (mine && mine.connectionId !== command.connectionId && counts(mine)) {
+    refuseHeldHere(command, mine, hasConnection(mine, command.holdersWithoutConnection));
+  }
   const elsewhere = Object.values(state.holders).filter(
-    (h) => h.workspaceId !== command.workspaceId && !isStale(h),
+    (h) => h.workspaceId !== command.workspaceId && counts(h),
   );
   if (command.via === 'oauth' && elsewhere.length > 0) {
     throw new DomainError(
@@ -97,7 +119,6 @@ export function claimAccount(command: ClaimAccount, state: AccountClaimState): A
       { platform: command.platform },
     );
   }
-  const mine = holderIn(state, command.workspaceId);
   if (mine?.connectionId === command.connectionId) return [];
   return [
     {
@@ -112,6 +133,22 @@ export function claimAccount(command: ClaimAccount, state: AccountClaimState): A
       },
     },
   ];
+}
+
+/**
+ * The claim stream keeps one holding per workspace, so a second connect of the same account in
+ * the same workspace would overwrite the first one's holding, and its release (after the
+ * workspace refuses it as ALREADY_CONNECTED) would leave the live connection unclaimed. It is
+ * refused here instead, unless the other holding is stale.
+ */
+function refuseHeldHere(command: ClaimAccount, mine: Holding, connected: boolean): never {
+  throw new DomainError(
+    'ALREADY_CONNECTED',
+    connected
+      ? `This ${command.platform} account is already connected in this workspace; reconnect it instead.`
+      : `This ${command.platform} account is being connected in this workspace already.`,
+    { platform: command.platform, connectionId: mine.connectionId },
+  );
 }
 
 export interface ReleaseAccount {
@@ -147,9 +184,15 @@ export function holderIn(state: AccountClaimState, workspaceId: string): Holding
   return entryOf(state.holders, workspaceId);
 }
 
-/** Holders other than the given workspace: the ones the caller must check for staleness. */
+/** Every holder: the ones a claim must check for staleness. */
+export function holdersOf(state: AccountClaimState): AccountHolder[] {
+  return Object.values(state.holders).map(({ workspaceId, connectionId }) => ({
+    workspaceId,
+    connectionId,
+  }));
+}
+
+/** Holders other than the given workspace. */
 export function otherHolders(state: AccountClaimState, workspaceId: string): AccountHolder[] {
-  return Object.values(state.holders)
-    .filter((h) => h.workspaceId !== workspaceId)
-    .map(({ workspaceId: ws, connectionId }) => ({ workspaceId: ws, connectionId }));
+  return holdersOf(state).filter((h) => h.workspaceId !== workspaceId);
 }

@@ -185,3 +185,47 @@ describe('connect an account', () => {
       ]);
   });
 });
+
+describe('only a Page admin connects a Facebook Page', () => {
+  const page = (pageRole?: ConnectAccount['account']['pageRole']) =>
+    connect({
+      platform: 'facebook',
+      account: {
+        accountId: 'page-1',
+        accountName: 'Acme Page',
+        accountType: 'page',
+        ...(pageRole ? { pageRole } : {}),
+      },
+    });
+
+  it('connects the Page when the platform says the user is its admin', () => {
+    given([])
+      .when(page('admin'))
+      .then([
+        expect.objectContaining({
+          type: 'ConnectionConnected',
+          data: expect.objectContaining({ platform: 'facebook', accountId: 'page-1' }),
+        }),
+        expect.objectContaining({ type: 'MainAccountSet' }),
+      ]);
+  });
+
+  it('refuses an Editor, a Moderator, or a user the platform gave no role, saying what to do', () => {
+    const editor = given([]).when(page('editor')).thenRefused('INSUFFICIENT_PERMISSIONS', {
+      platform: 'facebook',
+      accountName: 'Acme Page',
+    });
+    expect(editor.message).toMatch(/You are an Editor on this Page: only Page admins/);
+    given([]).when(page('moderator')).thenRefused('INSUFFICIENT_PERMISSIONS');
+    const none = given([]).when(page('none')).thenRefused('INSUFFICIENT_PERMISSIONS');
+    expect(none.message).toMatch(/does not list you as an admin/);
+    // A connect that carries no verdict is not taken for an admin's.
+    given([]).when(page()).thenRefused('INSUFFICIENT_PERMISSIONS');
+  });
+
+  it('asks no Page role of other platforms', () => {
+    given([])
+      .when(connect())
+      .then([connectedNew, expect.objectContaining({ type: 'MainAccountSet' })]);
+  });
+});

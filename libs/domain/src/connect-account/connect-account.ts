@@ -2,6 +2,7 @@ import { DomainError } from '../errors';
 import type { ConnectionConnected, CopiedFrom, MainAccountSet } from '../events';
 import { accountLimit } from '../plan';
 import { linkedConnectionFor, type LinkedAccount } from './linked-account';
+import { refuseUnlessPageAdmin, type FacebookPageRole } from './page-admin';
 import type { Platform } from '../platform';
 import { entryOf } from '../id-map';
 import { connectionsOn, mainConnectionOn, type WorkspaceState } from '../workspace/state';
@@ -10,6 +11,8 @@ export interface PlatformAccount {
   accountId: string;
   accountName: string;
   accountType: string;
+  /** Facebook: the user's role on the Page, the platform's verdict (see page-admin.ts). */
+  pageRole?: FacebookPageRole;
 }
 
 export interface ConnectAccount {
@@ -27,8 +30,8 @@ export interface ConnectAccount {
 }
 
 /**
- * Connect a platform account: refused past the plan's limit for that platform, and when the
- * account is already connected here. The first account of a platform becomes its main.
+ * Connect a platform account: refused past the plan's limit for that platform, when the
+ * account is already connected here, and for a Facebook Page the user does not administer. The first account of a platform becomes its main.
  * (Whether another workspace holds the account is the account claim's decision.)
  */
 export function connectAccount(
@@ -36,6 +39,7 @@ export function connectAccount(
   state: WorkspaceState,
 ): [ConnectionConnected] | [ConnectionConnected, MainAccountSet] {
   const { workspaceId, connectionId, platform, account, now } = command;
+  refuseUnlessPageAdmin(platform, account);
   const onPlatform = connectionsOn(state, platform);
 
   const existing = onPlatform.find((c) => c.accountId === account.accountId);

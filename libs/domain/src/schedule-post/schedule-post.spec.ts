@@ -72,6 +72,23 @@ describe('scheduling a post', () => {
       .then([scheduled('b', { content: long })]);
   });
 
+  it('refuses a text post on Instagram and TikTok (they publish only media), on any account', () => {
+    const ig = connected({ connectionId: 'ig', platform: 'instagram', accountType: 'business' });
+    const tt = connected({ connectionId: 'tt', platform: 'tiktok', accountType: 'business' });
+    const withMediaPlatforms = [...history, ig, mainSet('ig', null, 'instagram'), tt];
+    const refused = given(withMediaPlatforms)
+      .when(schedule({ platform: 'instagram' }))
+      .thenRefused('MEDIA_REQUIRED', { platform: 'instagram' });
+    expect(refused.message).toMatch(/image or video/);
+    given(withMediaPlatforms)
+      .when(schedule({ platform: 'tiktok', connectionId: 'tt' }))
+      .thenRefused('MEDIA_REQUIRED', { platform: 'tiktok' });
+    // Even with no account to choose: the post could never be published anywhere there.
+    given(history)
+      .when(schedule({ platform: 'tiktok' }))
+      .thenRefused('MEDIA_REQUIRED');
+  });
+
   it('refuses an unknown account or campaign', () => {
     given(history)
       .when(schedule({ connectionId: 'nope' }))

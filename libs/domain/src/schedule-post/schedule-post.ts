@@ -3,6 +3,7 @@ import type { Platform } from '../platform';
 import { postLengthLimit } from '../post-length';
 import type { PostFailed, PostPublished, PostScheduled } from '../publishing-events';
 import { entryOf } from '../id-map';
+import { refuseTextOnlyPost } from './media-required';
 import { mainConnectionOn, type ConnectionState, type WorkspaceState } from '../workspace/state';
 
 export interface SchedulePost {
@@ -18,9 +19,14 @@ export interface SchedulePost {
   now: string;
 }
 
-/** A scheduled post resolves its connection when scheduled, and must fit the account's limit. */
+/**
+ * A scheduled post resolves its connection when scheduled, must fit the account's limit, and
+ * must be publishable as text on its platform.
+ */
 export function schedulePost(command: SchedulePost, state: WorkspaceState): PostScheduled[] {
   if (entryOf(state.pendingPosts, command.postId)) return [];
+  // Whatever account it would use, such a post can never be published.
+  refuseTextOnlyPost(command.platform);
   // Any id given is looked up, the empty one too: only null or absent means "none".
   const campaignId = command.campaignId ?? null;
   const campaign = campaignId !== null ? entryOf(state.campaigns, campaignId) : null;

@@ -15,7 +15,12 @@ export const workspaceCommand: fc.Arbitrary<(n: number) => WorkspaceCommand> = f
     workspaceId: 'ws',
     connectionId: `${c.connectionId}-${n}`,
     platform: c.platform,
-    account: { accountId: c.accountId, accountName: c.accountId, accountType: 'business' },
+    account: {
+      accountId: c.accountId,
+      accountName: c.accountId,
+      accountType: 'business',
+      ...(c.platform === 'facebook' ? { pageRole: 'admin' as const } : {}),
+    },
     scopes: [],
     tokenExpiresAt: null,
     now: at(n),

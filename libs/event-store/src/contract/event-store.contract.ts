@@ -1,5 +1,6 @@
 import { chainHash, GENESIS_HASH } from '../chain';
 import {
+  type AppendResult,
   type EventStore,
   type RecordedEvent,
   WrongExpectedRevisionError,
@@ -113,7 +114,7 @@ export function describeEventStoreContract(
         const stream = uniqueStream('long');
         let expected: 'no_stream' | number = 'no_stream';
         for (let chunk = 0; chunk < 13; chunk += 1) {
-          const result = await store.append(stream, events(100), expected);
+          const result: AppendResult = await store.append(stream, events(100), expected);
           expected = result.nextExpectedRevision;
         }
         const read = await collect(store.readStream(stream));

@@ -18,8 +18,10 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamEvent,
   SubscribeToAllOptions,
   Subscription,
+  UntypedEvent,
 } from '../event-store.port';
 import {
   comparePositions,
@@ -63,6 +65,12 @@ export class EsdbEventStore implements EventStore {
     return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
   }
 
+  // Typed by the caller (see the port): stored as JSON whatever E names.
+  append<E extends StreamEvent>(
+    streamId: string,
+    events: EventToAppend<E>[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult>;
   async append(
     streamId: string,
     events: EventToAppend[],
@@ -183,6 +191,11 @@ export class EsdbEventStore implements EventStore {
     return { nextExpectedRevision: tail.revision, position: tail.position };
   }
 
+  // Typed by the caller (see the port): the rows are the same whatever E names.
+  readStream<E extends StreamEvent = UntypedEvent>(
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): AsyncIterable<RecordedEvent<E>>;
   async *readStream(
     streamId: string,
     options: ReadStreamOptions = {},

@@ -12,8 +12,10 @@ import {
   type RecordedEvent,
   type StoredEvent,
   type StoredEventSource,
+  type StreamEvent,
   type SubscribeToAllOptions,
   type Subscription,
+  type UntypedEvent,
 } from '../event-store.port';
 import { GroupCommitQueue, type Outcome } from './group-commit';
 import { PollingSubscription } from './polling-subscription';
@@ -92,6 +94,12 @@ export class SqliteEventStore implements EventStore, StoredEventSource {
     };
   }
 
+  // Typed by the caller (see the port): stored as JSON whatever E names.
+  append<E extends StreamEvent>(
+    streamId: string,
+    events: EventToAppend<E>[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult>;
   append(
     streamId: string,
     events: EventToAppend[],
@@ -130,6 +138,11 @@ export class SqliteEventStore implements EventStore, StoredEventSource {
     }
   }
 
+  // Typed by the caller (see the port): the rows are the same whatever E names.
+  readStream<E extends StreamEvent = UntypedEvent>(
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): AsyncIterable<RecordedEvent<E>>;
   async *readStream(
     streamId: string,
     options: ReadStreamOptions = {},

@@ -1,3 +1,4 @@
+import { pageAdminRefusal, type FacebookPageRole } from '@ledger/domain';
 import type {
   AccountRefusal,
   OAuthTokens,
@@ -8,8 +9,8 @@ import { GraphClient } from '../meta/graph-client';
 import { GraphApiError } from '../meta/graph-errors';
 import { exchangeForLongLivedToken } from '../meta/long-lived-token';
 
-/** What a user may do on a Page, from its `tasks`; only `admin` may connect it. */
-export type FacebookPageRole = 'admin' | 'editor' | 'moderator' | 'advertiser' | 'analyst' | 'none';
+/** What a user may do on a Page, from its `tasks`; only `admin` may connect it (the domain's rule). */
+export type { FacebookPageRole };
 
 /** A Page as `GET /me/accounts` lists it. */
 interface GraphPage {
@@ -53,24 +54,10 @@ export function facebookPageRole(tasks: readonly string[]): FacebookPageRole {
   return 'none';
 }
 
-const ROLE_NAMES: Record<Exclude<FacebookPageRole, 'admin' | 'none'>, string> = {
-  editor: 'an Editor',
-  moderator: 'a Moderator',
-  advertiser: 'an Advertiser',
-  analyst: 'an Analyst',
-};
-
-/** Why a Page cannot be connected by this user, in the product's words; null for an admin. */
+/** Why a Page cannot be connected by this user (the domain's words); null for an admin. */
 export function facebookPageRefusal(role: FacebookPageRole): AccountRefusal | null {
-  if (role === 'admin') return null;
-  const who =
-    role === 'none'
-      ? 'Facebook does not list you as an admin of this Page'
-      : `You are ${ROLE_NAMES[role]} on this Page`;
-  return {
-    code: 'INSUFFICIENT_PERMISSIONS',
-    reason: `${who}: only Page admins can connect it. Ask an admin of the Page to connect it, or to give you full control of the Page, then connect again.`,
-  };
+  const reason = pageAdminRefusal(role);
+  return reason === null ? null : { code: 'INSUFFICIENT_PERMISSIONS', reason };
 }
 
 /**

@@ -1,5 +1,9 @@
-/** Instagram and TikTok publish only media: their publishers refuse text posts with these. */
-export const INSTAGRAM_TEXT_ONLY_REASON =
-  'Instagram needs an image or video; text-only posts cannot be published.';
-export const TIKTOK_TEXT_ONLY_REASON =
-  'TikTok needs a video or photos; text-only posts cannot be published.';
+import { TEXT_ONLY_REFUSALS } from '@ledger/domain';
+
+/**
+ * Instagram and TikTok publish only media: scheduling refuses text posts on them (the
+ * domain's MEDIA_REQUIRED), and their publishers still refuse, with these final reasons, the
+ * posts scheduled before that rule, which are still in the streams.
+ */
+export const INSTAGRAM_TEXT_ONLY_REASON = TEXT_ONLY_REFUSALS.instagram;
+export const TIKTOK_TEXT_ONLY_REASON = TEXT_ONLY_REFUSALS.tiktok;

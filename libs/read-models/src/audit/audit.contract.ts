@@ -52,7 +52,7 @@ function refusal(id: string, ws: string, minutes: number, code = 'PLAN_LIMIT_REA
     kind: 'refused',
     type: code,
     at: at(minutes),
-    actor: { userId: 'user-2', role: 'editor', ip: null, userAgent: null },
+    actor: { userId: 'user-2', role: 'editor', ip: null, userAgent: null, reason: null },
     correlationId: `corr-${id}`,
     connectionId: null,
     connectionIds: [],

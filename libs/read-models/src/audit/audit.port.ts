@@ -11,6 +11,8 @@ export interface AuditActor {
   role: string;
   ip: string | null;
   userAgent: string | null;
+  /** Why the service acted, for its own actions (see shownActor in @ledger/event-store). */
+  reason: string | null;
 }
 
 export interface AuditEntry {

@@ -6,6 +6,7 @@ import {
 } from '@ledger/domain';
 import type { Platform } from '@ledger/domain';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import { shownActor } from '@ledger/event-store/shown-actor';
 import type { FeedProjectionOptions } from '../feed-projection-options';
 import { auditInstant, type AuditEntry, type AuditStore } from './audit.port';
 
@@ -24,7 +25,7 @@ export function projectAuditEvent(event: RecordedEvent): AuditEntry[] {
     : [];
   const named = typeof data.connectionId === 'string' ? [data.connectionId] : [];
   const connectionIds = [...new Set([...named, ...touched])];
-  const actor = event.metadata?.actor;
+  const actor = event.metadata?.actor ? shownActor(event.metadata.actor) : undefined;
   return [
     {
       id: event.id,
@@ -37,6 +38,7 @@ export function projectAuditEvent(event: RecordedEvent): AuditEntry[] {
         role: actor?.role ?? 'unknown',
         ip: actor?.ip ?? null,
         userAgent: actor?.userAgent ?? null,
+        reason: actor?.reason ?? null,
       },
       correlationId: event.metadata?.correlationId ?? null,
       connectionId: connectionIds[0] ?? null,

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { shownActor } from '@ledger/event-store/shown-actor';
 import { comparePositions } from '../positions';
 import type {
   AuditActor,
@@ -146,12 +147,14 @@ function fromDoc(doc: AuditDoc): AuditEntry {
     kind: doc.kind,
     type: doc.type,
     at: doc.at,
-    actor: {
+    // Documents written before the reason had its own field are shown as shownActor says.
+    actor: shownActor({
       userId: doc.actor.userId,
       role: doc.actor.role,
       ip: doc.actor.ip ?? null,
       userAgent: doc.actor.userAgent ?? null,
-    },
+      reason: doc.actor.reason ?? null,
+    }),
     correlationId: doc.correlationId ?? null,
     connectionId: doc.connectionId ?? null,
     connectionIds: doc.connectionIds ?? [],

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openDurableSqlite } from '../sqlite/open-durable-sqlite';
+import { shownActor } from '@ledger/event-store/shown-actor';
 import type { Platform } from '@ledger/domain';
 import { comparePositions } from '../positions';
 import type { AuditEntry, AuditFilter, AuditPageRequest, AuditStore } from './audit.port';
@@ -14,6 +15,7 @@ interface AuditRow {
   actor_role: string;
   actor_ip: string | null;
   actor_user_agent: string | null;
+  actor_reason: string | null;
   correlation_id: string | null;
   connection_id: string | null;
   connection_ids: string;
@@ -55,11 +57,14 @@ export class SqliteAuditStore implements AuditStore {
         position TEXT NOT NULL
       );
     `);
+    addReasonColumn(this.db);
     this.insert = this.db.prepare(
       `INSERT INTO audit_entries (id, workspace_id, kind, type, at, actor_user_id, actor_role,
-         actor_ip, actor_user_agent, correlation_id, connection_id, connection_ids, platform, details)
+         actor_ip, actor_user_agent, actor_reason, correlation_id, connection_id, connection_ids,
+         platform, details)
        VALUES (@id, @workspace_id, @kind, @type, @at, @actor_user_id, @actor_role, @actor_ip,
-         @actor_user_agent, @correlation_id, @connection_id, @connection_ids, @platform, @details)
+         @actor_user_agent, @actor_reason, @correlation_id, @connection_id, @connection_ids,
+         @platform, @details)
        ON CONFLICT (id) DO NOTHING`,
     );
     const readCheckpoint = this.db.prepare<[string], { position: string }>(
@@ -170,6 +175,7 @@ function toRow(entry: AuditEntry): AuditRow {
     actor_role: entry.actor.role,
     actor_ip: entry.actor.ip,
     actor_user_agent: entry.actor.userAgent,
+    actor_reason: entry.actor.reason ?? null,
     correlation_id: entry.correlationId,
     connection_id: entry.connectionId,
     // Delimited on both sides so a filter matches whole ids only.
@@ -186,16 +192,25 @@ function fromRow(row: AuditRow): AuditEntry {
     kind: row.kind as AuditEntry['kind'],
     type: row.type,
     at: row.at,
-    actor: {
+    // Rows projected before the reason had its column are shown as shownActor says.
+    actor: shownActor({
       userId: row.actor_user_id,
       role: row.actor_role,
       ip: row.actor_ip,
       userAgent: row.actor_user_agent,
-    },
+      reason: row.actor_reason,
+    }),
     correlationId: row.correlation_id,
     connectionId: row.connection_id,
     connectionIds: row.connection_ids.split('|').filter((id) => id !== ''),
     platform: row.platform as Platform | null,
     details: JSON.parse(row.details) as Record<string, unknown>,
   };
+}
+
+/** Files written before the actor's reason had its own column get it (empty for old rows). */
+function addReasonColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(audit_entries)').all();
+  if (columns.some((c) => c.name === 'actor_reason')) return;
+  db.exec('ALTER TABLE audit_entries ADD COLUMN actor_reason TEXT');
 }

@@ -131,10 +131,9 @@ export class EventFeed {
 
   /** Appends domain events to the workspace's stream; returns their ids. */
   async append(workspaceId: string, events: WorkspaceEvent[]): Promise<string[]> {
-    const toAppend: EventToAppend[] = events.map((e) => ({
+    const toAppend: EventToAppend<WorkspaceEvent>[] = events.map((e) => ({
+      ...e,
       id: randomUUID(),
-      type: e.type,
-      data: e.data as unknown as Record<string, unknown>,
       metadata: {
         actor: { userId: 'user-1', role: 'admin', ip: '203.0.113.9', userAgent: 'test-agent' },
         correlationId: randomUUID(),
