@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { EventStore, EventToAppend } from '@ledger/event-store';
-import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];

@@ -16,18 +16,20 @@ import { ApiSelectionIdParam, SelectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
 import { validationFailed } from '../http/problem';
-import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
-import { ChooseAccountsDto } from './choose-accounts.dto';
-import { ChooseAccountsBody } from './choose-accounts.response';
-import { SelectionBody } from '../connect-account/oauth.response';
-import { offeredSelection } from '../connect-account/oauth-callback.service';
 import {
+  CLOCK,
+  PENDING_SELECTIONS,
+  TOKEN_VAULT,
   selectionTokenRef,
   shredExpiredSelections,
   shredSelectionTokens,
   type PendingSelection,
   type PendingSelectionStore,
-} from './pending-selection';
+} from '@ledger/runtime';
+import { ChooseAccountsDto } from './choose-accounts.dto';
+import { ChooseAccountsBody } from './choose-accounts.response';
+import { SelectionBody } from '../connect-account/oauth.response';
+import { offeredSelection } from '../connect-account/oauth-callback.service';
 
 export interface ChooseAccountsOutcome {
   connections: ConnectionView[];

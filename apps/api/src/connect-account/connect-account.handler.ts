@@ -9,7 +9,7 @@ import {
 } from '@ledger/commands';
 import { decide, type ReconnectAccount } from '@ledger/domain';
 import type { TokenVault } from '@ledger/token-vault';
-import { CLOCK, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, TOKEN_VAULT } from '@ledger/runtime';
 import { ConnectAccountCommand, type ConnectAccountResult } from './connect-account.command';
 
 /**

@@ -17,7 +17,7 @@ import {
   OAuthFlows,
   type CompletedOAuth,
 } from '@ledger/platforms';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { Public } from '../http/auth/auth.decorators';
 import type { LedgerRequest } from '../http/ledger-request';
 import { ApiProblems } from '../http/openapi-responses';

@@ -13,9 +13,11 @@ import {
   shredSelectionTokens,
   type PendingSelection,
   type PendingSelectionStore,
-} from '../choose-accounts/pending-selection';
+  CLOCK,
+  PENDING_SELECTIONS,
+  TOKEN_VAULT,
+} from '@ledger/runtime';
 import { ConnectionResponder } from '../get-connection/connection-responder';
-import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
 import { ConnectAccountCommand, type ConnectAccountResult } from './connect-account.command';
 import {
   domainAccount,

@@ -8,7 +8,7 @@ import {
   type RevocationResult,
   type TokenRevoker,
 } from '@ledger/platforms';
-import { PLATFORM_ENV } from './platform-env';
+import { PLATFORM_ENV } from '@ledger/runtime';
 
 /**
  * Refusals the callback decides before any token of the flow is stored (the connect command

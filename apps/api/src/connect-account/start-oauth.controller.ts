@@ -18,9 +18,8 @@ import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
 import { checkReturnTo } from './return-to';
 import { checkAccountRegion } from './account-region';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig, Sandbox } from '@ledger/runtime';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
-import { Sandbox } from '../sandbox/sandbox';
 import { setBindingCookie } from './browser-binding-cookie';
 
 @ApiTags('connections')

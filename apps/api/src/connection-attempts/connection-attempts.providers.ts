@@ -1,8 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { Clock } from '@ledger/commands';
 import type { Connection } from 'mongoose';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { CLOCK, MONGO_CONNECTION } from '../storage/injection-tokens';
+import { APP_CONFIG, type AppConfig, CLOCK, MONGO_CONNECTION } from '@ledger/runtime';
 import { ConnectionAttemptLimiter } from './connection-attempt-limiter';
 import { CONNECTION_ATTEMPT_LOG, type ConnectionAttemptLog } from './connection-attempt-log.port';
 import { MongoConnectionAttemptLog } from './mongo-connection-attempt-log';

@@ -12,7 +12,7 @@ import { ProblemException, validationFailed } from '../http/problem';
 import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from '../connect-account/oauth.response';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import { CopyConnectionDto } from './copy-connection.dto';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { setBindingCookie } from '../connect-account/browser-binding-cookie';
 import { checkReturnTo } from '../connect-account/return-to';
 

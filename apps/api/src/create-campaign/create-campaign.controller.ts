@@ -11,7 +11,7 @@ import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
-import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { CLOCK, EVENT_STORE } from '@ledger/runtime';
 import { campaignsOf, type CampaignView } from './campaign-views';
 import { CampaignBody, CreatedCampaignBody } from './campaign.response';
 import { CreateCampaignDto } from './create-campaign.dto';

@@ -10,10 +10,8 @@ import {
   type TokenRevoker,
 } from '@ledger/platforms';
 import type { TokenVault } from '@ledger/token-vault';
-import { PLATFORM_ENV } from '../connect-account/oauth.providers';
-import { Sandbox } from '../sandbox/sandbox';
+import { PLATFORM_ENV, Sandbox, TOKEN_VAULT } from '@ledger/runtime';
 import { sandboxRevoker } from '../sandbox/sandbox-revoker';
-import { TOKEN_VAULT } from '../storage/injection-tokens';
 
 /** What revoking a connection's tokens at its platform came to; never a token value. */
 export interface Revocation {

@@ -2,16 +2,13 @@ import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@ledger/domain';
 import type { ConnectionsReadModel } from '@ledger/read-models';
-import {
-  TokenRefreshJob,
-  type RefreshResult,
-} from '../../../worker/src/refresh-tokens/token-refresh.job';
+import { TokenRefreshJob, type RefreshResult } from '@ledger/jobs';
 import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException } from '../http/problem';
 import { RefreshBody } from './refresh.response';
-import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
+import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
 
 /** What each outcome of an asked-for refresh means to the caller. */
 const REFUSALS: Partial<Record<RefreshResult, { status: number; code: string; detail: string }>> = {

@@ -1,6 +1,6 @@
 import type { Platform } from '@ledger/domain';
 import type { RevocableTokens, RevocationResult, TokenRevoker } from '@ledger/platforms';
-import type { Sandbox } from './sandbox';
+import type { Sandbox } from '@ledger/runtime';
 
 /**
  * Revocation for a platform running in the sandbox, where the real one offers it: the sandbox

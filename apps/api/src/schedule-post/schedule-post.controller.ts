@@ -13,7 +13,7 @@ import { Roles } from '../http/auth/auth.decorators';
 import type { Request, Response } from 'express';
 import { ApiProblems } from '../http/openapi-responses';
 import { decodeCursor, NEXT_PAGE_HEADERS, pageOf } from '../http/pages';
-import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { CLOCK, EVENT_STORE } from '@ledger/runtime';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
 import {
   comparePostOrder,

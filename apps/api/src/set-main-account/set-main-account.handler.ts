@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WorkspaceCommands, type Clock, type WorkspaceCommandResult } from '@ledger/commands';
-import { CLOCK } from '../storage/injection-tokens';
+import { CLOCK } from '@ledger/runtime';
 import { SetMainAccountCommand } from './set-main-account.command';
 
 @CommandHandler(SetMainAccountCommand)

@@ -11,10 +11,12 @@ import { Public, Roles } from '../auth/auth.decorators';
 import { setEtag } from '../etag';
 import { RateLimitExceededError } from '../rate-limit-exceeded.error';
 import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../testing/test-app';
-import type { IdempotencyStore } from './idempotency-store.port';
+import {
+  type IdempotencyStore,
+  MongoIdempotencyStore,
+  SqliteIdempotencyStore,
+} from '@ledger/runtime';
 import { IDEMPOTENCY_OPTIONS, IdempotencyKey } from './idempotency.interceptor';
-import { MongoIdempotencyStore } from './mongo-idempotency.store';
-import { SqliteIdempotencyStore } from './sqlite-idempotency.store';
 
 class CreateDto {
   @IsString()

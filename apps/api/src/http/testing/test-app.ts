@@ -2,11 +2,15 @@ import type { INestApplication, LoggerService, Provider, Type } from '@nestjs/co
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import { makeTempDir } from '@ledger/testing/temp-dir';
-import { loadAppConfig, type AppConfig } from '../../config/app-config';
-import { AppConfigModule } from '../../config/app-config.module';
+import {
+  loadAppConfig,
+  type AppConfig,
+  AppConfigModule,
+  IDEMPOTENCY_STORE,
+  type IdempotencyStore,
+  SqliteIdempotencyStore,
+} from '@ledger/runtime';
 import { configureHttpApp, httpEdgeProviders } from '../http-edge';
-import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port';
-import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency.store';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-http-edge-0123456789abcdef';
 

@@ -1,11 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import type { Clock } from '@ledger/commands';
 import type { TokenVault } from '@ledger/token-vault';
-import {
-  shredExpiredSelections,
-  type PendingSelectionStore,
-} from '../../../api/src/choose-accounts/pending-selection';
-import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../../../api/src/storage/injection-tokens';
+import { shredExpiredSelections, type PendingSelectionStore } from '@ledger/runtime';
+import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '@ledger/runtime';
 
 /** How often a worker looks for expired selections (they live 15 minutes). */
 export const EXPIRED_SELECTIONS_EVERY_MS = 60_000;

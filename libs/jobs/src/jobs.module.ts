@@ -16,20 +16,20 @@ import {
   WebhookSubscriptions,
   type WebhookDeliveryStore,
 } from '@ledger/webhooks';
-import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
-import { WEBHOOK_DELIVERIES } from '../../../api/src/configure-webhook/webhook.providers';
-import { CLOCK, EVENT_STORE } from '../../../api/src/storage/injection-tokens';
-import { HealthCheckJob } from '../check-health/health-check.job';
-import { healthCheckProvider } from '../check-health/health-check.provider';
-import { TokenRefreshJob } from '../refresh-tokens/token-refresh.job';
-import { PublishPostsJob } from '../publish-posts/publish-posts.job';
-import { publishPostsProviders } from '../publish-posts/publish-posts.providers';
-import { AuditCheckpointJobModule } from '../../../api/src/verify-audit/verify-audit.module';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
+import { WEBHOOK_DELIVERIES } from '@ledger/runtime';
+import { CLOCK, EVENT_STORE } from '@ledger/runtime';
+import { HealthCheckJob } from './check-health/health-check.job';
+import { healthCheckProvider } from './check-health/health-check.provider';
+import { TokenRefreshJob } from './refresh-tokens/token-refresh.job';
+import { PublishPostsJob } from './publish-posts/publish-posts.job';
+import { publishPostsProviders } from './publish-posts/publish-posts.providers';
+import { AuditCheckpointJobModule } from './audit-checkpoints/audit-checkpoint-job.module';
 import {
   EXPIRED_SELECTIONS_EVERY_MS,
   ExpiredSelectionsJob,
   expiredSelectionsProvider,
-} from '../expire-selections/expired-selections.job';
+} from './expire-selections/expired-selections.job';
 
 /** How often the health check looks whether this period's check is due. */
 const HEALTH_CHECK_TICK_MS = 60_000;

@@ -4,14 +4,9 @@ import { LeaseKeeper, type LeaseStore } from '@ledger/leases';
 import { healthProbes, loadPlatformsConfig } from '@ledger/platforms';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
-import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
-import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
-import {
-  CLOCK,
-  CONNECTIONS_READ_MODEL,
-  LEASE_STORE,
-  TOKEN_VAULT,
-} from '../../../api/src/storage/injection-tokens';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
+import { PLATFORM_ENV } from '@ledger/runtime';
+import { CLOCK, CONNECTIONS_READ_MODEL, LEASE_STORE, TOKEN_VAULT } from '@ledger/runtime';
 import { HealthCheckJob } from './health-check.job';
 
 /** The health check, with a probe per configured platform; the jobs schedule it. */

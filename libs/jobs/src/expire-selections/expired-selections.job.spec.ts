@@ -12,8 +12,8 @@ import {
   SELECTION_TTL_MS,
   type PendingSelection,
   type PendingSelectionStore,
-} from '../../../api/src/choose-accounts/pending-selection';
-import { PENDING_SELECTIONS, TOKEN_VAULT } from '../../../api/src/storage/injection-tokens';
+} from '@ledger/runtime';
+import { PENDING_SELECTIONS, TOKEN_VAULT } from '@ledger/runtime';
 import { ExpiredSelectionsJob } from './expired-selections.job';
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];

@@ -16,10 +16,10 @@ import {
 import type { TokenVault } from '@ledger/token-vault';
 import mongoose, { type Connection } from 'mongoose';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { IdempotencyStore } from '../http/idempotency/idempotency-store.port';
-import { IDEMPOTENCY_STORE } from '../http/idempotency/idempotency-store.port';
-import { MongoIdempotencyStore } from '../http/idempotency/mongo-idempotency.store';
-import { SqliteIdempotencyStore } from '../http/idempotency/sqlite-idempotency.store';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.port';
+import { IDEMPOTENCY_STORE } from '../idempotency/idempotency-store.port';
+import { MongoIdempotencyStore } from '../idempotency/mongo-idempotency.store';
+import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency.store';
 import {
   CLOCK,
   CONNECTIONS_READ_MODEL,
@@ -31,9 +31,9 @@ import {
   TOKEN_VAULT,
 } from './injection-tokens';
 import { LeaseKeeper, openLeaseStore, type LeaseHolding, type LeaseStore } from '@ledger/leases';
-import type { PendingSelectionStore } from '../choose-accounts/pending-selection';
-import { MongoPendingSelectionStore } from '../choose-accounts/mongo-pending-selection.store';
-import { SqlitePendingSelectionStore } from '../choose-accounts/sqlite-pending-selection.store';
+import type { PendingSelectionStore } from '../pending-selections/pending-selection';
+import { MongoPendingSelectionStore } from '../pending-selections/mongo-pending-selection.store';
+import { SqlitePendingSelectionStore } from '../pending-selections/sqlite-pending-selection.store';
 import { CONNECTIONS_PROJECTION, ReadYourWrites } from './read-your-writes';
 import { StorageHealth } from './storage-health';
 import { createTokenVault, keyRingFor, mongoDbName, sqliteFile } from './token-vault.factory';
@@ -200,7 +200,7 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
     // one process at a time applies them. A process restarted on the holder's machine takes
     // the lease at its first attempt (the keeper sees the holder died); a standby elsewhere
     // retries every second and takes it once the ttl runs out (docs/decisions/0012).
-    if (!this.config.runProjections) return;
+    if (!this.config.runsBackgroundWork) return;
     this.holding = this.leases.holdWhileRunning(
       `projection:${CONNECTIONS_PROJECTION}`,
       () => this.projections.start(),

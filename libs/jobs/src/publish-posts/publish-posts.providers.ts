@@ -11,14 +11,9 @@ import {
 } from '@ledger/read-models/due-posts';
 import type { TokenVault } from '@ledger/token-vault';
 import type { Connection } from 'mongoose';
-import { APP_CONFIG, type AppConfig } from '../../../api/src/config/app-config';
-import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
-import {
-  CLOCK,
-  EVENT_STORE,
-  MONGO_CONNECTION,
-  TOKEN_VAULT,
-} from '../../../api/src/storage/injection-tokens';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
+import { PLATFORM_ENV } from '@ledger/runtime';
+import { CLOCK, EVENT_STORE, MONGO_CONNECTION, TOKEN_VAULT } from '@ledger/runtime';
 import { PublishPostsJob } from './publish-posts.job';
 
 export const DUE_POSTS_STORE = Symbol('DuePostsStore');

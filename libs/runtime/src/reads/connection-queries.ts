@@ -12,7 +12,14 @@ import type { ConnectionFilter, ConnectionsReadModel, ConnectionView } from '@le
 import { CLOCK, CONNECTIONS_READ_MODEL, EVENT_STORE } from '../storage/injection-tokens';
 import { responseOf, viewOf, type ConnectionResponse } from './connection-views';
 import { parseDuration } from './expiring-within';
-import type { ListConnectionsQuery } from './list-connections.dto';
+
+/** What GET /connections filters by (the API's ListConnectionsQuery validates it first). */
+export interface ListConnectionsQuery {
+  platform?: ConnectionFilter['platform'];
+  status?: ConnectionFilter['status'];
+  expiringWithin?: string;
+  asOf?: string;
+}
 
 @Injectable()
 export class ConnectionQueries {

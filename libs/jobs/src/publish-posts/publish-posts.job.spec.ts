@@ -6,7 +6,7 @@ import { loadPlatformsConfig } from '@ledger/platforms';
 import { postPublishers } from '@ledger/platforms/publish';
 import { DuePostsProjection } from '@ledger/read-models/due-posts';
 import type { TokenVault } from '@ledger/token-vault';
-import { EVENT_STORE, TOKEN_VAULT } from '../../../api/src/storage/injection-tokens';
+import { EVENT_STORE, TOKEN_VAULT } from '@ledger/runtime';
 import {
   PUBLIC_BASE_URL,
   startLedgerApp,

@@ -65,8 +65,11 @@ export interface AppConfig extends EdgeSettings {
   platformHttp: { timeoutMs: number; maxBodyBytes: number };
   /** Platform settings beyond URLs and credentials (TIKTOK_RESTRICTED_REGIONS, ...). */
   platformExtras: Record<string, string | undefined>;
-  /** Run the projections in this process (a local run); false when a worker runs them. */
-  runProjections: boolean;
+  /**
+   * This process runs the background work, the projections and the scheduled jobs (a local
+   * run, or the worker); false when a separate worker does (LEDGER_RUN_WORKER_IN_API=false).
+   */
+  runsBackgroundWork: boolean;
   /**
    * WEBHOOK_ALLOW_PRIVATE_TARGETS: webhooks may reach loopback and private addresses (a
    * receiver on 127.0.0.1 in local development). Default false; refused in production.
@@ -189,7 +192,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       .filter((url) => url.length > 0)
       .map((url) => parseUrl(url, 'OAUTH_SUCCESS_REDIRECT_URLS', problems)),
     platforms,
-    runProjections: value('LEDGER_RUN_WORKER_IN_API') !== 'false',
+    runsBackgroundWork: value('LEDGER_RUN_WORKER_IN_API') !== 'false',
     webhookAllowPrivateTargets: parseBoolean(
       value('WEBHOOK_ALLOW_PRIVATE_TARGETS'),
       'WEBHOOK_ALLOW_PRIVATE_TARGETS',

@@ -5,11 +5,7 @@ import { LeaseKeeper } from '@ledger/leases';
 import { healthProbes, loadPlatformsConfig } from '@ledger/platforms';
 import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
-import {
-  CONNECTIONS_READ_MODEL,
-  EVENT_STORE,
-  TOKEN_VAULT,
-} from '../../../api/src/storage/injection-tokens';
+import { CONNECTIONS_READ_MODEL, EVENT_STORE, TOKEN_VAULT } from '@ledger/runtime';
 import {
   PUBLIC_BASE_URL,
   startLedgerApp,

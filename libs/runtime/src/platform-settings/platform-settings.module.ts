@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
-import { Sandbox } from '../sandbox/sandbox';
-import { sandboxProviders } from '../sandbox/sandbox.providers';
-import { PLATFORM_ENV, platformEnvProvider } from './oauth.providers';
+import { Sandbox } from './sandbox';
+import { sandboxProviders } from './sandbox.providers';
+import { PLATFORM_ENV } from './platform-env';
+import { platformEnvProvider } from './platform-env.provider';
 
 /**
  * The platforms' settings, one instance per process: the OAuth flows, the sandbox that answers

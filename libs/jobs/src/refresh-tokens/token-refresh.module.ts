@@ -4,12 +4,8 @@ import { LeaseKeeper } from '@ledger/leases';
 import { loadPlatformsConfig, tokenRefreshers } from '@ledger/platforms';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
-import { PLATFORM_ENV } from '../../../api/src/connect-account/oauth.providers';
-import {
-  CLOCK,
-  CONNECTIONS_READ_MODEL,
-  TOKEN_VAULT,
-} from '../../../api/src/storage/injection-tokens';
+import { PLATFORM_ENV } from '@ledger/runtime';
+import { CLOCK, CONNECTIONS_READ_MODEL, TOKEN_VAULT } from '@ledger/runtime';
 import { TokenRefreshJob } from './token-refresh.job';
 
 /** The token refresher: scheduled by the jobs, and on demand from the API. */

@@ -1,7 +1,7 @@
 import { openLeaseStore, type LeaseStore } from '@ledger/leases';
 import { openDuePostsStore, type DuePostsStore } from '@ledger/read-models/due-posts';
 import type { Connection } from 'mongoose';
-import { MONGO_CONNECTION } from '../../../api/src/storage/injection-tokens';
+import { MONGO_CONNECTION } from '@ledger/runtime';
 import type { LedgerTestApp } from '@ledger/testing/ledger-app';
 
 /**
