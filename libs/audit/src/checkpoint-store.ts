@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { SignedCheckpoint } from './signing-key';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 /**
  * Where signed checkpoints are kept, with the feed position the signer has covered. Adding a
@@ -88,11 +88,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    preparePrivateSqliteFile(path);
-    this.db = new Database(path);
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db = openDurableSqlite(path);
     this.db.exec(SCHEMA);
     addChainColumns(this.db);
   }

@@ -7,6 +7,7 @@ import {
   type ConnectionAttemptKey,
   type ConnectionAttemptLog,
 } from './connection-attempt-log.port';
+import { isDuplicateKey } from '@ledger/stores';
 
 /**
  * One version of one key's state: the attempts in the window after a recorded attempt. The
@@ -44,7 +45,6 @@ const schema = new Schema<AttemptsVersionDoc>(
 );
 schema.index({ key: 1, version: -1 });
 
-const DUPLICATE_KEY = 11000;
 /** Rounds lost to racing writers before giving up; every round, one of the racers wins. */
 const MAX_ROUNDS = 200;
 /** How often one instance sweeps superseded versions. */
@@ -144,7 +144,7 @@ export class MongoConnectionAttemptLog implements ConnectionAttemptLog {
           createdAt: now,
         });
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
         continue; // another process recorded version `version` first
       }
       if (head) {

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   assertLimitAndWindow,
@@ -7,7 +7,7 @@ import {
   type ConnectionAttemptKey,
   type ConnectionAttemptLog,
 } from './connection-attempt-log.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 /**
  * ConnectionAttemptLog in a SQLite file (WAL): one process, or several sharing the file on one
@@ -25,12 +25,7 @@ export class SqliteConnectionAttemptLog implements ConnectionAttemptLog {
   ) => AttemptDecision;
 
   constructor(filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    // Other processes hold the write lock only for one short transaction each.
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS connection_attempts (
         id INTEGER PRIMARY KEY,

@@ -8,6 +8,7 @@ import {
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
+import { isDuplicateKey } from '@ledger/stores';
 
 /**
  * One step of one name's chain: the state of the lease on `name` after an acquire, a renewal
@@ -50,7 +51,6 @@ const schema = new Schema<LeaseStepDoc>(
 );
 schema.index({ name: 1, seq: -1 });
 
-const DUPLICATE_KEY = 11000;
 /** Rounds lost to racing writers before giving up; every round, one of the racers wins. */
 const MAX_ROUNDS = 200;
 
@@ -273,7 +273,7 @@ export class MongoLeaseStore implements LeaseStore {
       try {
         await this.model.create(step);
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
         continue; // another writer inserted step `seq` first
       }
       if (!(await this.won(step, head))) continue; // a stale re-insert below the head

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   assertLeaseArguments,
@@ -7,7 +7,7 @@ import {
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface LeaseRow {
   name: string;
@@ -40,12 +40,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly releaseTx: (lease: Lease) => void;
 
   constructor(filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    // Other processes hold the write lock only for one short transaction each.
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS leases (
         name TEXT PRIMARY KEY,

@@ -5,6 +5,7 @@ import {
   type PendingAuthorization,
   type PendingAuthorizationStore,
 } from './pending-authorization';
+import { isDuplicateKey } from '@ledger/stores';
 
 interface PendingDocument {
   _id: string;
@@ -71,7 +72,7 @@ export class MongoPendingAuthorizationStore implements PendingAuthorizationStore
         browserBindingHash: pending.browserBindingHash,
       });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new PendingAuthorizationExistsError();
+      if (isDuplicateKey(error)) throw new PendingAuthorizationExistsError();
       throw error;
     }
   }

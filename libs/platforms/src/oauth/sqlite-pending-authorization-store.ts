@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Platform } from '@ledger/domain';
 import {
   PendingAuthorizationExistsError,
   type PendingAuthorization,
   type PendingAuthorizationStore,
 } from './pending-authorization';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface Row {
   state: string;
@@ -52,12 +52,7 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
 
   /** Opens (or creates) the file with the durability settings the rest of the service uses. */
   static open(filename: string): SqlitePendingAuthorizationStore {
-    preparePrivateSqliteFile(filename);
-    const db = new Database(filename);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    return new SqlitePendingAuthorizationStore(db);
+    return new SqlitePendingAuthorizationStore(openDurableSqlite(filename));
   }
 
   async save(pending: PendingAuthorization): Promise<void> {

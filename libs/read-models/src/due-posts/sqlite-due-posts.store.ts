@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openDurableSqlite } from '../sqlite/open-durable-sqlite';
+import { openDurableSqlite } from '@ledger/stores';
 import type { Platform } from '@ledger/domain';
 import { comparePositions } from '../positions';
 import type { DuePost, DuePostChange, DuePostsStore, PublishingMarker } from './due-posts.port';

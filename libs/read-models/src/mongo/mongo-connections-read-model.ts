@@ -9,6 +9,7 @@ import type {
 import { toEpochMs } from '../instants';
 import { isAtOrAfter } from '../positions';
 import { connectionKey, readModelModels, toView, type ReadModelModels } from './models';
+import { isDuplicateKey } from '@ledger/stores';
 
 export type MongoConnectionsReadModelOptions =
   { connection: Connection } | { uri: string; dbName: string };
@@ -207,7 +208,7 @@ async function upsertUnlessSeen(write: () => Promise<unknown>): Promise<boolean>
     await write();
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === 11000) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
 }

@@ -6,6 +6,7 @@ import type {
   IdempotencyStore,
   StoredResponse,
 } from './idempotency-store.port';
+import { isDuplicateKey } from '@ledger/stores';
 
 interface RecordDoc {
   _id: string;
@@ -49,8 +50,6 @@ const takeoverSchema = new Schema<TakeoverDoc>(
   },
   { collection: 'idempotency_takeovers', versionKey: false, autoIndex: false },
 );
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * IdempotencyStore in MongoDB, shared by every API process. The unique `_id` makes the claim
@@ -100,7 +99,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
         });
         return { kind: 'claimed', token };
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
       const existing = await this.model.findById(id).lean<RecordDoc>();
       if (!existing) continue;
@@ -167,7 +166,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
       await this.takeovers.create({ _id: JSON.stringify([id, token]), expiresAt });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return false;
     }
   }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type {
@@ -7,7 +7,7 @@ import type {
   IdempotencyStore,
   StoredResponse,
 } from './idempotency-store.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface Row {
   fingerprint: string;
@@ -30,11 +30,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   ) => ClaimOutcome;
 
   constructor(filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS idempotency_records (
         id TEXT PRIMARY KEY,

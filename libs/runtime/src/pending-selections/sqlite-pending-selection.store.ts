@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { PendingSelection, PendingSelectionStore } from './pending-selection';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface Row {
   body: string;
@@ -12,11 +12,7 @@ export class SqlitePendingSelectionStore implements PendingSelectionStore {
   private readonly db: Database.Database;
 
   constructor(filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS pending_selections (
         id TEXT PRIMARY KEY,

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SealedTokenRecord, SealedTokenStore, TokenRef } from '../sealed-token-store.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface Row {
   workspace_id: string;
@@ -24,12 +24,7 @@ export class SqliteSealedTokenStore implements SealedTokenStore {
   private readonly statements;
 
   constructor(readonly filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('secure_delete = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath, { secureDelete: true });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sealed_tokens (
         workspace_id TEXT NOT NULL,
