@@ -256,7 +256,9 @@ describe('the chain checkpoints, given a malformed event', () => {
   it('sign it like any other: the chain covers every stored event, well-formed or not', async () => {
     const tmp = makeTempDir('ledger-feed-');
     const store = new SqliteEventStore({ path: join(tmp.path, 'events.db') });
-    const checkpointStore = new SqliteCheckpointStore(join(tmp.path, 'checkpoints.sqlite'));
+    const checkpointStore = SqliteCheckpointStore.open({
+      sqlitePath: join(tmp.path, 'checkpoints.sqlite'),
+    });
     try {
       await store.append(STREAM, [MALFORMED[0][1], MALFORMED[2][1]], 'no_stream');
       const checkpoints = new ChainCheckpoints(store, checkpointStore, CheckpointSigner.generate());

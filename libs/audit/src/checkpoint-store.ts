@@ -87,7 +87,12 @@ const fromRow = (row: CheckpointRow): SignedCheckpoint => ({
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly db: Database.Database;
 
-  constructor(path: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteCheckpointStore {
+    return new SqliteCheckpointStore(sqlitePath);
+  }
+
+  private constructor(path: string) {
     this.db = openDurableSqlite(path);
     this.db.exec(SCHEMA);
     addChainColumns(this.db);
@@ -236,7 +241,7 @@ export class MongoCheckpointStore implements CheckpointStore {
       connection.model<CursorDoc>(CURSOR_MODEL, cursorSchema);
   }
 
-  static async create(connection: Connection): Promise<MongoCheckpointStore> {
+  static async open({ mongo: connection }: { mongo: Connection }): Promise<MongoCheckpointStore> {
     const store = new MongoCheckpointStore(connection);
     await store.checkpoints.createIndexes();
     return store;

@@ -34,14 +34,9 @@ export const oauthProviders: Provider[] = [
       env: Record<string, string | undefined>,
       refused: RefusedFlowTokens,
     ) => {
-      let store: PendingAuthorizationStore;
-      if (mongo) {
-        const mongoStore = new MongoPendingAuthorizationStore(mongo);
-        await mongoStore.ensureIndexes();
-        store = mongoStore;
-      } else {
-        store = SqlitePendingAuthorizationStore.open(sqliteFile(config, 'oauth.sqlite'));
-      }
+      const store: PendingAuthorizationStore = mongo
+        ? await MongoPendingAuthorizationStore.open({ mongo })
+        : SqlitePendingAuthorizationStore.open({ sqlitePath: sqliteFile(config, 'oauth.sqlite') });
       // Outside production, platforms without credentials run in the sandbox (../sandbox).
       const platforms = configuredPlatforms(loadPlatformsConfig(env), env);
       if (sandbox.platforms.length > 0) {

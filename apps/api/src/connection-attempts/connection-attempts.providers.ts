@@ -33,10 +33,9 @@ export function connectionAttemptProviders(): Provider[] {
         config: AppConfig,
         mongo: Connection | null,
       ): Promise<ConnectionAttemptLog> => {
-        if (!mongo) return SqliteConnectionAttemptLog.inDataDir(config.dataDir);
-        const log = new MongoConnectionAttemptLog(mongo);
-        await log.init();
-        return log;
+        return mongo
+          ? MongoConnectionAttemptLog.open({ mongo })
+          : SqliteConnectionAttemptLog.inDataDir(config.dataDir);
       },
     },
     {

@@ -74,14 +74,21 @@ export class MongoConnectionAttemptLog implements ConnectionAttemptLog {
   private readonly model: Model<AttemptsVersionDoc>;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
 
-  constructor(connection: Connection) {
+  /** The store on the process's MongoDB connection, its indexes made (docs/decisions/0016). */
+  static async open({ mongo }: { mongo: Connection }): Promise<MongoConnectionAttemptLog> {
+    const store = new MongoConnectionAttemptLog(mongo);
+    await store.init();
+    return store;
+  }
+
+  private constructor(connection: Connection) {
     this.model =
       (connection.models[MODEL_NAME] as Model<AttemptsVersionDoc> | undefined) ??
       connection.model<AttemptsVersionDoc>(MODEL_NAME, schema);
   }
 
   /** Creates the indexes: newest version of a key, and superseded versions for the sweep. */
-  async init(): Promise<void> {
+  private async init(): Promise<void> {
     await this.model.createIndexes();
   }
 

@@ -23,11 +23,11 @@ function countRows(file: string, where = '1 = 1', ...params: string[]): number {
 connectionAttemptLogContract('SqliteConnectionAttemptLog (file on disk)', async () => {
   const dir = makeTempDir('ledger-attempts-');
   const file = join(dir.path, 'nested', 'connection-attempts.sqlite');
-  const logs = [new SqliteConnectionAttemptLog(file)];
+  const logs = [SqliteConnectionAttemptLog.open({ sqlitePath: file })];
   return {
     log: logs[0],
     openAnother: async () => {
-      const another = new SqliteConnectionAttemptLog(file);
+      const another = SqliteConnectionAttemptLog.open({ sqlitePath: file });
       logs.push(another);
       return another;
     },
@@ -90,7 +90,7 @@ describe('SqliteConnectionAttemptLog across OS processes', () => {
     const racers: Racer[] = [];
     try {
       // Create the schema first, so the racers only race on attempts.
-      new SqliteConnectionAttemptLog(file).close();
+      SqliteConnectionAttemptLog.open({ sqlitePath: file }).close();
       const nowMs = Date.parse('2030-01-01T09:00:00Z');
       racers.push(startRacer(file, goFile, 15, nowMs), startRacer(file, goFile, 15, nowMs));
       await Promise.all(racers.map((r) => r.ready));

@@ -24,7 +24,12 @@ export class SqliteConnectionAttemptLog implements ConnectionAttemptLog {
     windowMs: number,
   ) => AttemptDecision;
 
-  constructor(filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionAttemptLog {
+    return new SqliteConnectionAttemptLog(sqlitePath);
+  }
+
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS connection_attempts (

@@ -29,7 +29,7 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
   private readonly purge: Database.Statement<[number]>;
   private readonly remove: Database.Statement<[string], Row>;
 
-  constructor(private readonly db: Database.Database) {
+  private constructor(private readonly db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS oauth_pending_authorizations (
         state TEXT PRIMARY KEY,
@@ -51,8 +51,8 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
   }
 
   /** Opens (or creates) the file with the durability settings the rest of the service uses. */
-  static open(filename: string): SqlitePendingAuthorizationStore {
-    return new SqlitePendingAuthorizationStore(openDurableSqlite(filename));
+  static open({ sqlitePath }: { sqlitePath: string }): SqlitePendingAuthorizationStore {
+    return new SqlitePendingAuthorizationStore(openDurableSqlite(sqlitePath));
   }
 
   async save(pending: PendingAuthorization): Promise<void> {

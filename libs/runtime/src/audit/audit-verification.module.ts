@@ -28,8 +28,10 @@ export const CHECKPOINT_STORE = Symbol('CheckpointStore');
       inject: [APP_CONFIG, MONGO_CONNECTION],
       useFactory: async (config: AppConfig, mongo: Connection | null): Promise<CheckpointStore> =>
         mongo
-          ? MongoCheckpointStore.create(mongo)
-          : new SqliteCheckpointStore(sqliteFile(config, 'audit-checkpoints.sqlite')),
+          ? MongoCheckpointStore.open({ mongo })
+          : SqliteCheckpointStore.open({
+              sqlitePath: sqliteFile(config, 'audit-checkpoints.sqlite'),
+            }),
     },
     {
       provide: ChainCheckpoints,

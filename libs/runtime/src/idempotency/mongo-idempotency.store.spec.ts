@@ -7,8 +7,7 @@ idempotencyStoreContract('MongoIdempotencyStore (FerretDB over the wire)', async
   const connection = await mongoose
     .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('idempotency') })
     .asPromise();
-  const store = new MongoIdempotencyStore(connection);
-  await store.init();
+  const store = await MongoIdempotencyStore.open({ mongo: connection });
   return {
     store,
     close: async () => {

@@ -63,7 +63,14 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   private readonly model: Model<RecordDoc>;
   private readonly takeovers: Model<TakeoverDoc>;
 
-  constructor(connection: Connection) {
+  /** The store on the process's MongoDB connection, its indexes made (docs/decisions/0016). */
+  static async open({ mongo }: { mongo: Connection }): Promise<MongoIdempotencyStore> {
+    const store = new MongoIdempotencyStore(mongo);
+    await store.init();
+    return store;
+  }
+
+  private constructor(connection: Connection) {
     this.model =
       (connection.models[MODEL_NAME] as Model<RecordDoc> | undefined) ??
       connection.model<RecordDoc>(MODEL_NAME, schema);
@@ -73,7 +80,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   }
 
   /** Creates the expiry indexes (the unique `_id` index always exists). */
-  async init(): Promise<void> {
+  private async init(): Promise<void> {
     await this.model.createIndexes();
     await this.takeovers.createIndexes();
   }

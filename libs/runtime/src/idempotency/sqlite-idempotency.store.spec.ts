@@ -6,7 +6,9 @@ import { SqliteIdempotencyStore } from './sqlite-idempotency.store';
 
 idempotencyStoreContract('SqliteIdempotencyStore', async () => {
   const dir = makeTempDir('ledger-idem-');
-  const store = new SqliteIdempotencyStore(join(dir.path, 'nested', 'idempotency.sqlite'));
+  const store = SqliteIdempotencyStore.open({
+    sqlitePath: join(dir.path, 'nested', 'idempotency.sqlite'),
+  });
   return {
     store,
     close: async () => {
@@ -52,7 +54,7 @@ describe('SqliteIdempotencyStore on disk', () => {
         INSERT INTO idempotency_records VALUES ('k', 'fp', 't', 'in_flight', NULL, 5000);
       `);
       old.close();
-      const store = new SqliteIdempotencyStore(file);
+      const store = SqliteIdempotencyStore.open({ sqlitePath: file });
       const everyoneGone = { holder: 'me', holderIsGone: () => true };
       expect(await store.claim('k', 'fp', new Date(1000), new Date(4000), everyoneGone)).toEqual({
         kind: 'in_flight',

@@ -29,7 +29,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     claimant?: Claimant,
   ) => ClaimOutcome;
 
-  constructor(filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteIdempotencyStore {
+    return new SqliteIdempotencyStore(sqlitePath);
+  }
+
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS idempotency_records (

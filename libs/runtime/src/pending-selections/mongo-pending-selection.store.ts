@@ -30,13 +30,20 @@ const schema = new Schema<SelectionDoc>(
 export class MongoPendingSelectionStore implements PendingSelectionStore {
   private readonly model: Model<SelectionDoc>;
 
-  constructor(connection: Connection) {
+  /** The store on the process's MongoDB connection, its indexes made (docs/decisions/0016). */
+  static async open({ mongo }: { mongo: Connection }): Promise<MongoPendingSelectionStore> {
+    const store = new MongoPendingSelectionStore(mongo);
+    await store.init();
+    return store;
+  }
+
+  private constructor(connection: Connection) {
     this.model =
       (connection.models[MODEL_NAME] as Model<SelectionDoc> | undefined) ??
       connection.model<SelectionDoc>(MODEL_NAME, schema);
   }
 
-  async init(): Promise<void> {
+  private async init(): Promise<void> {
     await this.model.createIndexes();
   }
 

@@ -22,8 +22,8 @@ const backends: Array<[string, () => Promise<Backend>]> = [
     async () => {
       const dir = makeTempDir('selections-');
       const file = join(dir.path, 'selections.sqlite');
-      const first = new SqlitePendingSelectionStore(file);
-      const second = new SqlitePendingSelectionStore(file);
+      const first = SqlitePendingSelectionStore.open({ sqlitePath: file });
+      const second = SqlitePendingSelectionStore.open({ sqlitePath: file });
       return {
         first,
         second,
@@ -41,9 +41,8 @@ const backends: Array<[string, () => Promise<Backend>]> = [
       const dbName = uniqueDatabaseName('selections');
       const a = await mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
       const b = await mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
-      const first = new MongoPendingSelectionStore(a);
-      const second = new MongoPendingSelectionStore(b);
-      await first.init();
+      const first = await MongoPendingSelectionStore.open({ mongo: a });
+      const second = await MongoPendingSelectionStore.open({ mongo: b });
       return {
         first,
         second,

@@ -11,7 +11,12 @@ interface Row {
 export class SqlitePendingSelectionStore implements PendingSelectionStore {
   private readonly db: Database.Database;
 
-  constructor(filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqlitePendingSelectionStore {
+    return new SqlitePendingSelectionStore(sqlitePath);
+  }
+
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS pending_selections (

@@ -108,10 +108,11 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
         config: AppConfig,
         mongo: Connection | null,
       ): Promise<PendingSelectionStore> => {
-        if (!mongo) return new SqlitePendingSelectionStore(sqliteFile(config, 'selections.sqlite'));
-        const store = new MongoPendingSelectionStore(mongo);
-        await store.init();
-        return store;
+        return mongo
+          ? MongoPendingSelectionStore.open({ mongo })
+          : SqlitePendingSelectionStore.open({
+              sqlitePath: sqliteFile(config, 'selections.sqlite'),
+            });
       },
     },
     {
@@ -121,10 +122,9 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
         config: AppConfig,
         mongo: Connection | null,
       ): Promise<IdempotencyStore> => {
-        if (!mongo) return new SqliteIdempotencyStore(sqliteFile(config, 'idempotency.sqlite'));
-        const store = new MongoIdempotencyStore(mongo);
-        await store.init();
-        return store;
+        return mongo
+          ? MongoIdempotencyStore.open({ mongo })
+          : SqliteIdempotencyStore.open({ sqlitePath: sqliteFile(config, 'idempotency.sqlite') });
       },
     },
     {

@@ -18,8 +18,8 @@ export async function createTokenVault(
   keyRing: KeyRing,
 ): Promise<TokenVault> {
   const records = mongo
-    ? await MongoSealedTokenStore.create(mongo)
-    : new SqliteSealedTokenStore(sqliteFile(config, 'tokens.sqlite'));
+    ? await MongoSealedTokenStore.open({ mongo: mongo })
+    : SqliteSealedTokenStore.open({ sqlitePath: sqliteFile(config, 'tokens.sqlite') });
   return new TokenVault(records, keyRing);
 }
 

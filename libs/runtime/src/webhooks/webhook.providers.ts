@@ -27,7 +27,7 @@ export const webhookProviders: Provider[] = [
       clock: Clock,
     ) => {
       const store = mongo
-        ? await MongoWebhookSubscriptionStore.create(mongo)
+        ? await MongoWebhookSubscriptionStore.open({ mongo: mongo })
         : SqliteWebhookSubscriptionStore.inDataDir(config.dataDir);
       // Plain http only for local runs (a receiver on localhost); production needs https.
       // Private targets only when WEBHOOK_ALLOW_PRIVATE_TARGETS says so (never in production).
@@ -46,7 +46,7 @@ export const webhookProviders: Provider[] = [
       mongo: Connection | null,
     ): Promise<WebhookDeliveryStore> =>
       mongo
-        ? MongoWebhookDeliveryStore.create(mongo)
+        ? MongoWebhookDeliveryStore.open({ mongo: mongo })
         : SqliteWebhookDeliveryStore.inDataDir(config.dataDir),
   },
 ];

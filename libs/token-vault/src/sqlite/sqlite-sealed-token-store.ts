@@ -23,7 +23,12 @@ export class SqliteSealedTokenStore implements SealedTokenStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(readonly filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteSealedTokenStore {
+    return new SqliteSealedTokenStore(sqlitePath);
+  }
+
+  private constructor(readonly filePath: string) {
     this.db = openDurableSqlite(filePath, { secureDelete: true });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sealed_tokens (

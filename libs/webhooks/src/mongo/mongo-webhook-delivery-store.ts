@@ -141,11 +141,14 @@ export class MongoWebhookDeliveryStore implements WebhookDeliveryStore {
   ) {}
 
   /** On a connection the caller owns (and closes); creates the collections and indexes. */
-  static async create(
-    connection: Connection,
+  static async open({
+    mongo,
     prefix = 'webhook',
-  ): Promise<MongoWebhookDeliveryStore> {
-    return MongoWebhookDeliveryStore.init(connection, prefix, false);
+  }: {
+    mongo: Connection;
+    prefix?: string;
+  }): Promise<MongoWebhookDeliveryStore> {
+    return MongoWebhookDeliveryStore.init(mongo, prefix, false);
   }
 
   /** Opens its own connection, closed by close(). */

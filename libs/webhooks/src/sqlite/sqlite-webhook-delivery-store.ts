@@ -57,7 +57,12 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
     next: NextDeliveryState,
   ) => void;
 
-  constructor(readonly filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteWebhookDeliveryStore {
+    return new SqliteWebhookDeliveryStore(sqlitePath);
+  }
+
+  private constructor(readonly filePath: string) {
     this.db = openWebhooksDb(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS webhook_deliveries (

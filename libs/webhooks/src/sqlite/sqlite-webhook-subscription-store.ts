@@ -24,7 +24,12 @@ export class SqliteWebhookSubscriptionStore implements WebhookSubscriptionStore 
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(readonly filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteWebhookSubscriptionStore {
+    return new SqliteWebhookSubscriptionStore(sqlitePath);
+  }
+
+  private constructor(readonly filePath: string) {
     this.db = openWebhooksDb(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS webhook_subscriptions (

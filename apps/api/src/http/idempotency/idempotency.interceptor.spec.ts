@@ -124,8 +124,7 @@ const STORES: Array<[string, () => Promise<{ store: IdempotencyStore; close(): P
         const connection = await mongoose
           .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('idem_http') })
           .asPromise();
-        const store = new MongoIdempotencyStore(connection);
-        await store.init();
+        const store = await MongoIdempotencyStore.open({ mongo: connection });
         return {
           store,
           close: async () => {
