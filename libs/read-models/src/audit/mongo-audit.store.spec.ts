@@ -3,5 +3,5 @@ import { auditStoreContract } from './audit.contract';
 import { MongoAuditStore } from './mongo-audit.store';
 
 auditStoreContract('MongoAuditStore (FerretDB over the wire)', () =>
-  openOverTheWire('audit', (connection) => MongoAuditStore.open({ connection })),
+  openOverTheWire('audit', (connection) => MongoAuditStore.open({ mongo: connection })),
 );

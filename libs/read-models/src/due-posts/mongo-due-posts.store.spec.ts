@@ -3,5 +3,5 @@ import { duePostsStoreContract } from './due-posts.contract';
 import { MongoDuePostsStore } from './mongo-due-posts.store';
 
 duePostsStoreContract('MongoDuePostsStore (FerretDB over the wire)', () =>
-  openOverTheWire('due_posts', (connection) => MongoDuePostsStore.open({ connection })),
+  openOverTheWire('due_posts', (connection) => MongoDuePostsStore.open({ mongo: connection })),
 );
