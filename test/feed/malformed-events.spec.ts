@@ -123,7 +123,9 @@ const consumers: Record<string, () => Consumer> = {
     return {
       name: 'connections',
       async consume(feed, park) {
-        model ??= new SqliteConnectionsReadModel(join(feed.dir, 'connections.sqlite'));
+        model ??= SqliteConnectionsReadModel.open({
+          sqlitePath: join(feed.dir, 'connections.sqlite'),
+        });
         const runner = new ProjectionRunner(feed.store, model, {
           projection: 'connections',
           onParked: park,
@@ -149,7 +151,7 @@ const consumers: Record<string, () => Consumer> = {
     return {
       name: 'audit',
       async consume(feed, park) {
-        audit ??= new SqliteAuditStore(join(feed.dir, 'audit.sqlite'));
+        audit ??= SqliteAuditStore.open({ sqlitePath: join(feed.dir, 'audit.sqlite') });
         await new AuditProjection(feed.store, audit, { onParked: park }).catchUp();
       },
       async expectGoodEventsProcessed(feed) {
@@ -165,7 +167,7 @@ const consumers: Record<string, () => Consumer> = {
     return {
       name: 'due-posts',
       async consume(feed, park) {
-        posts ??= new SqliteDuePostsStore(join(feed.dir, 'due-posts.sqlite'));
+        posts ??= SqliteDuePostsStore.open({ sqlitePath: join(feed.dir, 'due-posts.sqlite') });
         await new DuePostsProjection(feed.store, posts, { onParked: park }).catchUp();
       },
       async expectGoodEventsProcessed() {

@@ -10,11 +10,11 @@ import { SqliteLeaseStore } from './sqlite-lease-store';
 leaseStoreContract('SqliteLeaseStore (file on disk)', async () => {
   const dir = makeTempDir('ledger-leases-');
   const file = join(dir.path, 'nested', 'leases.sqlite');
-  const stores = [new SqliteLeaseStore(file)];
+  const stores = [SqliteLeaseStore.open({ sqlitePath: file })];
   return {
     store: stores[0],
     openAnother: async () => {
-      const another = new SqliteLeaseStore(file);
+      const another = SqliteLeaseStore.open({ sqlitePath: file });
       stores.push(another);
       return another;
     },
@@ -90,7 +90,7 @@ describe('SqliteLeaseStore across OS processes', () => {
     try {
       const T0 = Date.parse('2030-01-01T09:00:00Z');
       // Schema first; one name never leased, one whose lease expired (the race is a takeover).
-      const setup = new SqliteLeaseStore(file);
+      const setup = SqliteLeaseStore.open({ sqlitePath: file });
       await setup.acquire('job:token-refresh', 'dead-worker', 1_000, new Date(T0 - 10_000));
       setup.close();
       // Many per-connection names too, so the two processes' transactions interleave often.

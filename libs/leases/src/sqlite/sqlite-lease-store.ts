@@ -39,7 +39,12 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly renewTx: (lease: Lease, ttlMs: number, nowMs: number) => Lease | null;
   private readonly releaseTx: (lease: Lease) => void;
 
-  constructor(filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteLeaseStore {
+    return new SqliteLeaseStore(sqlitePath);
+  }
+
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS leases (

@@ -12,5 +12,5 @@ export async function openAuditStore(config: {
   mongoConnection?: Connection | null;
 }): Promise<AuditStore> {
   if (config.mongoConnection) return MongoAuditStore.open({ mongo: config.mongoConnection });
-  return new SqliteAuditStore(join(config.dataDir, AUDIT_FILE));
+  return SqliteAuditStore.open({ sqlitePath: join(config.dataDir, AUDIT_FILE) });
 }

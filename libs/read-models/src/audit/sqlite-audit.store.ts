@@ -30,7 +30,12 @@ export class SqliteAuditStore implements AuditStore {
     checkpoint: { projection: string; position: string },
   ) => void;
 
-  constructor(filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteAuditStore {
+    return new SqliteAuditStore(sqlitePath);
+  }
+
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS audit_entries (

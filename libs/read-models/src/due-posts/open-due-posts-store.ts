@@ -12,5 +12,5 @@ export async function openDuePostsStore(config: {
   mongoConnection?: Connection | null;
 }): Promise<DuePostsStore> {
   if (config.mongoConnection) return MongoDuePostsStore.open({ mongo: config.mongoConnection });
-  return new SqliteDuePostsStore(join(config.dataDir, DUE_POSTS_FILE));
+  return SqliteDuePostsStore.open({ sqlitePath: join(config.dataDir, DUE_POSTS_FILE) });
 }

@@ -28,7 +28,12 @@ export class SqliteDuePostsStore implements DuePostsStore {
     checkpoint: { projection: string; position: string },
   ) => void;
 
-  constructor(filePath: string) {
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteDuePostsStore {
+    return new SqliteDuePostsStore(sqlitePath);
+  }
+
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS due_posts (
