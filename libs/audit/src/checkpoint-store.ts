@@ -87,15 +87,15 @@ const fromRow = (row: CheckpointRow): SignedCheckpoint => ({
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly db: Database.Database;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteCheckpointStore {
-    return new SqliteCheckpointStore(sqlitePath);
-  }
-
   private constructor(path: string) {
     this.db = openDurableSqlite(path);
     this.db.exec(SCHEMA);
     addChainColumns(this.db);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteCheckpointStore {
+    return new SqliteCheckpointStore(sqlitePath);
   }
 
   async add(checkpoints: SignedCheckpoint[], cursor: string | null): Promise<void> {

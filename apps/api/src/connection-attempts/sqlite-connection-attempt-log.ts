@@ -24,11 +24,6 @@ export class SqliteConnectionAttemptLog implements ConnectionAttemptLog {
     windowMs: number,
   ) => AttemptDecision;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionAttemptLog {
-    return new SqliteConnectionAttemptLog(sqlitePath);
-  }
-
   private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
@@ -72,6 +67,11 @@ export class SqliteConnectionAttemptLog implements ConnectionAttemptLog {
       },
     );
     this.recordTx = (...args) => transaction.immediate(...args);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionAttemptLog {
+    return new SqliteConnectionAttemptLog(sqlitePath);
   }
 
   /** The log's file in DATA_DIR: `DATA_DIR/connection-attempts.sqlite`. */

@@ -39,11 +39,6 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly renewTx: (lease: Lease, ttlMs: number, nowMs: number) => Lease | null;
   private readonly releaseTx: (lease: Lease) => void;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteLeaseStore {
-    return new SqliteLeaseStore(sqlitePath);
-  }
-
   private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
@@ -107,6 +102,11 @@ export class SqliteLeaseStore implements LeaseStore {
     this.acquireTx = (...args) => acquire.immediate(...args);
     this.renewTx = (...args) => renew.immediate(...args);
     this.releaseTx = (lease) => release.immediate(lease);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteLeaseStore {
+    return new SqliteLeaseStore(sqlitePath);
   }
 
   /** The store's file in DATA_DIR: `DATA_DIR/leases.sqlite`. */

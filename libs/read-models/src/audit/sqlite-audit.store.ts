@@ -30,11 +30,6 @@ export class SqliteAuditStore implements AuditStore {
     checkpoint: { projection: string; position: string },
   ) => void;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteAuditStore {
-    return new SqliteAuditStore(sqlitePath);
-  }
-
   private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
@@ -84,6 +79,11 @@ export class SqliteAuditStore implements AuditStore {
       },
     );
     this.applyTx = (entries, checkpoint) => applyAll.immediate(entries, checkpoint);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteAuditStore {
+    return new SqliteAuditStore(sqlitePath);
   }
 
   async apply(

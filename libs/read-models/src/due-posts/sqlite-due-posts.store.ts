@@ -28,11 +28,6 @@ export class SqliteDuePostsStore implements DuePostsStore {
     checkpoint: { projection: string; position: string },
   ) => void;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteDuePostsStore {
-    return new SqliteDuePostsStore(sqlitePath);
-  }
-
   private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
@@ -101,6 +96,11 @@ export class SqliteDuePostsStore implements DuePostsStore {
     );
     // IMMEDIATE: take the write lock before reading the checkpoint (another process may feed).
     this.applyTx = (changes, checkpoint) => applyAll.immediate(changes, checkpoint);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteDuePostsStore {
+    return new SqliteDuePostsStore(sqlitePath);
   }
 
   async apply(

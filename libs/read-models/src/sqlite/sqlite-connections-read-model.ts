@@ -31,11 +31,6 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   private readonly statements: Statements;
   private readonly applyTx: Database.Transaction<(c: ReadModelChange[], p: Checkpoint) => void>;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionsReadModel {
-    return new SqliteConnectionsReadModel(sqlitePath);
-  }
-
   private constructor(filePath: string) {
     // The model is rebuildable and the checkpoint commits with the data, so losing the last
     // transactions on power loss only means replaying them: NORMAL is enough.
@@ -49,6 +44,11 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
         this.statements.saveCheckpoint.run(checkpoint);
       }
     });
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionsReadModel {
+    return new SqliteConnectionsReadModel(sqlitePath);
   }
 
   async apply(changes: ReadModelChange[], checkpoint: Checkpoint): Promise<void> {

@@ -24,12 +24,16 @@ describe('SqliteIdempotencyStore on disk', () => {
     try {
       const now = new Date();
       const later = new Date(now.getTime() + 60_000);
-      const first = SqliteIdempotencyStore.inDataDir(dir.path);
+      const first = SqliteIdempotencyStore.open({
+        sqlitePath: join(dir.path, 'idempotency.sqlite'),
+      });
       const claim = await first.claim('k', 'fp', now, later);
       if (claim.kind !== 'claimed') throw new Error('not claimed');
       await first.complete('k', claim.token, { status: 201, headers: {}, body: { ok: 1 } }, later);
       first.close();
-      const second = SqliteIdempotencyStore.inDataDir(dir.path);
+      const second = SqliteIdempotencyStore.open({
+        sqlitePath: join(dir.path, 'idempotency.sqlite'),
+      });
       expect(await second.claim('k', 'fp', now, later)).toMatchObject({
         kind: 'completed',
         response: { body: { ok: 1 } },

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type {
   Claimant,
   ClaimOutcome,
@@ -28,11 +27,6 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     lease: number,
     claimant?: Claimant,
   ) => ClaimOutcome;
-
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteIdempotencyStore {
-    return new SqliteIdempotencyStore(sqlitePath);
-  }
 
   private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
@@ -99,9 +93,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.claimTx = (...args) => transaction.immediate(...args);
   }
 
-  /** The store's file in DATA_DIR. */
-  static inDataDir(dataDir: string): SqliteIdempotencyStore {
-    return new SqliteIdempotencyStore(join(dataDir, 'idempotency.sqlite'));
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteIdempotencyStore {
+    return new SqliteIdempotencyStore(sqlitePath);
   }
 
   async claim(

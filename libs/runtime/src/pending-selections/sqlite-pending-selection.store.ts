@@ -11,11 +11,6 @@ interface Row {
 export class SqlitePendingSelectionStore implements PendingSelectionStore {
   private readonly db: Database.Database;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqlitePendingSelectionStore {
-    return new SqlitePendingSelectionStore(sqlitePath);
-  }
-
   private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
@@ -26,6 +21,11 @@ export class SqlitePendingSelectionStore implements PendingSelectionStore {
       ) STRICT;
       CREATE INDEX IF NOT EXISTS pending_selections_expiry ON pending_selections (expires_at);
     `);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqlitePendingSelectionStore {
+    return new SqlitePendingSelectionStore(sqlitePath);
   }
 
   async save(selection: PendingSelection): Promise<void> {

@@ -23,11 +23,6 @@ export class SqliteSealedTokenStore implements SealedTokenStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteSealedTokenStore {
-    return new SqliteSealedTokenStore(sqlitePath);
-  }
-
   private constructor(readonly filePath: string) {
     this.db = openDurableSqlite(filePath, { secureDelete: true });
     this.db.exec(`
@@ -76,6 +71,11 @@ export class SqliteSealedTokenStore implements SealedTokenStore {
          ORDER BY workspace_id, connection_id LIMIT ?`,
       ),
     };
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteSealedTokenStore {
+    return new SqliteSealedTokenStore(sqlitePath);
   }
 
   async put(record: SealedTokenRecord): Promise<void> {

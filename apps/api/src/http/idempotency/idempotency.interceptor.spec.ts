@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
 import type { Response } from 'express';
@@ -114,7 +115,9 @@ const STORES: Array<[string, () => Promise<{ store: IdempotencyStore; close(): P
       'SQLite',
       async () => {
         const dir = makeTempDir('ledger-idem-http-');
-        const store = SqliteIdempotencyStore.inDataDir(dir.path);
+        const store = SqliteIdempotencyStore.open({
+          sqlitePath: join(dir.path, 'idempotency.sqlite'),
+        });
         return { store, close: async () => (store.close(), dir.remove()) };
       },
     ],

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { INestApplication, LoggerService, Provider, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
@@ -64,7 +65,9 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, ...options.env });
   const tempDir = options.idempotencyStore ? undefined : makeTempDir('ledger-http-');
-  const store = options.idempotencyStore ?? SqliteIdempotencyStore.inDataDir(tempDir!.path);
+  const store =
+    options.idempotencyStore ??
+    SqliteIdempotencyStore.open({ sqlitePath: join(tempDir!.path, 'idempotency.sqlite') });
   const moduleRef = await Test.createTestingModule({
     imports: [AppConfigModule.forRoot(config)],
     controllers: options.controllers,
