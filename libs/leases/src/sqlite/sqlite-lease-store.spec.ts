@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeTempDir } from '@ledger/testing/temp-dir';
+import { startRacer } from '@ledger/testing/racer-process';
 import { leaseStoreContract } from '../contract/lease-store.contract';
 import { openLeaseStore } from '../open-lease-store';
 import { SqliteLeaseStore } from './sqlite-lease-store';
@@ -32,53 +32,23 @@ interface RaceResult {
   endedAt: number;
 }
 
-interface Racer {
-  child: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<RaceResult>;
-}
+type Racer = ReturnType<typeof startLeaseRacer>;
 
 /** Runs fixtures/lease-racer.ts in its own OS process against the same file. */
-function startRacer(
+function startLeaseRacer(
   file: string,
   goFile: string,
   names: string[],
   attempts: number,
   nowMs: number,
-): Racer {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(__dirname, '..', 'fixtures', 'lease-racer.ts'),
-      file,
-      goFile,
-      names.join(','),
-      String(attempts),
-      String(nowMs),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.includes('ready\n')) onReady();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<RaceResult>((resolve, reject) => {
-    child.once('exit', (code) => {
-      const result = /result (\{.*\})/.exec(stdout);
-      if (code !== 0 || !result) reject(new Error(`racer exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(result[1]) as RaceResult);
-    });
-  });
-  return { child, ready, done };
+) {
+  return startRacer<RaceResult>(join(__dirname, '..', 'fixtures', 'lease-racer.ts'), [
+    file,
+    goFile,
+    names.join(','),
+    String(attempts),
+    String(nowMs),
+  ]);
 }
 
 describe('SqliteLeaseStore across OS processes', () => {
@@ -96,7 +66,10 @@ describe('SqliteLeaseStore across OS processes', () => {
       // Many per-connection names too, so the two processes' transactions interleave often.
       const connections = Array.from({ length: 300 }, (_, i) => `refresh:conn-${i}`);
       const names = ['projection:connections', 'job:token-refresh', ...connections];
-      racers.push(startRacer(file, goFile, names, 10, T0), startRacer(file, goFile, names, 10, T0));
+      racers.push(
+        startLeaseRacer(file, goFile, names, 10, T0),
+        startLeaseRacer(file, goFile, names, 10, T0),
+      );
       // Together, as close as two processes get: both wait on the go file.
       await Promise.all(racers.map((r) => r.ready));
       writeFileSync(goFile, 'go');
