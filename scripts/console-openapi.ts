@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { AppModule } from '../apps/api/src/app.module';
-import { loadAppConfig } from '../apps/api/src/config/app-config';
+import { loadAppConfig } from '@ledger/runtime';
 import { setupOpenApi } from '../apps/api/src/http/openapi';
 
 export const CONSOLE_SCHEMA_FILE = resolve(__dirname, '../apps/console/src/api/schema.ts');

@@ -16,7 +16,9 @@ import { percentile } from '../support/stats';
  */
 export async function measureProjectionLag(dir: string, rate: number, seconds: number) {
   const store = new SqliteEventStore({ path: join(dir, 'lag-events.db') });
-  const readModel = new SqliteConnectionsReadModel(join(dir, 'lag-read-models.sqlite'));
+  const readModel = SqliteConnectionsReadModel.open({
+    sqlitePath: join(dir, 'lag-read-models.sqlite'),
+  });
   const applied: Array<{ position: bigint; at: number }> = [];
   const apply: ConnectionsReadModel['apply'] = async (changes, checkpoint) => {
     await readModel.apply(changes, checkpoint);

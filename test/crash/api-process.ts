@@ -16,10 +16,10 @@ export interface ApiBuild {
   remove(): void;
 }
 
-const SOURCE_ROOTS = ['apps/api/src', 'apps/worker/src', 'libs'];
+const SOURCE_ROOTS = ['apps/api/src', 'libs'];
 
 /**
- * Transpiles the API, the worker jobs it runs in a local run, and the libraries, file by file
+ * Transpiles the API and the libraries (the jobs it runs in a local run among them), file by file
  * (the project is `isolatedModules`, so this is what `tsc` emits, decorator metadata included),
  * once, so that every restart of the child process starts from JavaScript: about a second
  * instead of the three or four that ts-node takes to transpile the same files again.

@@ -120,11 +120,11 @@ export async function rebuildReadModels(
     audit: join(dir, 'audit.sqlite'),
     duePosts: join(dir, 'due-posts.sqlite'),
   };
-  const connections = new SqliteConnectionsReadModel(files.connections);
+  const connections = SqliteConnectionsReadModel.open({ sqlitePath: files.connections });
   await new ProjectionRunner(snapshot, connections, { projection: 'connections' }).rebuild();
-  const audit = new SqliteAuditStore(files.audit);
+  const audit = SqliteAuditStore.open({ sqlitePath: files.audit });
   await new AuditProjection(snapshot, audit).rebuild();
-  const duePosts = new SqliteDuePostsStore(files.duePosts);
+  const duePosts = SqliteDuePostsStore.open({ sqlitePath: files.duePosts });
   await new DuePostsProjection(snapshot, duePosts).rebuild();
   return {
     connections,

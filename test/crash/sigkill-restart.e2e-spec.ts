@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '@ledger/commands';
 import { IntegrationsQuery } from '../../apps/api/src/integrations/integrations.query';
-import { ConnectionQueries } from '../../apps/api/src/list-connections/connection-queries';
+import { ConnectionQueries } from '@ledger/runtime';
 import { campaignsOf } from '../../apps/api/src/create-campaign/campaign-views';
 import { postsOf } from '../../apps/api/src/schedule-post/post-views';
 import { freePort } from '../support/ferretdb';

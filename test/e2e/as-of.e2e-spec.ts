@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { workspaceStream } from '@ledger/domain';
 import type { EventStore, EventToAppend } from '@ledger/event-store';
-import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { metadataFor, systemContext } from '@ledger/commands';
 import type { EventStore, EventToAppend } from '@ledger/event-store';
-import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];

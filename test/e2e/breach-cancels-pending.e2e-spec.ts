@@ -1,7 +1,6 @@
 import request from 'supertest';
 import type { TokenVault } from '@ledger/token-vault';
-import { selectionTokenRef } from '../../apps/api/src/choose-accounts/pending-selection';
-import { TOKEN_VAULT } from '../../apps/api/src/storage/injection-tokens';
+import { selectionTokenRef, TOKEN_VAULT } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 import { consentInBrowser } from '../support/platform-servers/browser-consent';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { systemContext, WorkspaceCommands } from '@ledger/commands';
 import type { ConnectionTokens, TokenVault } from '@ledger/token-vault';
-import { TOKEN_VAULT } from '../../apps/api/src/storage/injection-tokens';
+import { TOKEN_VAULT } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];

@@ -8,7 +8,7 @@ import {
   type AccountClaimed,
 } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 import { cookiesSetBy } from '../support/browser-cookies';
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { ConnectionTokens, TokenVault } from '@ledger/token-vault';
-import { TOKEN_VAULT } from '../../apps/api/src/storage/injection-tokens';
+import { TOKEN_VAULT } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp, type ReadModelBackend } from '../support/ledger-app';
 
 const BACKENDS: ReadModelBackend[] = ['sqlite', 'ferretdb'];

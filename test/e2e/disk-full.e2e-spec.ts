@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import type { EventStore } from '@ledger/event-store';
-import { CONNECTIONS_READ_MODEL, EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
+import { CONNECTIONS_READ_MODEL, EVENT_STORE } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 
 /**

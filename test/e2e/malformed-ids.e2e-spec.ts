@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { workspaceStream } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import type { TestRole } from '../support/jwt';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 

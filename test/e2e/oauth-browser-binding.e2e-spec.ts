@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { EventStore } from '@ledger/event-store';
-import { EVENT_STORE } from '../../apps/api/src/storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import { cookiesSetBy } from '../support/browser-cookies';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 import { consentInBrowser } from '../support/platform-servers/browser-consent';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { WorkspaceCommands } from '@ledger/commands';
 import type { TokenVault } from '@ledger/token-vault';
-import { TOKEN_VAULT } from '../../apps/api/src/storage/injection-tokens';
+import { TOKEN_VAULT } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 
 /**

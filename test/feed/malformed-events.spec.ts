@@ -123,7 +123,9 @@ const consumers: Record<string, () => Consumer> = {
     return {
       name: 'connections',
       async consume(feed, park) {
-        model ??= new SqliteConnectionsReadModel(join(feed.dir, 'connections.sqlite'));
+        model ??= SqliteConnectionsReadModel.open({
+          sqlitePath: join(feed.dir, 'connections.sqlite'),
+        });
         const runner = new ProjectionRunner(feed.store, model, {
           projection: 'connections',
           onParked: park,
@@ -149,7 +151,7 @@ const consumers: Record<string, () => Consumer> = {
     return {
       name: 'audit',
       async consume(feed, park) {
-        audit ??= new SqliteAuditStore(join(feed.dir, 'audit.sqlite'));
+        audit ??= SqliteAuditStore.open({ sqlitePath: join(feed.dir, 'audit.sqlite') });
         await new AuditProjection(feed.store, audit, { onParked: park }).catchUp();
       },
       async expectGoodEventsProcessed(feed) {
@@ -165,7 +167,7 @@ const consumers: Record<string, () => Consumer> = {
     return {
       name: 'due-posts',
       async consume(feed, park) {
-        posts ??= new SqliteDuePostsStore(join(feed.dir, 'due-posts.sqlite'));
+        posts ??= SqliteDuePostsStore.open({ sqlitePath: join(feed.dir, 'due-posts.sqlite') });
         await new DuePostsProjection(feed.store, posts, { onParked: park }).catchUp();
       },
       async expectGoodEventsProcessed() {
@@ -256,7 +258,9 @@ describe('the chain checkpoints, given a malformed event', () => {
   it('sign it like any other: the chain covers every stored event, well-formed or not', async () => {
     const tmp = makeTempDir('ledger-feed-');
     const store = new SqliteEventStore({ path: join(tmp.path, 'events.db') });
-    const checkpointStore = new SqliteCheckpointStore(join(tmp.path, 'checkpoints.sqlite'));
+    const checkpointStore = SqliteCheckpointStore.open({
+      sqlitePath: join(tmp.path, 'checkpoints.sqlite'),
+    });
     try {
       await store.append(STREAM, [MALFORMED[0][1], MALFORMED[2][1]], 'no_stream');
       const checkpoints = new ChainCheckpoints(store, checkpointStore, CheckpointSigner.generate());

@@ -2,8 +2,7 @@ import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import { join } from 'node:path';
 import { chainHash, GENESIS_HASH } from '@ledger/event-store';
-import type { AppConfig } from '../../apps/api/src/config/app-config';
-import { mongoDbName } from '../../apps/api/src/storage/token-vault.factory';
+import { type AppConfig, mongoDbName } from '@ledger/runtime';
 
 /**
  * What an attacker who knows the algorithm does after editing rows of the events file:

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Platform } from '@ledger/domain';
 import { AppModule } from '../../apps/api/src/app.module';
-import { loadAppConfig, type AppConfig } from '../../apps/api/src/config/app-config';
+import { loadAppConfig, type AppConfig } from '@ledger/runtime';
 import { configureHttpApp } from '../../apps/api/src/http/http-edge';
 import { CapturingLogger } from '../../apps/api/src/http/testing/test-app';
 import { signTestToken, type TestRole } from './jwt';

@@ -1,14 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ChangePlanController } from './change-plan/change-plan.controller';
-import { AppConfigModule } from './config/app-config.module';
-import type { AppConfig } from './config/app-config';
+import {
+  AppConfigModule,
+  type AppConfig,
+  ConnectionHistoryQuery,
+  ConnectionQueries,
+  StorageModule,
+  PlatformSettingsModule,
+  WebhooksModule,
+} from '@ledger/runtime';
 import { OAuthCallbackController } from './connect-account/oauth-callback.controller';
 import { ChooseAccountsController } from './choose-accounts/choose-accounts.controller';
 import { OAuthFlowsModule } from './connect-account/oauth-flows.module';
 import { StartOAuthController } from './connect-account/start-oauth.controller';
 import { ConnectionHistoryController } from './connection-history/connection-history.controller';
-import { ConnectionHistoryQuery } from './connection-history/connection-history.query';
 import { DisconnectAccountController } from './disconnect-account/disconnect-account.controller';
 import { ConnectionTeardownModule } from './disconnect-account/connection-teardown.module';
 import { ConnectionResponder } from './get-connection/connection-responder';
@@ -17,22 +23,17 @@ import { HealthController } from './http/health.controller';
 import { httpEdgeProviders } from './http/http-edge';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { IntegrationsQuery } from './integrations/integrations.query';
-import { ConnectionQueries } from './list-connections/connection-queries';
 import { ListConnectionsController } from './list-connections/list-connections.controller';
 import { SetMainAccountController } from './set-main-account/set-main-account.controller';
 import { healthProviders } from './storage/health-checks';
-import { StorageModule } from './storage/storage.module';
 import { connectionAttemptProviders } from './connection-attempts/connection-attempts.providers';
 import { CopyConnectionController } from './copy-connection/copy-connection.controller';
 import { SchedulePostController } from './schedule-post/schedule-post.controller';
 import { CreateCampaignController } from './create-campaign/create-campaign.controller';
 import { SandboxController } from './sandbox/sandbox.controller';
-import { PlatformSettingsModule } from './connect-account/platform-settings.module';
-import { JobsModule } from '../../worker/src/jobs/jobs.module';
-import { TokenRefreshModule } from '../../worker/src/refresh-tokens/token-refresh.module';
+import { JobsModule, TokenRefreshModule } from '@ledger/jobs';
 import { RefreshConnectionController } from './refresh-connection/refresh-connection.controller';
 import { ConfigureWebhookController } from './configure-webhook/configure-webhook.controller';
-import { WebhooksModule } from './configure-webhook/webhooks.module';
 import { VerifyAuditModule } from './verify-audit/verify-audit.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { BreachResponseModule } from './breach-response/breach-response.module';
@@ -59,7 +60,7 @@ export class AppModule {
         TokenRefreshModule,
         CqrsModule.forRoot(),
         // A local run is one process: it runs the scheduled jobs too (else the worker does).
-        ...(config.runProjections ? [JobsModule] : []),
+        ...(config.runsBackgroundWork ? [JobsModule] : []),
       ],
       controllers: [
         HealthController,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { ConfigError, loadAppConfig, missingProductionSecrets } from './config/app-config';
+import { ConfigError, loadAppConfig, missingProductionSecrets } from '@ledger/runtime';
 import { developmentToken } from './config/development-token';
 import { configureHttpApp } from './http/http-edge';
 

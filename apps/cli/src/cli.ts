@@ -4,16 +4,21 @@ import type { Writable } from 'node:stream';
 import { AuditVerifier } from '@ledger/audit';
 import { comparePositions, ProjectionRunner, type ConnectionsReadModel } from '@ledger/read-models';
 import type { EventStore } from '@ledger/event-store';
-import { AppConfigModule } from '../../api/src/config/app-config.module';
-import type { AppConfig } from '../../api/src/config/app-config';
-import { ConnectionHistoryQuery } from '../../api/src/connection-history/connection-history.query';
-import { ConnectionQueries } from '../../api/src/list-connections/connection-queries';
-import { CONNECTIONS_READ_MODEL, EVENT_STORE } from '../../api/src/storage/injection-tokens';
-import { CONNECTIONS_PROJECTION } from '../../api/src/storage/read-your-writes';
-import { StorageModule } from '../../api/src/storage/storage.module';
-import { VerifyAuditModule } from '../../api/src/verify-audit/verify-audit.module';
-import { AuditTrailModule } from '../../api/src/audit-trail/audit-trail.module';
-import { AuditTrailQueries } from '../../api/src/audit-trail/audit-trail.query';
+import { AuditProjection, type AuditStore } from '@ledger/read-models/audit';
+import {
+  AppConfigModule,
+  AUDIT_STORE,
+  auditPages,
+  AuditTrailStoreModule,
+  AuditVerificationModule,
+  ConnectionHistoryQuery,
+  ConnectionQueries,
+  CONNECTIONS_PROJECTION,
+  CONNECTIONS_READ_MODEL,
+  EVENT_STORE,
+  StorageModule,
+  type AppConfig,
+} from '@ledger/runtime';
 import { ProgressBar } from './progress';
 
 export interface CliIo {
@@ -41,10 +46,10 @@ export async function runCli(argv: string[], io: CliIo, config: AppConfig): Prom
 
   @Module({
     imports: [
-      AppConfigModule.forRoot({ ...config, runProjections: false }),
+      AppConfigModule.forRoot({ ...config, runsBackgroundWork: false }),
       StorageModule,
-      VerifyAuditModule,
-      AuditTrailModule,
+      AuditVerificationModule,
+      AuditTrailStoreModule,
     ],
     providers: [ConnectionHistoryQuery, ConnectionQueries],
   })
@@ -92,7 +97,8 @@ const COMMANDS: Record<string, Command> = {
       // The audit trail: every event and every refused attempt, page by page (flat memory).
       const progress = new ProgressBar(io.err, 'exported audit entries');
       let count = 0;
-      for await (const page of app.get(AuditTrailQueries).pages(ws, {})) {
+      const store = app.get<AuditStore>(AUDIT_STORE);
+      for await (const page of auditPages(store, app.get(AuditProjection), ws, {}, null)) {
         for (const entry of page) io.out.write(`${JSON.stringify(entry)}\n`);
         count += page.length;
         progress.update(count, null);

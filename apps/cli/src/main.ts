@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadAppConfig } from '../../api/src/config/app-config';
+import { loadAppConfig } from '@ledger/runtime';
 import { runCli } from './cli';
 
 runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr }, loadAppConfig()).then(

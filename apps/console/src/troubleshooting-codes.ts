@@ -90,6 +90,13 @@ export const CODE_HELP: CodeHelp[] = [
     todo: 'Shorten the post to the limit shown.',
   },
   {
+    code: 'MEDIA_REQUIRED',
+    status: 422,
+    title: 'This platform needs an image or video',
+    what: 'Instagram and TikTok publish only media: a text-only post cannot be scheduled there.',
+    todo: 'Add an image or video to the post, or schedule the text on another platform.',
+  },
+  {
     code: 'RECONNECT_ACCOUNT_MISMATCH',
     status: 409,
     title: 'Reconnected a different account',

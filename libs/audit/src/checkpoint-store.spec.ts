@@ -8,7 +8,9 @@ import { MongoCheckpointStore, SqliteCheckpointStore } from './checkpoint-store'
 
 checkpointStoreContract('SqliteCheckpointStore (a file on disk)', async () => {
   const dir = makeTempDir('ledger-checkpoints-');
-  const store = new SqliteCheckpointStore(join(dir.path, 'audit-checkpoints.sqlite'));
+  const store = SqliteCheckpointStore.open({
+    sqlitePath: join(dir.path, 'audit-checkpoints.sqlite'),
+  });
   return {
     store,
     close: async () => {
@@ -27,7 +29,7 @@ checkpointStoreContract('MongoCheckpointStore (FerretDB over the wire)', async (
     .collection<{ _id: string; position: string }>('audit_checkpoints')
     .insertOne({ _id: 'audit', position: '7' });
   return {
-    store: await MongoCheckpointStore.create(connection),
+    store: await MongoCheckpointStore.open({ mongo: connection }),
     close: async () => {
       await connection.dropDatabase();
       await connection.close();
@@ -58,13 +60,13 @@ describe('checkpoints stored before chaining', () => {
         'INSERT INTO checkpoints (stream_id, revision, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(...Object.values(LEGACY_ROW));
       db.close();
-      const store = new SqliteCheckpointStore(file);
+      const store = SqliteCheckpointStore.open({ sqlitePath: file });
       const legacy = { ...LEGACY_ROW, sequence: null, prevCheckpointHash: null };
       expect(await store.forStream('workspace-old')).toEqual([legacy]);
       expect(await store.latest('workspace-old')).toEqual(legacy);
       await store.close();
       // Opening again migrates nothing twice.
-      const again = new SqliteCheckpointStore(file);
+      const again = SqliteCheckpointStore.open({ sqlitePath: file });
       expect(await again.forStream('workspace-old')).toEqual([legacy]);
       await again.close();
     } finally {
@@ -80,7 +82,7 @@ describe('checkpoints stored before chaining', () => {
       await connection
         .collection('audit_checkpoints')
         .insertOne({ ...LEGACY_ROW, seq: new Date() });
-      const store = await MongoCheckpointStore.create(connection);
+      const store = await MongoCheckpointStore.open({ mongo: connection });
       const legacy = { ...LEGACY_ROW, sequence: null, prevCheckpointHash: null };
       expect(await store.forStream('workspace-old')).toEqual([legacy]);
       expect(await store.latest('workspace-old')).toEqual(legacy);

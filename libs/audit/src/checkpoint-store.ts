@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { SignedCheckpoint } from './signing-key';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 /**
  * Where signed checkpoints are kept, with the feed position the signer has covered. Adding a
@@ -87,14 +87,15 @@ const fromRow = (row: CheckpointRow): SignedCheckpoint => ({
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly db: Database.Database;
 
-  constructor(path: string) {
-    preparePrivateSqliteFile(path);
-    this.db = new Database(path);
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+  private constructor(path: string) {
+    this.db = openDurableSqlite(path);
     this.db.exec(SCHEMA);
     addChainColumns(this.db);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteCheckpointStore {
+    return new SqliteCheckpointStore(sqlitePath);
   }
 
   async add(checkpoints: SignedCheckpoint[], cursor: string | null): Promise<void> {
@@ -240,7 +241,7 @@ export class MongoCheckpointStore implements CheckpointStore {
       connection.model<CursorDoc>(CURSOR_MODEL, cursorSchema);
   }
 
-  static async create(connection: Connection): Promise<MongoCheckpointStore> {
+  static async open({ mongo: connection }: { mongo: Connection }): Promise<MongoCheckpointStore> {
     const store = new MongoCheckpointStore(connection);
     await store.checkpoints.createIndexes();
     return store;

@@ -30,7 +30,7 @@ interface CheckpointBackend {
 
 async function sqliteBackend(dir: string): Promise<CheckpointBackend> {
   const file = join(dir, 'audit-checkpoints.sqlite');
-  const store = new SqliteCheckpointStore(file);
+  const store = SqliteCheckpointStore.open({ sqlitePath: file });
   const onFile = (change: (db: Database.Database) => void) => {
     const db = new Database(file);
     try {
@@ -66,7 +66,7 @@ async function mongoBackend(): Promise<CheckpointBackend> {
   const connection: Connection = await mongoose
     .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('tamper') })
     .asPromise();
-  const store = await MongoCheckpointStore.create(connection);
+  const store = await MongoCheckpointStore.open({ mongo: connection });
   const rows = connection.collection('audit_checkpoints');
   return {
     store,

@@ -27,7 +27,7 @@ export async function openLeaseStore(config: LeaseStoreConfig): Promise<OpenedLe
   if (config.mongoConnection || config.mongodbUri) {
     const store = await MongoLeaseStore.open(
       config.mongoConnection
-        ? { connection: config.mongoConnection }
+        ? { mongo: config.mongoConnection }
         : {
             uri: config.mongodbUri as string,
             dbName: config.mongodbDbName ?? 'connection_ledger',

@@ -26,5 +26,5 @@ export async function openConnectionsReadModel(
     });
   }
   securePrivateDir(config.dataDir);
-  return new SqliteConnectionsReadModel(join(config.dataDir, READ_MODEL_FILE));
+  return SqliteConnectionsReadModel.open({ sqlitePath: join(config.dataDir, READ_MODEL_FILE) });
 }

@@ -36,7 +36,8 @@ const adapters: [string, (dir: string) => ReadModelDatabase][] = [
       let n = 0;
       // A fresh file per open(): each model in a test is its own database.
       return {
-        open: async () => new SqliteConnectionsReadModel(join(dir, `read-model-${n++}.sqlite`)),
+        open: async () =>
+          SqliteConnectionsReadModel.open({ sqlitePath: join(dir, `read-model-${n++}.sqlite`) }),
         dispose: async () => undefined,
       };
     },
@@ -314,7 +315,7 @@ describe('ProjectionRunner in one process with its readers', () => {
   beforeEach(() => {
     dir = makeTempDir('ledger-runner-');
     store = new SqliteEventStore({ path: join(dir.path, 'events.sqlite') });
-    model = new SqliteConnectionsReadModel(join(dir.path, 'read.sqlite'));
+    model = SqliteConnectionsReadModel.open({ sqlitePath: join(dir.path, 'read.sqlite') });
     r = new ProjectionRunner(store, model, { projection: PROJECTION });
   });
 

@@ -58,7 +58,7 @@ describe('TokenVault over SQLite on disk', () => {
   beforeEach(() => {
     dir = makeTempDir('token-vault-');
     file = join(dir.path, 'tokens.sqlite');
-    store = new SqliteSealedTokenStore(file);
+    store = SqliteSealedTokenStore.open({ sqlitePath: file });
     raw = new Database(file); // a second connection, as an attacker with the file would have
   });
   afterEach(async () => {

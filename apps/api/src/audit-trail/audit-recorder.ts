@@ -5,9 +5,7 @@ import { PLATFORMS, type Platform } from '@ledger/domain';
 import type { AuditStore } from '@ledger/read-models/audit';
 import { workspaceParam } from '../http/auth/auth.decorators';
 import { requestPath, type LedgerRequest } from '../http/ledger-request';
-import { CLOCK } from '../storage/injection-tokens';
-
-export const AUDIT_STORE = Symbol('AuditStore');
+import { AUDIT_STORE, CLOCK } from '@ledger/runtime';
 
 /** The refusals the audit trail keeps (ARCHITECTURE.md: plan limit, rate limit, elsewhere, forbidden). */
 export const AUDITED_REFUSALS: ReadonlySet<string> = new Set([

@@ -9,15 +9,13 @@ import {
   type AuditStore,
 } from '@ledger/read-models/audit';
 import { validationFailed } from '../http/problem';
-import { AUDIT_STORE } from './audit-recorder';
+import { AUDIT_STORE, auditPages } from '@ledger/runtime';
 import { AUDIT_PAGE_DEFAULT, type AuditTrailQuery } from './audit-trail.dto';
 
 export interface AuditPage {
   items: AuditEntry[];
   nextCursor: string | null;
 }
-
-const EXPORT_PAGE = 500;
 
 /** Reads the audit trail, brought up to the end of the event feed first. */
 @Injectable()
@@ -38,16 +36,8 @@ export class AuditTrailQueries {
   }
 
   /** Every entry matching the query from its cursor on, one page at a time (for exports). */
-  async *pages(workspaceId: string, query: AuditTrailQuery): AsyncGenerator<AuditEntry[]> {
-    let after = cursorOf(query);
-    const filter = filterOf(query);
-    await this.projection.catchUp();
-    for (;;) {
-      const page = await this.store.list(workspaceId, filter, { after, limit: EXPORT_PAGE });
-      if (page.length > 0) yield page;
-      if (page.length < EXPORT_PAGE) return;
-      after = page[page.length - 1];
-    }
+  pages(workspaceId: string, query: AuditTrailQuery): AsyncGenerator<AuditEntry[]> {
+    return auditPages(this.store, this.projection, workspaceId, filterOf(query), cursorOf(query));
   }
 
   /** Validates the cursor before a response starts (an export cannot turn into a 400 later). */

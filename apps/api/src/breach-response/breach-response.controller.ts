@@ -6,7 +6,7 @@ import {
   type RequestCommandContext,
 } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
-import { ReadYourWrites } from '../storage/read-your-writes';
+import { ReadYourWrites } from '@ledger/runtime';
 import type { BreachReport } from './breach-report';
 import { BreachReportBody } from './breach-report.response';
 import { BreachResponseDto } from './breach-response.dto';

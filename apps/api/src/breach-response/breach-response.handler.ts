@@ -9,10 +9,13 @@ import { WebhookSubscriptions } from '@ledger/webhooks';
 import {
   shredSelectionTokens,
   type PendingSelectionStore,
-} from '../choose-accounts/pending-selection';
+  CLOCK,
+  EVENT_STORE,
+  PENDING_SELECTIONS,
+  TOKEN_VAULT,
+} from '@ledger/runtime';
 import { ConnectionTeardown } from '../disconnect-account/connection-teardown';
 import { validationFailed } from '../http/problem';
-import { CLOCK, EVENT_STORE, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
 import {
   activityInWindow,
   type BreachConnectionCut,

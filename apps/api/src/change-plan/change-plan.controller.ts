@@ -9,7 +9,7 @@ import {
 import { Roles } from '../http/auth/auth.decorators';
 import { IntegrationsQuery } from '../integrations/integrations.query';
 import { IntegrationsBody } from '../integrations/integrations.response';
-import { ReadYourWrites } from '../storage/read-your-writes';
+import { ReadYourWrites } from '@ledger/runtime';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { ChangePlanDto } from './change-plan.dto';
 

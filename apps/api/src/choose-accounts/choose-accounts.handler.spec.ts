@@ -4,7 +4,7 @@ import { handlerApp, refusalOf } from '../connect-account/testing/handler-app';
 import { ChooseAccountsCommand, type ChooseAccountsOutcome } from './choose-accounts.handler';
 import { OfferSelectionCommand } from './offer-selection.handler';
 import type { OfferedSelection } from './offered-selection';
-import { selectionTokenRef } from './pending-selection';
+import { selectionTokenRef } from '@ledger/runtime';
 
 describe('OfferSelectionHandler and ChooseAccountsHandler (real app, SQLite)', () => {
   const app = handlerApp();

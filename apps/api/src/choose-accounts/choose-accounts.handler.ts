@@ -7,14 +7,14 @@ import type { ConnectionTokens, TokenVault } from '@ledger/token-vault';
 import { ConnectAccountCommand } from '../connect-account/connect-account.command';
 import { refuseIfNotConnectable } from '../connect-account/tokens-for-account';
 import { validationFailed } from '../http/problem';
-import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '@ledger/runtime';
 import {
   selectionTokenRef,
   shredExpiredSelections,
   shredSelectionTokens,
   type PendingSelection,
   type PendingSelectionStore,
-} from './pending-selection';
+} from '@ledger/runtime';
 
 export interface ChooseAccountsOutcome {
   connections: ConnectionView[];

@@ -5,7 +5,7 @@ import type { Clock } from '@ledger/commands';
 import type { CompletedOAuth } from '@ledger/platforms';
 import type { TokenVault } from '@ledger/token-vault';
 import { pageRoleOf, tokensForAccount, userTokens } from '../connect-account/tokens-for-account';
-import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, PENDING_SELECTIONS, TOKEN_VAULT } from '@ledger/runtime';
 import { offeredSelection, type OfferedSelection } from './offered-selection';
 import {
   SELECTION_TTL_MS,
@@ -13,7 +13,7 @@ import {
   shredSelectionTokens,
   type PendingSelection,
   type PendingSelectionStore,
-} from './pending-selection';
+} from '@ledger/runtime';
 
 /** A completed connect flow on a platform where the user chooses (Pages, company pages). */
 export class OfferSelectionCommand {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Clock } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
-import { CLOCK, PENDING_SELECTIONS } from '../storage/injection-tokens';
-import type { PendingSelection, PendingSelectionStore } from './pending-selection';
+import { CLOCK, PENDING_SELECTIONS } from '@ledger/runtime';
+import type { PendingSelection, PendingSelectionStore } from '@ledger/runtime';
 
 /** A selection as its user sees it: what the callback answers, and GET on the selection. */
 export interface OfferedSelection {

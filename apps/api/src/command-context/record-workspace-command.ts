@@ -7,7 +7,7 @@ import {
   type WorkspaceCommandResult,
 } from '@ledger/commands';
 import type { WorkspaceCommand } from '@ledger/domain';
-import { CLOCK } from '../storage/injection-tokens';
+import { CLOCK } from '@ledger/runtime';
 
 /** A domain command as a route states it: the handler stamps `now` from the service's clock. */
 export type WorkspaceCommandInput = WithoutNow<WorkspaceCommand>;

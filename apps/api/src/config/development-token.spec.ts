@@ -1,5 +1,5 @@
 import { verifyAccessToken } from '../http/auth/access-claims';
-import { loadAppConfig } from './app-config';
+import { loadAppConfig } from '@ledger/runtime';
 import { developmentToken } from './development-token';
 
 describe('the development token printed by a local start', () => {

@@ -1,5 +1,5 @@
 import { sign } from 'jsonwebtoken';
-import type { AppConfig } from './app-config';
+import type { AppConfig } from '@ledger/runtime';
 
 /**
  * A token for trying the API locally, signed with the local development secret only: it is

@@ -1,6 +1,6 @@
 import { DomainError, type Platform } from '@ledger/domain';
 import { parseRestrictedRegions } from '@ledger/platforms';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '@ledger/runtime';
 import { validationFailed } from '../http/problem';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { PENDING_AUTHORIZATION_TTL_MS } from '@ledger/platforms';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '@ledger/runtime';
 
 /**
  * The cookie that ties an OAuth flow to the browser that started it (docs/decisions/0008).

@@ -1,5 +1,5 @@
 import type { OAuthCaller } from '@ledger/platforms';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '@ledger/runtime';
 import { verifyAccessToken } from '../http/auth/access-claims';
 import type { LedgerRequest } from '../http/ledger-request';
 import { readBindingCookie } from './browser-binding-cookie';

@@ -10,7 +10,7 @@ import {
 import type { ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 import { ConnectionResponder } from '../get-connection/connection-responder';
-import { CLOCK, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, TOKEN_VAULT } from '@ledger/runtime';
 import { ConnectAccountCommand } from './connect-account.command';
 
 /**

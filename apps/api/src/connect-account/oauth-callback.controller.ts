@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PLATFORMS, type Platform } from '@ledger/domain';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { Public } from '../http/auth/auth.decorators';
 import type { LedgerRequest } from '../http/ledger-request';
 import { ApiProblems } from '../http/openapi-responses';

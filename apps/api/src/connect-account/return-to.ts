@@ -1,6 +1,5 @@
 import type { Response } from 'express';
-import type { AppConfig } from '../config/app-config';
-import { isAllowedRedirectUrl } from '../config/app-config';
+import { type AppConfig, isAllowedRedirectUrl } from '@ledger/runtime';
 import { validationFailed } from '../http/problem';
 import type { CallbackOutcome } from './complete-oauth.handler';
 

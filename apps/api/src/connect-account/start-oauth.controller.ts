@@ -16,7 +16,7 @@ import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from './oauth.response';
 import { PlatformPipe } from './platform.pipe';
 import { StartOAuthDto } from './start-oauth.dto';
 import { StartOAuthCommand, type StartedConnect } from './start-oauth.handler';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { setBindingCookie } from './browser-binding-cookie';
 
 @ApiTags('connections')

@@ -3,10 +3,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError, type Platform } from '@ledger/domain';
 import { OAuthFlows, type StartedOAuth } from '@ledger/platforms';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import type { Actor } from '../http/auth/current-actor.decorator';
-import { Sandbox } from '../sandbox/sandbox';
+import { Sandbox } from '@ledger/runtime';
 import { checkAccountRegion } from './account-region';
 import { checkReturnTo } from './return-to';
 

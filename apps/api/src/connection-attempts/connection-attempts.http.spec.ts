@@ -8,7 +8,7 @@ import { makeTempDir } from '@ledger/testing/temp-dir';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../http/testing/test-app';
-import { CLOCK, MONGO_CONNECTION } from '../storage/injection-tokens';
+import { CLOCK, MONGO_CONNECTION } from '@ledger/runtime';
 import { ConnectionAttemptLimiter } from './connection-attempt-limiter';
 import { connectionAttemptProviders } from './connection-attempts.providers';
 

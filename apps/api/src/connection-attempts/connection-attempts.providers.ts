@@ -1,8 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { Clock } from '@ledger/commands';
 import type { Connection } from 'mongoose';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { CLOCK, MONGO_CONNECTION } from '../storage/injection-tokens';
+import { APP_CONFIG, type AppConfig, CLOCK, MONGO_CONNECTION } from '@ledger/runtime';
 import { ConnectionAttemptLimiter } from './connection-attempt-limiter';
 import { CONNECTION_ATTEMPT_LOG, type ConnectionAttemptLog } from './connection-attempt-log.port';
 import { MongoConnectionAttemptLog } from './mongo-connection-attempt-log';
@@ -34,10 +33,9 @@ export function connectionAttemptProviders(): Provider[] {
         config: AppConfig,
         mongo: Connection | null,
       ): Promise<ConnectionAttemptLog> => {
-        if (!mongo) return SqliteConnectionAttemptLog.inDataDir(config.dataDir);
-        const log = new MongoConnectionAttemptLog(mongo);
-        await log.init();
-        return log;
+        return mongo
+          ? MongoConnectionAttemptLog.open({ mongo })
+          : SqliteConnectionAttemptLog.inDataDir(config.dataDir);
       },
     },
     {

@@ -8,15 +8,14 @@ connectionAttemptLogContract('MongoConnectionAttemptLog (FerretDB over the wire)
   const connect = () => mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
   const first = await connect();
   const connections: Connection[] = [first];
-  const log = new MongoConnectionAttemptLog(first);
-  await log.init();
+  const log = await MongoConnectionAttemptLog.open({ mongo: first });
   return {
     log,
     // Its own connection (own socket pool and model registry), as another API process has.
     openAnother: async () => {
       const connection = await connect();
       connections.push(connection);
-      return new MongoConnectionAttemptLog(connection);
+      return await MongoConnectionAttemptLog.open({ mongo: connection });
     },
     storedAttempts: async ({ userId, workspaceId }) => {
       // The newest version holds the key's state.
@@ -45,8 +44,7 @@ describe('MongoConnectionAttemptLog versions', () => {
     connection = await mongoose
       .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('connection_attempts') })
       .asPromise();
-    log = new MongoConnectionAttemptLog(connection);
-    await log.init();
+    log = await MongoConnectionAttemptLog.open({ mongo: connection });
   });
   afterAll(async () => {
     await connection.dropDatabase();

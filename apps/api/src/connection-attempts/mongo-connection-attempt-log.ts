@@ -7,6 +7,7 @@ import {
   type ConnectionAttemptKey,
   type ConnectionAttemptLog,
 } from './connection-attempt-log.port';
+import { isDuplicateKey } from '@ledger/stores';
 
 /**
  * One version of one key's state: the attempts in the window after a recorded attempt. The
@@ -44,7 +45,6 @@ const schema = new Schema<AttemptsVersionDoc>(
 );
 schema.index({ key: 1, version: -1 });
 
-const DUPLICATE_KEY = 11000;
 /** Rounds lost to racing writers before giving up; every round, one of the racers wins. */
 const MAX_ROUNDS = 200;
 /** How often one instance sweeps superseded versions. */
@@ -74,14 +74,21 @@ export class MongoConnectionAttemptLog implements ConnectionAttemptLog {
   private readonly model: Model<AttemptsVersionDoc>;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
 
-  constructor(connection: Connection) {
+  /** The store on the process's MongoDB connection, its indexes made (docs/decisions/0016). */
+  static async open({ mongo }: { mongo: Connection }): Promise<MongoConnectionAttemptLog> {
+    const store = new MongoConnectionAttemptLog(mongo);
+    await store.init();
+    return store;
+  }
+
+  private constructor(connection: Connection) {
     this.model =
       (connection.models[MODEL_NAME] as Model<AttemptsVersionDoc> | undefined) ??
       connection.model<AttemptsVersionDoc>(MODEL_NAME, schema);
   }
 
   /** Creates the indexes: newest version of a key, and superseded versions for the sweep. */
-  async init(): Promise<void> {
+  private async init(): Promise<void> {
     await this.model.createIndexes();
   }
 
@@ -144,7 +151,7 @@ export class MongoConnectionAttemptLog implements ConnectionAttemptLog {
           createdAt: now,
         });
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
         continue; // another process recorded version `version` first
       }
       if (head) {

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeTempDir } from '@ledger/testing/temp-dir';
+import { startRacer } from '@ledger/testing/racer-process';
 import { connectionAttemptLogContract } from './connection-attempt-log.contract';
 import { SqliteConnectionAttemptLog } from './sqlite-connection-attempt-log';
 
@@ -23,11 +23,11 @@ function countRows(file: string, where = '1 = 1', ...params: string[]): number {
 connectionAttemptLogContract('SqliteConnectionAttemptLog (file on disk)', async () => {
   const dir = makeTempDir('ledger-attempts-');
   const file = join(dir.path, 'nested', 'connection-attempts.sqlite');
-  const logs = [new SqliteConnectionAttemptLog(file)];
+  const logs = [SqliteConnectionAttemptLog.open({ sqlitePath: file })];
   return {
     log: logs[0],
     openAnother: async () => {
-      const another = new SqliteConnectionAttemptLog(file);
+      const another = SqliteConnectionAttemptLog.open({ sqlitePath: file });
       logs.push(another);
       return another;
     },
@@ -40,46 +40,14 @@ connectionAttemptLogContract('SqliteConnectionAttemptLog (file on disk)', async 
   };
 });
 
-interface Racer {
-  child: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<{ allowed: number; refused: number }>;
-}
+type Racer = ReturnType<typeof startAttemptRacer>;
 
 /** Runs fixtures/attempt-racer.ts in its own OS process against the same file. */
-function startRacer(file: string, goFile: string, attempts: number, nowMs: number): Racer {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(__dirname, 'fixtures', 'attempt-racer.ts'),
-      file,
-      goFile,
-      String(attempts),
-      String(nowMs),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+function startAttemptRacer(file: string, goFile: string, attempts: number, nowMs: number) {
+  return startRacer<{ allowed: number; refused: number }>(
+    join(__dirname, 'fixtures', 'attempt-racer.ts'),
+    [file, goFile, String(attempts), String(nowMs)],
   );
-  let stdout = '';
-  let stderr = '';
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.includes('ready\n')) onReady();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ allowed: number; refused: number }>((resolve, reject) => {
-    child.once('exit', (code) => {
-      const result = /result (\{.*\})/.exec(stdout);
-      if (code !== 0 || !result) reject(new Error(`racer exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(result[1]) as { allowed: number; refused: number });
-    });
-  });
-  return { child, ready, done };
 }
 
 describe('SqliteConnectionAttemptLog across OS processes', () => {
@@ -90,9 +58,12 @@ describe('SqliteConnectionAttemptLog across OS processes', () => {
     const racers: Racer[] = [];
     try {
       // Create the schema first, so the racers only race on attempts.
-      new SqliteConnectionAttemptLog(file).close();
+      SqliteConnectionAttemptLog.open({ sqlitePath: file }).close();
       const nowMs = Date.parse('2030-01-01T09:00:00Z');
-      racers.push(startRacer(file, goFile, 15, nowMs), startRacer(file, goFile, 15, nowMs));
+      racers.push(
+        startAttemptRacer(file, goFile, 15, nowMs),
+        startAttemptRacer(file, goFile, 15, nowMs),
+      );
       await Promise.all(racers.map((r) => r.ready));
       writeFileSync(goFile, 'go');
       const results = await Promise.all(racers.map((r) => r.done));

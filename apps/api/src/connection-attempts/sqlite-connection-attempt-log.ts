@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   assertLimitAndWindow,
@@ -7,7 +7,7 @@ import {
   type ConnectionAttemptKey,
   type ConnectionAttemptLog,
 } from './connection-attempt-log.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 /**
  * ConnectionAttemptLog in a SQLite file (WAL): one process, or several sharing the file on one
@@ -24,13 +24,8 @@ export class SqliteConnectionAttemptLog implements ConnectionAttemptLog {
     windowMs: number,
   ) => AttemptDecision;
 
-  constructor(filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    // Other processes hold the write lock only for one short transaction each.
-    this.db.pragma('busy_timeout = 5000');
+  private constructor(filePath: string) {
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS connection_attempts (
         id INTEGER PRIMARY KEY,
@@ -72,6 +67,11 @@ export class SqliteConnectionAttemptLog implements ConnectionAttemptLog {
       },
     );
     this.recordTx = (...args) => transaction.immediate(...args);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionAttemptLog {
+    return new SqliteConnectionAttemptLog(sqlitePath);
   }
 
   /** The log's file in DATA_DIR: `DATA_DIR/connection-attempts.sqlite`. */

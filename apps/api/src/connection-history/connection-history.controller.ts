@@ -7,7 +7,7 @@ import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
 import { ApiProblems } from '../http/openapi-responses';
 import { decodeCursor, NEXT_PAGE_HEADERS, pageOf, PageQuery } from '../http/pages';
-import { ConnectionHistoryQuery, type HistoryEntry } from './connection-history.query';
+import { ConnectionHistoryQuery, type HistoryEntry } from '@ledger/runtime';
 import { HistoryEntryBody } from './history.response';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Actor } from '@ledger/event-store';
-import type { HistoryEntry } from './connection-history.query';
+import type { HistoryEntry } from '@ledger/runtime';
 
 /** Who did it: recorded with every event (and every refused attempt). */
 export class ActorBody implements Actor {

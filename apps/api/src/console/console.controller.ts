@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { developmentToken } from '../config/development-token';
 import { Public } from '../http/auth/auth.decorators';
 import { loadConsoleAssets, type ConsoleAsset } from './console-assets';

@@ -10,7 +10,7 @@ import { ApiProblems } from '../http/openapi-responses';
 import { AuthorizationUrlBody, BINDING_COOKIE_HEADER } from '../connect-account/oauth.response';
 import { CopyConnectionDto } from './copy-connection.dto';
 import { StartCopyCommand } from './start-copy.handler';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { setBindingCookie } from '../connect-account/browser-binding-cookie';
 
 /** Copy to workspace (StartCopyHandler): answers where to send the user, binds the flow. */

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WorkspaceCommands } from '@ledger/commands';
 import { copySource } from '@ledger/domain';
 import { OAuthFlows, type StartedOAuth } from '@ledger/platforms';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { checkReturnTo } from '../connect-account/return-to';
 import { ConnectionAttemptLimiter } from '../connection-attempts/connection-attempt-limiter';
 import type { Actor } from '../http/auth/current-actor.decorator';

@@ -12,7 +12,7 @@ import { nameBasedUuid, type EventStore } from '@ledger/event-store';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
-import { EVENT_STORE } from '../storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { campaignsOf, type CampaignView } from './campaign-views';
 import { CampaignBody, CreatedCampaignBody } from './campaign.response';

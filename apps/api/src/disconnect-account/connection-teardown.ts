@@ -8,7 +8,7 @@ import {
   type TokenRevoker,
 } from '@ledger/platforms';
 import type { TokenVault } from '@ledger/token-vault';
-import { TOKEN_VAULT } from '../storage/injection-tokens';
+import { TOKEN_VAULT } from '@ledger/runtime';
 
 /** What revoking a connection's tokens at its platform came to; never a token value. */
 export interface Revocation {

@@ -9,7 +9,7 @@ import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { IfMatchVersion } from '../http/etag';
 import { ApiProblems } from '../http/openapi-responses';
-import { ReadYourWrites } from '../storage/read-your-writes';
+import { ReadYourWrites } from '@ledger/runtime';
 import { DisconnectAccountCommand, type DisconnectReport } from './disconnect-account.command';
 import { DisconnectReportBody } from './disconnect-report.response';
 

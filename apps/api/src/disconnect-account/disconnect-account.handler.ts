@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WorkspaceCommands, type Clock, type CommandContext } from '@ledger/commands';
 import { workspaceStream, type ConnectionDisconnected } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import { CLOCK, EVENT_STORE } from '../storage/injection-tokens';
+import { CLOCK, EVENT_STORE } from '@ledger/runtime';
 import { ConnectionTeardown } from './connection-teardown';
 import { DisconnectAccountCommand, type DisconnectReport } from './disconnect-account.command';
 

@@ -3,10 +3,15 @@ import type { Response } from 'express';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
 import { isAtOrAfter, type ConnectionsReadModel } from '@ledger/read-models';
-import { responseOf, viewOf, type ConnectionResponse } from '../list-connections/connection-views';
+import {
+  responseOf,
+  viewOf,
+  type ConnectionResponse,
+  CONNECTIONS_READ_MODEL,
+  CONNECTIONS_PROJECTION,
+  ReadYourWrites,
+} from '@ledger/runtime';
 import { setEtag } from '../http/etag';
-import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
-import { CONNECTIONS_PROJECTION, ReadYourWrites } from '../storage/read-your-writes';
 
 /** Answers with one connection from the read model, its version in the ETag. */
 @Injectable()

@@ -1,7 +1,7 @@
 import type { INestApplication, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { edgeHeaders, rejectDeepJson } from './edge-hardening';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';

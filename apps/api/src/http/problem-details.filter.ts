@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { requestPath, type LedgerRequest } from './ledger-request';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemBody } from './problem';
 import { mapToProblem, STORAGE_UNAVAILABLE, type MappedProblem } from './problem-mapping';
-import { StorageHealth } from '../storage/storage-health';
+import { StorageHealth } from '@ledger/runtime';
 import { redactSecrets } from './redact';
 import { SecurityLog } from './security-log';
 

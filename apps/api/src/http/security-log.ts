@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { type Clock, systemClock } from '@ledger/commands/clock';
-import { CLOCK } from '../storage/injection-tokens';
+import { CLOCK } from '@ledger/runtime';
 import { workspaceParam } from './auth/auth.decorators';
 import { requestPath, type LedgerRequest } from './ledger-request';
 import { redactSecrets } from './redact';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { accountLimit, DEFAULT_PLAN, PLATFORMS, type Plan, type Platform } from '@ledger/domain';
 import type { ConnectionsReadModel } from '@ledger/read-models';
-import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
+import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
 
 export interface PlatformCard {
   platform: Platform;

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS, type CopiedFrom, type Platform } from '@ledger/domain';
 import type { ConnectionStatus } from '@ledger/read-models';
-import type { ConnectionResponse } from './connection-views';
+import type { ConnectionResponse } from '@ledger/runtime';
 
 export const CONNECTION_STATUSES = ['active', 'error', 'expired'] as const;
 

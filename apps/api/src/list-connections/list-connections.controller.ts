@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../http/auth/auth.decorators';
-import { ConnectionQueries } from './connection-queries';
+import { ConnectionQueries } from '@ledger/runtime';
 import { ConnectionBody } from './connection.response';
 import { ListConnectionsQuery } from './list-connections.dto';
 

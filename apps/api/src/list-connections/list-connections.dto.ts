@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { PLATFORMS, type Platform } from '@ledger/domain';
-import { DURATION_PATTERN } from './expiring-within';
+import { DURATION_PATTERN } from '@ledger/runtime';
 
 const STATUSES = ['active', 'error', 'expired'] as const;
 

@@ -11,7 +11,7 @@ import {
   tokensForAccount,
 } from '../connect-account/tokens-for-account';
 import { ConnectionResponder } from '../get-connection/connection-responder';
-import { CLOCK, TOKEN_VAULT } from '../storage/injection-tokens';
+import { CLOCK, TOKEN_VAULT } from '@ledger/runtime';
 
 /** A completed OAuth flow started to reconnect `connectionId`: same account, new tokens. */
 export class ReconnectAccountCommand {

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { RefreshResult } from '../../../worker/src/refresh-tokens/token-refresh.job';
+import type { RefreshResult } from '@ledger/jobs';
 import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';

@@ -2,11 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '@ledger/domain';
 import type { ConnectionsReadModel } from '@ledger/read-models';
-import {
-  TokenRefreshJob,
-  type RefreshResult,
-} from '../../../worker/src/refresh-tokens/token-refresh.job';
-import { CONNECTIONS_READ_MODEL } from '../storage/injection-tokens';
+import { TokenRefreshJob, type RefreshResult } from '@ledger/jobs';
+import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
 
 /** Refresh one connection's token now, as a user asked. */
 export class RefreshConnectionCommand {

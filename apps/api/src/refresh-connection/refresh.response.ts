@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { RefreshResult } from '../../../worker/src/refresh-tokens/token-refresh.job';
+import type { RefreshResult } from '@ledger/jobs';
 
 /** The outcomes of an asked-for refresh that are not refusals. */
 export const REFRESH_DONE = ['refreshed', 'not-due', 'backing-off'] as const;

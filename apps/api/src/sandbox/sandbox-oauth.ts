@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Platform } from '@ledger/domain';
 import { consentPage, escapeHtml } from './consent-page';
-import type { Sandbox } from './sandbox';
+import type { Sandbox } from '@ledger/runtime';
 import type { SandboxAnswer, SandboxPlatform } from './sandbox-platform';
 
 export type AuthorizeOutcome =

@@ -12,10 +12,9 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Platform } from '@ledger/domain';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig, Sandbox } from '@ledger/runtime';
 import { Public } from '../http/auth/auth.decorators';
 import { SANDBOX_PLATFORMS } from './platforms';
-import { Sandbox } from './sandbox';
 import { authorize, token } from './sandbox-oauth';
 import type { SandboxAnswer } from './sandbox-platform';
 

@@ -14,7 +14,7 @@ import { Roles } from '../http/auth/auth.decorators';
 import type { Request, Response } from 'express';
 import { ApiProblems } from '../http/openapi-responses';
 import { decodeCursor, NEXT_PAGE_HEADERS, pageOf } from '../http/pages';
-import { EVENT_STORE } from '../storage/injection-tokens';
+import { EVENT_STORE } from '@ledger/runtime';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
 import {

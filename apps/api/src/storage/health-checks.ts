@@ -2,9 +2,12 @@ import type { Provider } from '@nestjs/common';
 import type { EventStore } from '@ledger/event-store';
 import type { ConnectionsReadModel } from '@ledger/read-models';
 import { READINESS_PROBES, type ReadinessProbe } from '../http/health.controller';
-import { CONNECTIONS_READ_MODEL, EVENT_STORE } from './injection-tokens';
-import { CONNECTIONS_PROJECTION } from './read-your-writes';
-import { StorageHealth } from './storage-health';
+import {
+  CONNECTIONS_READ_MODEL,
+  EVENT_STORE,
+  CONNECTIONS_PROJECTION,
+  StorageHealth,
+} from '@ledger/runtime';
 
 /** Readiness: the event store and the read model answer, and writes are not failing for lack of space. */
 export const healthProviders: Provider[] = [

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { canonicalJson, chainHashOfCanonical, GENESIS_HASH } from '../chain';
 import type { EventMetadata, RecordedEvent, StoredEvent } from '../event-store.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 /**
  * One row per event. `position` is the global order: SQLite hands out rowids in commit order
@@ -28,13 +28,7 @@ CREATE TABLE IF NOT EXISTS events (
 `;
 
 export function openDatabase(path: string): Database.Database {
-  preparePrivateSqliteFile(path);
-  const db = new Database(path);
-  // Wait for another process's write lock instead of failing at once.
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
-  // FULL: the WAL is fsynced at every commit, so an acknowledged append survives power loss.
-  db.pragma('synchronous = FULL');
+  const db = openDurableSqlite(path);
   db.exec(SCHEMA);
   migrateToHashChain(db);
   return db;

@@ -21,7 +21,7 @@ function contractOn(label: string, tuning: { keepSteps?: number; sweepEverySteps
     const open = async () => {
       const connection = await connect(dbName);
       connections.push(connection);
-      return MongoLeaseStore.open({ connection, ...tuning });
+      return MongoLeaseStore.open({ mongo: connection, ...tuning });
     };
     const store = await open();
     return {
@@ -66,7 +66,7 @@ describe('MongoLeaseStore chain and sweep', () => {
       .toArray();
 
   it('records acquire, renew and release as steps of one chain, ids unique per name and seq', async () => {
-    const store = await MongoLeaseStore.open({ connection });
+    const store = await MongoLeaseStore.open({ mongo: connection });
     const lease = (await store.acquire('job:token-refresh', 'w', 1_000, at(0)))!;
     const renewed = (await store.renew(lease, 1_000, at(500)))!;
     await store.release(renewed);
@@ -86,7 +86,11 @@ describe('MongoLeaseStore chain and sweep', () => {
   });
 
   it('sweeps old steps on its own and on demand, never the head, and tokens go on', async () => {
-    const store = await MongoLeaseStore.open({ connection, keepSteps: 2, sweepEverySteps: 10 });
+    const store = await MongoLeaseStore.open({
+      mongo: connection,
+      keepSteps: 2,
+      sweepEverySteps: 10,
+    });
     const name = 'projection:connections';
     let lease = (await store.acquire(name, 'w', 1_000, at(0)))!;
     for (let i = 1; i < 25; i += 1) lease = (await store.renew(lease, 1_000, at(i)))!;
@@ -95,7 +99,7 @@ describe('MongoLeaseStore chain and sweep', () => {
     expect(await store.sweep()).toBeGreaterThanOrEqual(5);
     expect((await steps(name)).map((s) => s.seq)).toEqual([23, 24, 25]);
     await store.release(lease);
-    const zero = await MongoLeaseStore.open({ connection: another, keepSteps: 0 });
+    const zero = await MongoLeaseStore.open({ mongo: another, keepSteps: 0 });
     await zero.sweep();
     expect((await steps(name)).map((s) => s.seq)).toEqual([26]);
     // The lone head still carries the token: the next one is higher.
@@ -113,7 +117,7 @@ describe('MongoLeaseStore chain and sweep', () => {
       const arrived = gate();
       const resume = gate();
       const stalled = await MongoLeaseStore.open({
-        connection: another,
+        mongo: another,
         beforeInsert: async (n, s) => {
           if (n !== name || s !== seq) return;
           arrived.open();
@@ -126,7 +130,7 @@ describe('MongoLeaseStore chain and sweep', () => {
     it('does not acquire a name first leased (and swept) while it stalled', async () => {
       const name = 'refresh:conn-stale-acquire';
       const { stalled, arrived, resume } = await stalledWriter(name, 1);
-      const store = await MongoLeaseStore.open({ connection, keepSteps: 0 });
+      const store = await MongoLeaseStore.open({ mongo: connection, keepSteps: 0 });
       // The stalled writer read "never leased" and is about to insert step 1.
       const pending = stalled.acquire(name, 'stale', 60_000, at(0));
       await arrived.promise;
@@ -145,7 +149,7 @@ describe('MongoLeaseStore chain and sweep', () => {
 
     it('does not renew a lease taken over (and swept) while it stalled', async () => {
       const name = 'refresh:conn-stale-renew';
-      const store = await MongoLeaseStore.open({ connection, keepSteps: 0 });
+      const store = await MongoLeaseStore.open({ mongo: connection, keepSteps: 0 });
       const mine = (await store.acquire(name, 'a', 1_000, at(0)))!;
       const { stalled, arrived, resume } = await stalledWriter(name, 2);
       // The stalled writer read step 1 (a's lease, unexpired at 500) and will insert step 2.
@@ -166,11 +170,11 @@ describe('MongoLeaseStore chain and sweep', () => {
 
     it('still wins when the sweep removes its predecessor right after its insert', async () => {
       const name = 'refresh:conn-swept-under';
-      const store = await MongoLeaseStore.open({ connection, keepSteps: 0 });
+      const store = await MongoLeaseStore.open({ mongo: connection, keepSteps: 0 });
       const mine = (await store.acquire(name, 'a', 60_000, at(0)))!;
       // Renew, and sweep (from another instance) while the renewal is in flight, many times.
       let lease: Lease = mine;
-      const sweeper = await MongoLeaseStore.open({ connection: another, keepSteps: 0 });
+      const sweeper = await MongoLeaseStore.open({ mongo: another, keepSteps: 0 });
       for (let i = 1; i <= 10; i += 1) {
         const [renewed] = await Promise.all([store.renew(lease, 60_000, at(i)), sweeper.sweep()]);
         expect(renewed).toMatchObject({ holder: 'a', token: 1 });

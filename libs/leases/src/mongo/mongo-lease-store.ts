@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import {
   assertLeaseArguments,
   assertValidNow,
@@ -8,6 +8,7 @@ import {
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
+import { connectMongo, isDuplicateKey, type MongoLocation } from '@ledger/stores';
 
 /**
  * One step of one name's chain: the state of the lease on `name` after an acquire, a renewal
@@ -50,15 +51,12 @@ const schema = new Schema<LeaseStepDoc>(
 );
 schema.index({ name: 1, seq: -1 });
 
-const DUPLICATE_KEY = 11000;
 /** Rounds lost to racing writers before giving up; every round, one of the racers wins. */
 const MAX_ROUNDS = 200;
 
 type NextStep = Pick<LeaseStepDoc, 'kind' | 'holder' | 'token' | 'expiresAt' | 'released'>;
 
-export type MongoLeaseStoreOptions = (
-  { connection: Connection } | { uri: string; dbName: string }
-) & {
+export type MongoLeaseStoreOptions = MongoLocation & {
   /** Steps kept below each name's head by the sweep (a little history to read); default 10. */
   keepSteps?: number;
   /** A writer sweeps its name every this many steps (seq multiple); default 50. */
@@ -124,11 +122,7 @@ export class MongoLeaseStore implements LeaseStore {
    * index on `(name, seq)`.
    */
   static async open(options: MongoLeaseStoreOptions): Promise<MongoLeaseStore> {
-    const owns = !('connection' in options);
-    const connection =
-      'connection' in options
-        ? options.connection
-        : await mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise();
+    const { connection, owned: owns } = await connectMongo(options);
     try {
       const model =
         (connection.models[MODEL_NAME] as Model<LeaseStepDoc> | undefined) ??
@@ -273,7 +267,7 @@ export class MongoLeaseStore implements LeaseStore {
       try {
         await this.model.create(step);
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
         continue; // another writer inserted step `seq` first
       }
       if (!(await this.won(step, head))) continue; // a stale re-insert below the head

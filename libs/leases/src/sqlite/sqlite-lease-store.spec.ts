@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeTempDir } from '@ledger/testing/temp-dir';
+import { startRacer } from '@ledger/testing/racer-process';
 import { leaseStoreContract } from '../contract/lease-store.contract';
 import { openLeaseStore } from '../open-lease-store';
 import { SqliteLeaseStore } from './sqlite-lease-store';
@@ -10,11 +10,11 @@ import { SqliteLeaseStore } from './sqlite-lease-store';
 leaseStoreContract('SqliteLeaseStore (file on disk)', async () => {
   const dir = makeTempDir('ledger-leases-');
   const file = join(dir.path, 'nested', 'leases.sqlite');
-  const stores = [new SqliteLeaseStore(file)];
+  const stores = [SqliteLeaseStore.open({ sqlitePath: file })];
   return {
     store: stores[0],
     openAnother: async () => {
-      const another = new SqliteLeaseStore(file);
+      const another = SqliteLeaseStore.open({ sqlitePath: file });
       stores.push(another);
       return another;
     },
@@ -32,53 +32,23 @@ interface RaceResult {
   endedAt: number;
 }
 
-interface Racer {
-  child: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<RaceResult>;
-}
+type Racer = ReturnType<typeof startLeaseRacer>;
 
 /** Runs fixtures/lease-racer.ts in its own OS process against the same file. */
-function startRacer(
+function startLeaseRacer(
   file: string,
   goFile: string,
   names: string[],
   attempts: number,
   nowMs: number,
-): Racer {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(__dirname, '..', 'fixtures', 'lease-racer.ts'),
-      file,
-      goFile,
-      names.join(','),
-      String(attempts),
-      String(nowMs),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.includes('ready\n')) onReady();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<RaceResult>((resolve, reject) => {
-    child.once('exit', (code) => {
-      const result = /result (\{.*\})/.exec(stdout);
-      if (code !== 0 || !result) reject(new Error(`racer exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(result[1]) as RaceResult);
-    });
-  });
-  return { child, ready, done };
+) {
+  return startRacer<RaceResult>(join(__dirname, '..', 'fixtures', 'lease-racer.ts'), [
+    file,
+    goFile,
+    names.join(','),
+    String(attempts),
+    String(nowMs),
+  ]);
 }
 
 describe('SqliteLeaseStore across OS processes', () => {
@@ -90,13 +60,16 @@ describe('SqliteLeaseStore across OS processes', () => {
     try {
       const T0 = Date.parse('2030-01-01T09:00:00Z');
       // Schema first; one name never leased, one whose lease expired (the race is a takeover).
-      const setup = new SqliteLeaseStore(file);
+      const setup = SqliteLeaseStore.open({ sqlitePath: file });
       await setup.acquire('job:token-refresh', 'dead-worker', 1_000, new Date(T0 - 10_000));
       setup.close();
       // Many per-connection names too, so the two processes' transactions interleave often.
       const connections = Array.from({ length: 300 }, (_, i) => `refresh:conn-${i}`);
       const names = ['projection:connections', 'job:token-refresh', ...connections];
-      racers.push(startRacer(file, goFile, names, 10, T0), startRacer(file, goFile, names, 10, T0));
+      racers.push(
+        startLeaseRacer(file, goFile, names, 10, T0),
+        startLeaseRacer(file, goFile, names, 10, T0),
+      );
       // Together, as close as two processes get: both wait on the go file.
       await Promise.all(racers.map((r) => r.ready));
       writeFileSync(goFile, 'go');

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   assertLeaseArguments,
@@ -7,7 +7,7 @@ import {
   type Lease,
   type LeaseStore,
 } from '../lease-store.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface LeaseRow {
   name: string;
@@ -39,13 +39,8 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly renewTx: (lease: Lease, ttlMs: number, nowMs: number) => Lease | null;
   private readonly releaseTx: (lease: Lease) => void;
 
-  constructor(filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    // Other processes hold the write lock only for one short transaction each.
-    this.db.pragma('busy_timeout = 5000');
+  private constructor(filePath: string) {
+    this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS leases (
         name TEXT PRIMARY KEY,
@@ -107,6 +102,11 @@ export class SqliteLeaseStore implements LeaseStore {
     this.acquireTx = (...args) => acquire.immediate(...args);
     this.renewTx = (...args) => renew.immediate(...args);
     this.releaseTx = (lease) => release.immediate(lease);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteLeaseStore {
+    return new SqliteLeaseStore(sqlitePath);
   }
 
   /** The store's file in DATA_DIR: `DATA_DIR/leases.sqlite`. */

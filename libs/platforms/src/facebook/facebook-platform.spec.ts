@@ -106,7 +106,7 @@ beforeAll(async () => {
     maxPageSize: 2,
   });
   dir = makeTempDir('facebook-oauth-');
-  store = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
+  store = SqlitePendingAuthorizationStore.open({ sqlitePath: join(dir.path, 'ledger.db') });
   env = {
     PUBLIC_BASE_URL,
     FACEBOOK_AUTH_URL: oauth.authorizationUrl,

@@ -107,7 +107,7 @@ beforeAll(async () => {
     longLivedExpiresIn: SIXTY_DAYS,
   });
   dir = makeTempDir('instagram-oauth-');
-  store = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
+  store = SqlitePendingAuthorizationStore.open({ sqlitePath: join(dir.path, 'ledger.db') });
   env = {
     PUBLIC_BASE_URL,
     INSTAGRAM_AUTH_URL: oauth.authorizationUrl,

@@ -133,7 +133,7 @@ beforeAll(async () => {
   api.registerOrganization({ id: 7000007, localizedName: 'Sponsored Only Inc' });
   api.registerOrganization({ id: 8000008, localizedName: 'Pending Admin Ltd' });
   dir = makeTempDir('linkedin-oauth-');
-  store = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
+  store = SqlitePendingAuthorizationStore.open({ sqlitePath: join(dir.path, 'ledger.db') });
 });
 
 beforeEach(() => {

@@ -5,6 +5,7 @@ import {
   type PendingAuthorization,
   type PendingAuthorizationStore,
 } from './pending-authorization';
+import { isDuplicateKey } from '@ledger/stores';
 
 interface PendingDocument {
   _id: string;
@@ -43,14 +44,27 @@ const schema = new Schema<PendingDocument>(
 export class MongoPendingAuthorizationStore implements PendingAuthorizationStore {
   private readonly model: Model<PendingDocument>;
 
-  constructor(connection: Connection, collection = 'oauth_pending_authorizations') {
+  /** The store on the process's MongoDB connection, its indexes made (docs/decisions/0016). */
+  static async open({
+    mongo,
+    collection,
+  }: {
+    mongo: Connection;
+    collection?: string;
+  }): Promise<MongoPendingAuthorizationStore> {
+    const store = new MongoPendingAuthorizationStore(mongo, collection);
+    await store.ensureIndexes();
+    return store;
+  }
+
+  private constructor(connection: Connection, collection = 'oauth_pending_authorizations') {
     this.model =
       (connection.models[collection] as Model<PendingDocument> | undefined) ??
       connection.model<PendingDocument>(collection, schema, collection);
   }
 
   /** Creates the expiry index; call once at startup. */
-  async ensureIndexes(): Promise<void> {
+  private async ensureIndexes(): Promise<void> {
     await this.model.createIndexes();
   }
 
@@ -71,7 +85,7 @@ export class MongoPendingAuthorizationStore implements PendingAuthorizationStore
         browserBindingHash: pending.browserBindingHash,
       });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new PendingAuthorizationExistsError();
+      if (isDuplicateKey(error)) throw new PendingAuthorizationExistsError();
       throw error;
     }
   }

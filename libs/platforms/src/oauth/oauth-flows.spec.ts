@@ -118,7 +118,7 @@ beforeAll(async () => {
   });
   xApi = await startXApiServer();
   dir = makeTempDir('oauth-flows-');
-  sqlite = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
+  sqlite = SqlitePendingAuthorizationStore.open({ sqlitePath: join(dir.path, 'ledger.db') });
   env = {
     PUBLIC_BASE_URL,
     X_AUTH_URL: oauthServer.authorizationUrl,
@@ -235,7 +235,9 @@ describe('OAuthFlows.complete', () => {
     const { authorizationUrl } = await flows.start(startInput);
     const consent = await consentInBrowser(authorizationUrl, { accessToken });
 
-    const otherConnection = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
+    const otherConnection = SqlitePendingAuthorizationStore.open({
+      sqlitePath: join(dir.path, 'ledger.db'),
+    });
     try {
       const otherProcess = buildFlows(
         ConfiguredPlatforms.fromConfig(loadPlatformsConfig(env)).connectable,

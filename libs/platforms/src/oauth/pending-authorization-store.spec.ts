@@ -25,8 +25,8 @@ const backends: Array<[string, () => Promise<Backend>]> = [
     async () => {
       const dir = makeTempDir('pending-auth-');
       const file = join(dir.path, 'ledger.db');
-      const first = SqlitePendingAuthorizationStore.open(file);
-      const second = SqlitePendingAuthorizationStore.open(file);
+      const first = SqlitePendingAuthorizationStore.open({ sqlitePath: file });
+      const second = SqlitePendingAuthorizationStore.open({ sqlitePath: file });
       return {
         first,
         second,
@@ -44,11 +44,10 @@ const backends: Array<[string, () => Promise<Backend>]> = [
       const dbName = uniqueDatabaseName('pending_auth');
       const a = await mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
       const b = await mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
-      const first = new MongoPendingAuthorizationStore(a);
-      await first.ensureIndexes();
+      const first = await MongoPendingAuthorizationStore.open({ mongo: a });
       return {
         first,
-        second: new MongoPendingAuthorizationStore(b),
+        second: await MongoPendingAuthorizationStore.open({ mongo: b }),
         close: async () => {
           await a.dropDatabase();
           await Promise.all([a.close(), b.close()]);

@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Platform } from '@ledger/domain';
 import {
   PendingAuthorizationExistsError,
   type PendingAuthorization,
   type PendingAuthorizationStore,
 } from './pending-authorization';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface Row {
   state: string;
@@ -29,7 +29,7 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
   private readonly purge: Database.Statement<[number]>;
   private readonly remove: Database.Statement<[string], Row>;
 
-  constructor(private readonly db: Database.Database) {
+  private constructor(private readonly db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS oauth_pending_authorizations (
         state TEXT PRIMARY KEY,
@@ -51,13 +51,8 @@ export class SqlitePendingAuthorizationStore implements PendingAuthorizationStor
   }
 
   /** Opens (or creates) the file with the durability settings the rest of the service uses. */
-  static open(filename: string): SqlitePendingAuthorizationStore {
-    preparePrivateSqliteFile(filename);
-    const db = new Database(filename);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    return new SqlitePendingAuthorizationStore(db);
+  static open({ sqlitePath }: { sqlitePath: string }): SqlitePendingAuthorizationStore {
+    return new SqlitePendingAuthorizationStore(openDurableSqlite(sqlitePath));
   }
 
   async save(pending: PendingAuthorization): Promise<void> {

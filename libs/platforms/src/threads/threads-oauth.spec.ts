@@ -94,7 +94,7 @@ beforeAll(async () => {
     userIdFor: (accessToken) => graph.profileOf(accessToken)?.id,
   });
   dir = makeTempDir('threads-oauth-');
-  store = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
+  store = SqlitePendingAuthorizationStore.open({ sqlitePath: join(dir.path, 'ledger.db') });
   env = {
     PUBLIC_BASE_URL,
     THREADS_AUTH_URL: oauth.authorizationUrl,

@@ -125,7 +125,7 @@ beforeAll(async () => {
     openIdOf: (accessToken) => api.openIdOf(accessToken),
   });
   dir = makeTempDir('tiktok-oauth-');
-  store = SqlitePendingAuthorizationStore.open(join(dir.path, 'ledger.db'));
+  store = SqlitePendingAuthorizationStore.open({ sqlitePath: join(dir.path, 'ledger.db') });
 });
 
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import { type Connection } from 'mongoose';
 import { shownActor } from '@ledger/event-store/shown-actor';
 import { comparePositions } from '../positions';
 import type {
@@ -8,6 +8,7 @@ import type {
   AuditPageRequest,
   AuditStore,
 } from './audit.port';
+import { connectMongo, onlyDuplicateKeys, type MongoLocation } from '@ledger/stores';
 
 interface AuditDoc {
   _id: string;
@@ -30,7 +31,6 @@ interface CheckpointDoc {
 
 export const AUDIT_ENTRIES_COLLECTION = 'audit_entries';
 export const AUDIT_CHECKPOINTS_COLLECTION = 'audit_checkpoints';
-const DUPLICATE_KEY = 11000;
 
 /**
  * The audit trail in MongoDB or FerretDB. Entries never change, so every write is an insert
@@ -43,14 +43,8 @@ export class MongoAuditStore implements AuditStore {
     private readonly owned: boolean,
   ) {}
 
-  static async open(
-    options: { connection: Connection } | { uri: string; dbName: string },
-  ): Promise<MongoAuditStore> {
-    const owned = !('connection' in options);
-    const connection =
-      'connection' in options
-        ? options.connection
-        : await mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise();
+  static async open(location: MongoLocation): Promise<MongoAuditStore> {
+    const { connection, owned } = await connectMongo(location);
     const store = new MongoAuditStore(connection, owned);
     await store.entries().createIndex({ workspaceId: 1, at: 1, _id: 1 });
     return store;
@@ -71,7 +65,7 @@ export class MongoAuditStore implements AuditStore {
       try {
         await this.entries().insertMany(entries.map(toDoc), { ordered: false });
       } catch (error) {
-        if (!onlyDuplicates(error)) throw error;
+        if (!onlyDuplicateKeys(error)) throw error;
       }
     }
     const current = await this.getCheckpoint(checkpoint.projection);
@@ -90,7 +84,7 @@ export class MongoAuditStore implements AuditStore {
     try {
       await this.entries().insertOne(toDoc(entry));
     } catch (error) {
-      if (!onlyDuplicates(error)) throw error;
+      if (!onlyDuplicateKeys(error)) throw error;
     }
   }
 
@@ -161,16 +155,4 @@ function fromDoc(doc: AuditDoc): AuditEntry {
     platform: doc.platform ?? null,
     details: doc.details ?? {},
   };
-}
-
-/** A bulk or single insert that failed only on ids already present. */
-function onlyDuplicates(error: unknown): boolean {
-  type WriteError = { code?: unknown; err?: { code?: unknown } };
-  const e = error as { code?: unknown; writeErrors?: WriteError[] | WriteError } | null;
-  if (!e) return false;
-  if (e.writeErrors !== undefined) {
-    const list = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-    return list.length > 0 && list.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY);
-  }
-  return e.code === DUPLICATE_KEY;
 }

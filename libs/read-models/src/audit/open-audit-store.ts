@@ -11,6 +11,6 @@ export async function openAuditStore(config: {
   dataDir: string;
   mongoConnection?: Connection | null;
 }): Promise<AuditStore> {
-  if (config.mongoConnection) return MongoAuditStore.open({ connection: config.mongoConnection });
-  return new SqliteAuditStore(join(config.dataDir, AUDIT_FILE));
+  if (config.mongoConnection) return MongoAuditStore.open({ mongo: config.mongoConnection });
+  return SqliteAuditStore.open({ sqlitePath: join(config.dataDir, AUDIT_FILE) });
 }

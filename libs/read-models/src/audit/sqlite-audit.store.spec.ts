@@ -6,11 +6,11 @@ import { SqliteAuditStore } from './sqlite-audit.store';
 auditStoreContract('SqliteAuditStore (file on disk)', async () => {
   const dir = makeTempDir('ledger-audit-');
   const file = join(dir.path, 'nested', 'audit.sqlite');
-  const stores = [new SqliteAuditStore(file)];
+  const stores = [SqliteAuditStore.open({ sqlitePath: file })];
   return {
     store: stores[0],
     openAnother: async () => {
-      const another = new SqliteAuditStore(file);
+      const another = SqliteAuditStore.open({ sqlitePath: file });
       stores.push(another);
       return another;
     },

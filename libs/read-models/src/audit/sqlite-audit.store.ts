@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openDurableSqlite } from '../sqlite/open-durable-sqlite';
+import { openDurableSqlite } from '@ledger/stores';
 import { shownActor } from '@ledger/event-store/shown-actor';
 import type { Platform } from '@ledger/domain';
 import { comparePositions } from '../positions';
@@ -32,7 +32,7 @@ export class SqliteAuditStore implements AuditStore {
     checkpoint: { projection: string; position: string },
   ) => void;
 
-  constructor(filePath: string) {
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS audit_entries (
@@ -84,6 +84,11 @@ export class SqliteAuditStore implements AuditStore {
       },
     );
     this.applyTx = (entries, checkpoint) => applyAll.immediate(entries, checkpoint);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteAuditStore {
+    return new SqliteAuditStore(sqlitePath);
   }
 
   async apply(

@@ -1,7 +1,8 @@
-import mongoose, { type Connection } from 'mongoose';
+import { type Connection } from 'mongoose';
 import type { Platform } from '@ledger/domain';
 import { comparePositions } from '../positions';
 import type { DuePost, DuePostChange, DuePostsStore, PublishingMarker } from './due-posts.port';
+import { connectMongo, isDuplicateKey, type MongoLocation } from '@ledger/stores';
 
 interface DueDoc {
   _id: string;
@@ -28,7 +29,6 @@ interface MarkerDoc {
 export const DUE_POSTS_COLLECTION = 'due_posts';
 export const DUE_POSTS_CHECKPOINTS_COLLECTION = 'due_posts_checkpoints';
 export const PUBLISHING_MARKERS_COLLECTION = 'publishing_markers';
-const DUPLICATE_KEY = 11000;
 
 /**
  * The due-posts index in MongoDB or FerretDB. No write relies on a conditional update being
@@ -47,14 +47,8 @@ export class MongoDuePostsStore implements DuePostsStore {
     this.owned = owned;
   }
 
-  static async open(
-    options: { connection: Connection } | { uri: string; dbName: string },
-  ): Promise<MongoDuePostsStore> {
-    const owned = !('connection' in options);
-    const connection =
-      'connection' in options
-        ? options.connection
-        : await mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise();
+  static async open(location: MongoLocation): Promise<MongoDuePostsStore> {
+    const { connection, owned } = await connectMongo(location);
     const store = new MongoDuePostsStore(connection, owned);
     await store.posts().createIndex({ done: 1, publishAt: 1, _id: 1 });
     return store;
@@ -188,8 +182,4 @@ export class MongoDuePostsStore implements DuePostsStore {
   async close(): Promise<void> {
     if (this.owned) await this.connection.close();
   }
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 }

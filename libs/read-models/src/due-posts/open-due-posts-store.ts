@@ -11,7 +11,6 @@ export async function openDuePostsStore(config: {
   dataDir: string;
   mongoConnection?: Connection | null;
 }): Promise<DuePostsStore> {
-  if (config.mongoConnection)
-    return MongoDuePostsStore.open({ connection: config.mongoConnection });
-  return new SqliteDuePostsStore(join(config.dataDir, DUE_POSTS_FILE));
+  if (config.mongoConnection) return MongoDuePostsStore.open({ mongo: config.mongoConnection });
+  return SqliteDuePostsStore.open({ sqlitePath: join(config.dataDir, DUE_POSTS_FILE) });
 }

@@ -6,11 +6,11 @@ import { SqliteDuePostsStore } from './sqlite-due-posts.store';
 duePostsStoreContract('SqliteDuePostsStore (file on disk)', async () => {
   const dir = makeTempDir('ledger-due-posts-');
   const file = join(dir.path, 'nested', 'due-posts.sqlite');
-  const stores = [new SqliteDuePostsStore(file)];
+  const stores = [SqliteDuePostsStore.open({ sqlitePath: file })];
   return {
     store: stores[0],
     openAnother: async () => {
-      const another = new SqliteDuePostsStore(file);
+      const another = SqliteDuePostsStore.open({ sqlitePath: file });
       stores.push(another);
       return another;
     },

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openDurableSqlite } from '../sqlite/open-durable-sqlite';
+import { openDurableSqlite } from '@ledger/stores';
 import type { Platform } from '@ledger/domain';
 import { comparePositions } from '../positions';
 import type { DuePost, DuePostChange, DuePostsStore, PublishingMarker } from './due-posts.port';
@@ -28,7 +28,7 @@ export class SqliteDuePostsStore implements DuePostsStore {
     checkpoint: { projection: string; position: string },
   ) => void;
 
-  constructor(filePath: string) {
+  private constructor(filePath: string) {
     this.db = openDurableSqlite(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS due_posts (
@@ -96,6 +96,11 @@ export class SqliteDuePostsStore implements DuePostsStore {
     );
     // IMMEDIATE: take the write lock before reading the checkpoint (another process may feed).
     this.applyTx = (changes, checkpoint) => applyAll.immediate(changes, checkpoint);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteDuePostsStore {
+    return new SqliteDuePostsStore(sqlitePath);
   }
 
   async apply(

@@ -22,8 +22,8 @@ describe('MongoConnectionsReadModel with a caller-owned connection', () => {
       .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('read_models_shared') })
       .asPromise();
     try {
-      const first = await MongoConnectionsReadModel.open({ connection });
-      const second = await MongoConnectionsReadModel.open({ connection });
+      const first = await MongoConnectionsReadModel.open({ mongo: connection });
+      const second = await MongoConnectionsReadModel.open({ mongo: connection });
       await first.apply(
         [{ kind: 'planChanged', streamRevision: 0, workspaceId: 'w', plan: 'starter' }],
         {

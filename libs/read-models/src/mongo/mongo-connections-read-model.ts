@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import { type Connection } from 'mongoose';
 import type { Plan } from '@ledger/domain';
 import type {
   ConnectionFilter,
@@ -9,9 +9,9 @@ import type {
 import { toEpochMs } from '../instants';
 import { isAtOrAfter } from '../positions';
 import { connectionKey, readModelModels, toView, type ReadModelModels } from './models';
+import { connectMongo, isDuplicateKey, type MongoLocation } from '@ledger/stores';
 
-export type MongoConnectionsReadModelOptions =
-  { connection: Connection } | { uri: string; dbName: string };
+export type MongoConnectionsReadModelOptions = MongoLocation;
 
 type Checkpoint = { projection: string; position: string };
 
@@ -30,11 +30,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
 
   /** Connects (or adopts a connection, which the caller keeps and closes) and ensures indexes. */
   static async open(options: MongoConnectionsReadModelOptions): Promise<MongoConnectionsReadModel> {
-    const owns = !('connection' in options);
-    const connection =
-      'connection' in options
-        ? options.connection
-        : await mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise();
+    const { connection, owned: owns } = await connectMongo(options);
     try {
       const models = readModelModels(connection);
       await Promise.all(Object.values(models).map((model) => model.createIndexes()));
@@ -207,7 +203,7 @@ async function upsertUnlessSeen(write: () => Promise<unknown>): Promise<boolean>
     await write();
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === 11000) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
 }

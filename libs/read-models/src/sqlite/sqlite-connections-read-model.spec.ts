@@ -7,7 +7,7 @@ describeConnectionsReadModelContract('SQLite (file on disk)', async () => {
   const dir = makeTempDir('ledger-read-model-');
   const file = join(dir.path, 'read-models.sqlite');
   return {
-    open: async () => new SqliteConnectionsReadModel(file),
+    open: async () => SqliteConnectionsReadModel.open({ sqlitePath: file }),
     dispose: async () => dir.remove(),
   };
 });

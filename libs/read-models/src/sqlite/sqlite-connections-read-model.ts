@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Plan } from '@ledger/domain';
 import type {
   ConnectionFilter,
@@ -16,7 +16,7 @@ import {
   type ConnectionRow,
   type Statements,
 } from './schema';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 type Checkpoint = { projection: string; position: string };
 
@@ -31,14 +31,10 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   private readonly statements: Statements;
   private readonly applyTx: Database.Transaction<(c: ReadModelChange[], p: Checkpoint) => void>;
 
-  constructor(filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
+  private constructor(filePath: string) {
     // The model is rebuildable and the checkpoint commits with the data, so losing the last
     // transactions on power loss only means replaying them: NORMAL is enough.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filePath, { synchronous: 'NORMAL' });
     this.db.exec(SCHEMA);
     this.statements = prepareStatements(this.db);
     this.applyTx = this.db.transaction((changes: ReadModelChange[], checkpoint: Checkpoint) => {
@@ -48,6 +44,11 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
         this.statements.saveCheckpoint.run(checkpoint);
       }
     });
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionsReadModel {
+    return new SqliteConnectionsReadModel(sqlitePath);
   }
 
   async apply(changes: ReadModelChange[], checkpoint: Checkpoint): Promise<void> {

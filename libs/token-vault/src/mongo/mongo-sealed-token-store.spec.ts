@@ -20,8 +20,8 @@ describe('MongoSealedTokenStore on a caller-owned connection', () => {
     const dbName = uniqueDatabaseName('token_vault');
     const connection = await mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
     try {
-      const first = await MongoSealedTokenStore.create(connection);
-      const second = await MongoSealedTokenStore.create(connection);
+      const first = await MongoSealedTokenStore.open({ mongo: connection });
+      const second = await MongoSealedTokenStore.open({ mongo: connection });
       await first.deleteWorkspace('ws-1');
       await first.close();
       expect(connection.readyState).toBe(mongoose.ConnectionStates.connected);

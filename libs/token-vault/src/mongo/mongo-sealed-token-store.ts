@@ -50,11 +50,14 @@ export class MongoSealedTokenStore implements SealedTokenStore {
   ) {}
 
   /** On a connection the caller owns (and closes); creates the collection's indexes. */
-  static async create(
-    connection: Connection,
+  static async open({
+    mongo,
     collection = 'sealed_tokens',
-  ): Promise<MongoSealedTokenStore> {
-    return MongoSealedTokenStore.init(connection, collection, false);
+  }: {
+    mongo: Connection;
+    collection?: string;
+  }): Promise<MongoSealedTokenStore> {
+    return MongoSealedTokenStore.init(mongo, collection, false);
   }
 
   /** Opens its own connection, closed by close(). */

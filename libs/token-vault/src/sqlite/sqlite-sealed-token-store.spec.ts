@@ -9,7 +9,7 @@ sealedTokenStoreContract('SQLite on disk', async () => {
   const dir = makeTempDir('token-vault-sqlite-');
   const file = join(dir.path, 'tokens.sqlite');
   return {
-    open: async () => new SqliteSealedTokenStore(file),
+    open: async () => SqliteSealedTokenStore.open({ sqlitePath: file }),
     dispose: async () => dir.remove(),
   };
 });
@@ -19,7 +19,7 @@ describe('SqliteSealedTokenStore on disk', () => {
     const dir = makeTempDir('token-vault-sqlite-');
     try {
       const file = join(dir.path, 'tokens.sqlite');
-      const store = new SqliteSealedTokenStore(file);
+      const store = SqliteSealedTokenStore.open({ sqlitePath: file });
       expect(statSync(file).mode & 0o777).toBe(0o600);
       // Read the settings back through the store's own connection (they are per connection).
       const db = (store as unknown as { db: Database.Database }).db;

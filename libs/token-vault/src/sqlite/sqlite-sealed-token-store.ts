@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SealedTokenRecord, SealedTokenStore, TokenRef } from '../sealed-token-store.port';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 interface Row {
   workspace_id: string;
@@ -23,13 +23,8 @@ export class SqliteSealedTokenStore implements SealedTokenStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(readonly filePath: string) {
-    preparePrivateSqliteFile(filePath);
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('secure_delete = ON');
-    this.db.pragma('busy_timeout = 5000');
+  private constructor(readonly filePath: string) {
+    this.db = openDurableSqlite(filePath, { secureDelete: true });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sealed_tokens (
         workspace_id TEXT NOT NULL,
@@ -76,6 +71,11 @@ export class SqliteSealedTokenStore implements SealedTokenStore {
          ORDER BY workspace_id, connection_id LIMIT ?`,
       ),
     };
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteSealedTokenStore {
+    return new SqliteSealedTokenStore(sqlitePath);
   }
 
   async put(record: SealedTokenRecord): Promise<void> {

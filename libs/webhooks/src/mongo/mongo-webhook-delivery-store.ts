@@ -14,6 +14,7 @@ import {
   type WebhookDeliveryStore,
 } from '../delivery-store.port';
 import type { WebhookEventType } from '../webhook-events';
+import { isDuplicateKey } from '@ledger/stores';
 
 /**
  * A delivery. Its `status`, `attemptCount` and `nextAttemptAt` are a cache of its attempts
@@ -107,13 +108,7 @@ const checkpointSchema = new Schema<CheckpointDoc>(
   { versionKey: false, autoIndex: false, autoCreate: false },
 );
 
-const DUPLICATE_KEY = 11000;
-
 const attemptId = (deliveryId: string, attempt: number) => JSON.stringify([deliveryId, attempt]);
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number }).code === DUPLICATE_KEY;
-}
 
 function model<T>(connection: Connection, name: string, schema: Schema<T>, collection: string) {
   const key = `${name}:${collection}`;
@@ -146,11 +141,14 @@ export class MongoWebhookDeliveryStore implements WebhookDeliveryStore {
   ) {}
 
   /** On a connection the caller owns (and closes); creates the collections and indexes. */
-  static async create(
-    connection: Connection,
+  static async open({
+    mongo,
     prefix = 'webhook',
-  ): Promise<MongoWebhookDeliveryStore> {
-    return MongoWebhookDeliveryStore.init(connection, prefix, false);
+  }: {
+    mongo: Connection;
+    prefix?: string;
+  }): Promise<MongoWebhookDeliveryStore> {
+    return MongoWebhookDeliveryStore.init(mongo, prefix, false);
   }
 
   /** Opens its own connection, closed by close(). */

@@ -35,7 +35,7 @@ describe('MongoWebhookDeliveryStore: the attempts decide, the delivery document 
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
-    store = await MongoWebhookDeliveryStore.create(connection);
+    store = await MongoWebhookDeliveryStore.open({ mongo: connection });
   });
   afterAll(async () => {
     await connection.dropDatabase();

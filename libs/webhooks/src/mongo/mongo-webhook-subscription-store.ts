@@ -57,11 +57,14 @@ export class MongoWebhookSubscriptionStore implements WebhookSubscriptionStore {
   ) {}
 
   /** On a connection the caller owns (and closes). */
-  static async create(
-    connection: Connection,
+  static async open({
+    mongo,
     collection = 'webhook_subscriptions',
-  ): Promise<MongoWebhookSubscriptionStore> {
-    return MongoWebhookSubscriptionStore.init(connection, collection, false);
+  }: {
+    mongo: Connection;
+    collection?: string;
+  }): Promise<MongoWebhookSubscriptionStore> {
+    return MongoWebhookSubscriptionStore.init(mongo, collection, false);
   }
 
   /** Opens its own connection, closed by close(). */

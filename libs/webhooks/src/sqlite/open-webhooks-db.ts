@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { preparePrivateSqliteFile } from '@ledger/private-files';
+import { openDurableSqlite } from '@ledger/stores';
 
 /** The webhooks' file in DATA_DIR: subscriptions, deliveries and the enqueuer's checkpoint. */
 export function webhooksDbPath(dataDir: string): string {
@@ -13,11 +13,5 @@ export function webhooksDbPath(dataDir: string): string {
  * and a busy timeout for the other processes that share the file.
  */
 export function openWebhooksDb(filePath: string): Database.Database {
-  preparePrivateSqliteFile(filePath);
-  const db = new Database(filePath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('secure_delete = ON');
-  db.pragma('busy_timeout = 5000');
-  return db;
+  return openDurableSqlite(filePath, { secureDelete: true });
 }

@@ -57,7 +57,7 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
     next: NextDeliveryState,
   ) => void;
 
-  constructor(readonly filePath: string) {
+  private constructor(readonly filePath: string) {
     this.db = openWebhooksDb(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS webhook_deliveries (
@@ -201,6 +201,11 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
       },
     );
     this.completeTx = (...args) => complete.immediate(...args);
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteWebhookDeliveryStore {
+    return new SqliteWebhookDeliveryStore(sqlitePath);
   }
 
   /** `DATA_DIR/webhooks.sqlite`. */

@@ -13,8 +13,8 @@ async function backend(): Promise<WebhookStoresBackend> {
   // Both stores in one file, as inDataDir() places them.
   const file = join(dir.path, 'webhooks.sqlite');
   return {
-    openSubscriptions: async () => new SqliteWebhookSubscriptionStore(file),
-    openDeliveries: async () => new SqliteWebhookDeliveryStore(file),
+    openSubscriptions: async () => SqliteWebhookSubscriptionStore.open({ sqlitePath: file }),
+    openDeliveries: async () => SqliteWebhookDeliveryStore.open({ sqlitePath: file }),
     dispose: async () => dir.remove(),
   };
 }

@@ -24,7 +24,7 @@ export class SqliteWebhookSubscriptionStore implements WebhookSubscriptionStore 
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(readonly filePath: string) {
+  private constructor(readonly filePath: string) {
     this.db = openWebhooksDb(filePath);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS webhook_subscriptions (
@@ -59,6 +59,11 @@ export class SqliteWebhookSubscriptionStore implements WebhookSubscriptionStore 
         'DELETE FROM webhook_subscriptions WHERE workspace_id = ? AND subscription_id = ?',
       ),
     };
+  }
+
+  /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteWebhookSubscriptionStore {
+    return new SqliteWebhookSubscriptionStore(sqlitePath);
   }
 
   /** `DATA_DIR/webhooks.sqlite`. */

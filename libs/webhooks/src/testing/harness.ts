@@ -76,8 +76,8 @@ export async function openStores(kind: StoreKind): Promise<WebhookStores> {
   const dbName = uniqueDatabaseName('webhooks');
   const connect = () => mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
   const connections: Connection[] = [await connect()];
-  const subscriptionStore = await MongoWebhookSubscriptionStore.create(connections[0]);
-  const deliveries = await MongoWebhookDeliveryStore.create(connections[0]);
+  const subscriptionStore = await MongoWebhookSubscriptionStore.open({ mongo: connections[0] });
+  const deliveries = await MongoWebhookDeliveryStore.open({ mongo: connections[0] });
   return {
     kind,
     subscriptionStore,
@@ -85,7 +85,7 @@ export async function openStores(kind: StoreKind): Promise<WebhookStores> {
     openAnotherDeliveries: async () => {
       const connection = await connect();
       connections.push(connection);
-      return MongoWebhookDeliveryStore.create(connection);
+      return MongoWebhookDeliveryStore.open({ mongo: connection });
     },
     rawDump: async () => {
       const db = connections[0].db!;

@@ -3,7 +3,7 @@ import type { TokenVault } from '@ledger/token-vault';
 import { startLedgerApp, type LedgerTestApp } from '@ledger/testing/ledger-app';
 import { OfferedSelectionQuery } from '../../choose-accounts/offered-selection';
 import { RecordWorkspaceCommand } from '../../command-context/record-workspace-command';
-import { TOKEN_VAULT } from '../../storage/injection-tokens';
+import { TOKEN_VAULT } from '@ledger/runtime';
 import { contextOf } from '../complete-oauth.handler';
 import { completedOAuth } from './completed-oauth';
 

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { verify, type JwtPayload } from 'jsonwebtoken';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from '@ledger/runtime';
 
 /** Roles a user holds in a workspace (ARCHITECTURE.md, "Authentication"). */
 export const ROLES = ['owner', 'admin', 'editor', 'auditor'] as const;

@@ -6,8 +6,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/app-config';
+import { type AppConfig, APP_CONFIG } from '@ledger/runtime';
 import type { LedgerRequest } from '../ledger-request';
 import { ProblemException } from '../problem';
 import { InvalidTokenError, verifyAccessToken, type Role } from './access-claims';

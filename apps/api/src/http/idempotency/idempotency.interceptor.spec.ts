@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
 import type { Response } from 'express';
@@ -11,10 +12,12 @@ import { Public, Roles } from '../auth/auth.decorators';
 import { setEtag } from '../etag';
 import { RateLimitExceededError } from '../rate-limit-exceeded.error';
 import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../testing/test-app';
-import type { IdempotencyStore } from './idempotency-store.port';
+import {
+  type IdempotencyStore,
+  MongoIdempotencyStore,
+  SqliteIdempotencyStore,
+} from '@ledger/runtime';
 import { IDEMPOTENCY_OPTIONS, IdempotencyKey } from './idempotency.interceptor';
-import { MongoIdempotencyStore } from './mongo-idempotency.store';
-import { SqliteIdempotencyStore } from './sqlite-idempotency.store';
 
 class CreateDto {
   @IsString()
@@ -112,7 +115,9 @@ const STORES: Array<[string, () => Promise<{ store: IdempotencyStore; close(): P
       'SQLite',
       async () => {
         const dir = makeTempDir('ledger-idem-http-');
-        const store = SqliteIdempotencyStore.inDataDir(dir.path);
+        const store = SqliteIdempotencyStore.open({
+          sqlitePath: join(dir.path, 'idempotency.sqlite'),
+        });
         return { store, close: async () => (store.close(), dir.remove()) };
       },
     ],
@@ -122,8 +127,7 @@ const STORES: Array<[string, () => Promise<{ store: IdempotencyStore; close(): P
         const connection = await mongoose
           .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('idem_http') })
           .asPromise();
-        const store = new MongoIdempotencyStore(connection);
-        await store.init();
+        const store = await MongoIdempotencyStore.open({ mongo: connection });
         return {
           store,
           close: async () => {

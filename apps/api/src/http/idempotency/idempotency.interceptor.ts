@@ -12,16 +12,17 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
 import { holderIsGone, processInstanceId } from '@ledger/leases';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  IDEMPOTENCY_STORE,
+  type IdempotencyStore,
+  type StoredResponse,
+} from '@ledger/runtime';
 import type { LedgerRequest } from '../ledger-request';
 import { renderProblem } from '../problem-details.filter';
 import { mapToProblem } from '../problem-mapping';
 import { ProblemException, validationFailed } from '../problem';
-import {
-  IDEMPOTENCY_STORE,
-  type IdempotencyStore,
-  type StoredResponse,
-} from './idempotency-store.port';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_OPTIONS = Symbol('IDEMPOTENCY_OPTIONS');

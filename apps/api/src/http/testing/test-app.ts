@@ -1,12 +1,17 @@
+import { join } from 'node:path';
 import type { INestApplication, LoggerService, Provider, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import { makeTempDir } from '@ledger/testing/temp-dir';
-import { loadAppConfig, type AppConfig } from '../../config/app-config';
-import { AppConfigModule } from '../../config/app-config.module';
+import {
+  loadAppConfig,
+  type AppConfig,
+  AppConfigModule,
+  IDEMPOTENCY_STORE,
+  type IdempotencyStore,
+  SqliteIdempotencyStore,
+} from '@ledger/runtime';
 import { configureHttpApp, httpEdgeProviders } from '../http-edge';
-import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port';
-import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency.store';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-http-edge-0123456789abcdef';
 
@@ -60,7 +65,9 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, ...options.env });
   const tempDir = options.idempotencyStore ? undefined : makeTempDir('ledger-http-');
-  const store = options.idempotencyStore ?? SqliteIdempotencyStore.inDataDir(tempDir!.path);
+  const store =
+    options.idempotencyStore ??
+    SqliteIdempotencyStore.open({ sqlitePath: join(tempDir!.path, 'idempotency.sqlite') });
   const moduleRef = await Test.createTestingModule({
     imports: [AppConfigModule.forRoot(config)],
     controllers: options.controllers,
