@@ -195,6 +195,12 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     expect(await refusal.textContent()).toMatch(/REFRESH_NOT_AVAILABLE: what to do/);
     await refusal.getByRole('link').click();
     await c.page.locator('#code-REFRESH_NOT_AVAILABLE.current').waitFor();
+    // The linked code takes the focus (waited for: the page may still be settling).
+    await c.page
+      .waitForFunction(() => document.activeElement?.id === 'code-REFRESH_NOT_AVAILABLE', null, {
+        timeout: 5000,
+      })
+      .catch(() => undefined);
     expect(await c.page.evaluate(() => document.activeElement?.id)).toBe(
       'code-REFRESH_NOT_AVAILABLE',
     );

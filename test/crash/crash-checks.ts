@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
+  accountClaimStream,
   decide,
   DomainError,
   evolve,
@@ -12,6 +13,7 @@ import {
   isWorkspaceEvent,
   type AccountClaimEvent,
   type AccountClaimState,
+  type Platform,
   type WorkspaceCommand,
   type WorkspaceEvent,
   type WorkspaceState,
@@ -454,10 +456,22 @@ export function checkAnswers(commands: SentCommand[], index: EventIndex): string
             flagged.size === report.campaignsFlagged,
           `the report (${report.scheduledPostsFailed} posts failed, ${report.campaignsFlagged} campaigns flagged) does not match`,
         );
-        const release = (index.byLabel.get(command.label) ?? []).find(
+        // Released by this command, or (when a connect of the same account in this workspace
+        // came between the disconnect's event and its release) replaced by the new
+        // connection's claim, which passes over the gone connection's stale one: either way
+        // the disconnected connection holds the account no more.
+        const released = (index.byLabel.get(command.label) ?? []).some(
           (e) => e.type === 'AccountReleased',
         );
-        expect(release !== undefined, 'its account claim was not released');
+        const claimStream = accountClaimStream(
+          data(0).platform as Platform,
+          String(data(0).accountId),
+        );
+        const holding = index.claims.get(claimStream)?.holders[command.workspaceId];
+        expect(
+          released || holding?.connectionId !== command.connectionId,
+          'its account claim was not released',
+        );
         break;
       }
     }

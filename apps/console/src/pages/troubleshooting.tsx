@@ -1,9 +1,11 @@
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import { CODE_HELP } from '../troubleshooting-codes';
 
 /** Every error code, with what it means and what to do; `#/troubleshooting/<CODE>` jumps there. */
 export function TroubleshootingPage(props: { code?: string }) {
-  useEffect(() => {
+  // Before paint, so the code the refusal linked is focused as soon as it shows (a screen
+  // reader user lands on it; keyboard use goes on from there).
+  useLayoutEffect(() => {
     if (props.code) document.getElementById(`code-${props.code}`)?.focus();
   }, [props.code]);
   return (

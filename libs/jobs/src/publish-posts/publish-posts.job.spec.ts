@@ -84,6 +84,18 @@ describe.each(BACKENDS)(
       ).find((p) => p.id === postId);
     }
 
+    /** GET of the connection once its status is no longer `from`, or after 5 s as it is. */
+    async function connectionOnceChanged(connectionId: string, from: string) {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const response = await request(ledger.server)
+          .get(`/v1/workspaces/${WS}/connections/${connectionId}`)
+          .set('Authorization', `Bearer ${as('owner')}`);
+        if (response.body.status !== from || Date.now() > deadline) return response;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
     const tweetsWith = (text: string) =>
       ledger.platforms.x.api.tweets.filter((t) => t.text === text);
 
@@ -210,9 +222,8 @@ describe.each(BACKENDS)(
         statusReason: expect.stringMatching(/expired/),
       });
       expect(view?.statusReason).not.toContain(tokens!.accessToken);
-      const current = await request(ledger.server)
-        .get(`/v1/workspaces/${WS}/connections/${connection.id}`)
-        .set('Authorization', `Bearer ${as('owner')}`);
+      // The job's event reaches the read model through the projection, a moment later.
+      const current = await connectionOnceChanged(connection.id, 'active');
       expect(current.body).toMatchObject({
         status: 'expired',
         statusReason: expect.stringMatching(/reconnect/),
