@@ -5,9 +5,10 @@ import { comparePositions } from './positions';
 const IS_AFTER = 'ledger_position_is_after';
 
 /**
- * The named feed checkpoints a SQLite store keeps in its own table (`key TEXT PRIMARY KEY,
- * position TEXT`), moved only forwards: one upsert statement compares and writes, so a slower
- * follower or an old process, in this process or another, can never move one back.
+ * The named feed checkpoints a SQLite store keeps in a table of its file (`key` primary key,
+ * `position`; made if missing), moved only forwards: one upsert statement compares and
+ * writes, so a slower follower or an old process, in this process or another, can never move
+ * one back.
  */
 export class SqliteCheckpoints {
   private readonly read: Database.Statement<[string], string | null>;
@@ -15,6 +16,9 @@ export class SqliteCheckpoints {
   private readonly remove: Database.Statement<[string]>;
 
   constructor(db: Database.Database, table: string, key = 'projection') {
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${table} (${key} TEXT PRIMARY KEY, position TEXT NOT NULL)`,
+    );
     db.function(IS_AFTER, { deterministic: true }, (a, b) =>
       comparePositions(String(a), String(b)) > 0 ? 1 : 0,
     );
