@@ -1,4 +1,5 @@
 import { GENESIS_HASH, type EventStore } from '@ledger/event-store';
+import { catchUpFeed, type FeedFollower } from '@ledger/event-store/feed';
 import type { CheckpointStore } from './checkpoint-store';
 import {
   checkpointHash,
@@ -15,6 +16,13 @@ export interface ChainCheckpointsOptions {
   maxPagesPerRun?: number;
 }
 
+/** A stream's newest event as the feed shows it: what a checkpoint signs. */
+interface StreamHead {
+  streamId: string;
+  revision: number;
+  hash: string;
+}
+
 /** An exported checkpoint line: the checkpoint and the public key that verifies it. */
 export interface ExportedCheckpoint extends SignedCheckpoint {
   /** Ed25519 SubjectPublicKeyInfo DER, base64. */
@@ -23,9 +31,10 @@ export interface ExportedCheckpoint extends SignedCheckpoint {
 
 /**
  * Signs the heads of the hash chains: each run reads the global feed from where the last run
- * stopped and signs, for every stream that moved, its newest event's (revision, hash), as the
- * next link of the stream's checkpoint chain. The checkpoints and the feed position are saved
- * together, so a crashed run is simply redone (a head already signed is not signed again).
+ * stopped and signs, for every stream that moved in a page, its newest event's (revision,
+ * hash), as the next link of the stream's checkpoint chain. Each page's checkpoints and feed
+ * position are saved together, so a crashed run is simply redone (a head already signed is
+ * not signed again).
  */
 export class ChainCheckpoints {
   private readonly clock: { now(): Date };
@@ -56,27 +65,42 @@ export class ChainCheckpoints {
   /** Signs the heads that moved since the last run; answers the new checkpoints. */
   async signHeads(): Promise<SignedCheckpoint[]> {
     const signer = this.signer;
-    const start = await this.store.cursor();
-    let after = start;
-    const heads = new Map<string, { revision: number; hash: string }>();
-    for (let pages = 0; pages < this.maxPages; pages += 1) {
-      const page = await this.events.readAll({ after, maxCount: this.pageSize });
-      for (const event of page) {
-        if (event.chain)
-          heads.set(event.streamId, { revision: event.revision, hash: event.chain.hash });
-      }
-      if (page.length > 0) after = page[page.length - 1].position;
-      if (page.length < this.pageSize) break;
-    }
-    if (after === start) return [];
+    const signed: SignedCheckpoint[] = [];
+    const follower: FeedFollower<StreamHead> = {
+      name: 'signer',
+      project: (event) =>
+        event.chain
+          ? [{ streamId: event.streamId, revision: event.revision, hash: event.chain.hash }]
+          : [],
+      // The chain covers every stored event, well-formed or not: none is parked.
+      readsEnvelopeOnly: true,
+      store: {
+        getCheckpoint: () => this.store.cursor(),
+        apply: async (heads, { position }) => {
+          const checkpoints = await this.sign(signer, heads);
+          await this.store.add(checkpoints, position);
+          signed.push(...checkpoints);
+        },
+      },
+    };
+    await catchUpFeed(this.events, follower, {
+      batchSize: this.pageSize,
+      maxPages: this.maxPages,
+    });
+    return signed;
+  }
+
+  /** One checkpoint per stream that moved in a page: its newest head, chained to the last one. */
+  private async sign(signer: CheckpointSigner, heads: StreamHead[]): Promise<SignedCheckpoint[]> {
+    const newest = new Map(heads.map((head) => [head.streamId, head]));
     const signedAt = this.clock.now().toISOString();
     const checkpoints: SignedCheckpoint[] = [];
-    for (const [streamId, head] of heads) {
-      const previous = await this.store.latest(streamId);
+    for (const head of newest.values()) {
+      const previous = await this.store.latest(head.streamId);
       if (previous && previous.revision >= head.revision) continue;
       checkpoints.push(
         signer.sign({
-          streamId,
+          streamId: head.streamId,
           revision: head.revision,
           hash: head.hash,
           signedAt,
@@ -85,7 +109,6 @@ export class ChainCheckpoints {
         }),
       );
     }
-    await this.store.add(checkpoints, after);
     return checkpoints;
   }
 

@@ -48,6 +48,9 @@ export function checkpointStoreContract(
       await store.add([first], '10');
       await store.add([second], '20');
       expect(await store.cursor()).toBe('20');
+      // A slower signer finishing late does not move the position back.
+      await store.add([], '15');
+      expect(await store.cursor()).toBe('20');
       expect(await store.forStream(stream)).toEqual([first, second]);
       expect(await store.latest(stream)).toEqual(second);
       const listed: SignedCheckpoint[] = [];

@@ -2,13 +2,14 @@ import type Database from 'better-sqlite3';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { SignedCheckpoint } from './signing-key';
 import { openDurableSqlite } from '@ledger/stores';
+import { MongoCheckpoints, SqliteCheckpoints } from '@ledger/event-store/feed';
 
 /**
  * Where signed checkpoints are kept, with the feed position the signer has covered. Adding a
  * checkpoint that already exists (same stream and revision) keeps the first one.
  */
 export interface CheckpointStore {
-  /** Saves the checkpoints and, with them, the feed position they cover. */
+  /** Saves the checkpoints and, with them, the feed position they cover (never backwards). */
   add(checkpoints: SignedCheckpoint[], cursor: string | null): Promise<void>;
   cursor(): Promise<string | null>;
   /** One stream's checkpoints, by revision. */
@@ -83,14 +84,20 @@ const fromRow = (row: CheckpointRow): SignedCheckpoint => ({
   signature: row.signature,
 });
 
+/** signer_cursor's one row: its key is the integer 1 (SQLite compares '1' as 1 there). */
+const SQLITE_SIGNER = '1';
+
 /** Checkpoints in a SQLite file (DATA_DIR/audit-checkpoints.sqlite by default). */
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly db: Database.Database;
+  /** The signer's feed position: the one row of signer_cursor (id 1). */
+  private readonly cursors: SqliteCheckpoints;
 
   private constructor(path: string) {
     this.db = openDurableSqlite(path);
     this.db.exec(SCHEMA);
     addChainColumns(this.db);
+    this.cursors = new SqliteCheckpoints(this.db, 'signer_cursor', 'id');
   }
 
   /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
@@ -103,10 +110,6 @@ export class SqliteCheckpointStore implements CheckpointStore {
       `INSERT OR IGNORE INTO checkpoints
          (stream_id, revision, hash, signed_at, key_id, signature, sequence, prev_checkpoint_hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const saveCursor = this.db.prepare(
-      `INSERT INTO signer_cursor (id, position) VALUES (1, ?)
-       ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
     );
     this.db
       .transaction(() => {
@@ -122,15 +125,13 @@ export class SqliteCheckpointStore implements CheckpointStore {
             c.prevCheckpointHash,
           );
         }
-        saveCursor.run(cursor);
+        if (cursor !== null) this.cursors.advance(SQLITE_SIGNER, cursor);
       })
       .immediate();
   }
 
   async cursor(): Promise<string | null> {
-    const row = this.db.prepare('SELECT position FROM signer_cursor WHERE id = 1').get() as
-      { position: string | null } | undefined;
-    return row?.position ?? null;
+    return this.cursors.get(SQLITE_SIGNER);
   }
 
   async forStream(streamId: string): Promise<SignedCheckpoint[]> {
@@ -195,13 +196,10 @@ interface CheckpointDoc {
   seq: Date;
 }
 
-interface CursorDoc {
-  _id: string;
-  position: string | null;
-}
-
 const CHECKPOINT_MODEL = 'AuditCheckpoint';
-const CURSOR_MODEL = 'AuditCheckpointCursor';
+/** Where the signer's position was kept, one document `signer` (now read as a floor). */
+const CURSOR_COLLECTION = 'audit_checkpoint_cursor';
+const MONGO_SIGNER = 'signer';
 
 const checkpointSchema = new Schema<CheckpointDoc>(
   {
@@ -222,27 +220,22 @@ checkpointSchema.index({ streamId: 1, revision: 1 }, { unique: true });
 // checkpoints with one sequence would show as a broken checkpoint chain.
 checkpointSchema.index({ streamId: 1, sequence: 1 });
 
-const cursorSchema = new Schema<CursorDoc>(
-  { _id: { type: String, required: true }, position: { type: String, default: null } },
-  { collection: 'audit_checkpoint_cursor', versionKey: false, autoIndex: false },
-);
-
 /** Checkpoints in MongoDB, when MONGODB_URI is set. */
 export class MongoCheckpointStore implements CheckpointStore {
   private readonly checkpoints: Model<CheckpointDoc>;
-  private readonly cursors: Model<CursorDoc>;
 
-  private constructor(connection: Connection) {
+  private constructor(
+    connection: Connection,
+    private readonly cursors: MongoCheckpoints,
+  ) {
     this.checkpoints =
       (connection.models[CHECKPOINT_MODEL] as Model<CheckpointDoc> | undefined) ??
       connection.model<CheckpointDoc>(CHECKPOINT_MODEL, checkpointSchema);
-    this.cursors =
-      (connection.models[CURSOR_MODEL] as Model<CursorDoc> | undefined) ??
-      connection.model<CursorDoc>(CURSOR_MODEL, cursorSchema);
   }
 
   static async open({ mongo: connection }: { mongo: Connection }): Promise<MongoCheckpointStore> {
-    const store = new MongoCheckpointStore(connection);
+    const cursors = await MongoCheckpoints.open(connection, CURSOR_COLLECTION);
+    const store = new MongoCheckpointStore(connection, cursors);
     await store.checkpoints.createIndexes();
     return store;
   }
@@ -261,15 +254,12 @@ export class MongoCheckpointStore implements CheckpointStore {
         { ordered: false },
       );
     }
-    await this.cursors.updateOne(
-      { _id: 'signer' },
-      { $set: { position: cursor } },
-      { upsert: true },
-    );
+    // After the checkpoints: a crash between the two redoes the run, which signs nothing twice.
+    if (cursor !== null) await this.cursors.advance(MONGO_SIGNER, cursor);
   }
 
   async cursor(): Promise<string | null> {
-    return (await this.cursors.findById('signer').lean())?.position ?? null;
+    return this.cursors.get(MONGO_SIGNER);
   }
 
   async forStream(streamId: string): Promise<SignedCheckpoint[]> {

@@ -1,6 +1,6 @@
 export * from './connections-read-model.port';
 export * from './connections/connections.projection';
-export * from './positions';
+export { comparePositions, isAtOrAfter } from '@ledger/event-store/feed';
 export * from './wait-for-checkpoint';
 export * from './projection-runner';
 export * from './sqlite/sqlite-connections-read-model';

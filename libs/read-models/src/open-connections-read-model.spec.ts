@@ -42,7 +42,7 @@ describe('openConnectionsReadModel', () => {
       const names = (await connection.listCollections()).map((c) => c.name);
       await connection.dropDatabase();
       await connection.close();
-      expect(names).toEqual(expect.arrayContaining(['rm_workspace_plans', 'rm_checkpoints']));
+      expect(names).toEqual(expect.arrayContaining(['rm_workspace_plans', 'feed_checkpoints']));
     } finally {
       await model.close();
     }

@@ -1,5 +1,6 @@
-import { projectOrPark, type ParkedEventSink } from '@ledger/domain';
+import type { ParkedEventSink } from '@ledger/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
+import { applyPage, catchUpFeed, type FeedFollower } from '@ledger/event-store/feed';
 import type { ConnectionsReadModel, ReadModelChange } from './connections-read-model.port';
 import { projectConnectionsEvent } from './connections/connections.projection';
 import { waitForCheckpoint, type WaitOptions } from './wait-for-checkpoint';
@@ -39,8 +40,7 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
   private readonly onError: (error: unknown) => void;
-  private readonly project: (event: RecordedEvent) => ReadModelChange[];
-  private readonly onParked: ParkedEventSink | undefined;
+  private readonly follower: FeedFollower<ReadModelChange>;
   private signal: RunSignal | null = null;
   private loop: Promise<void> | null = null;
   private subscription: Subscription | null = null;
@@ -58,8 +58,19 @@ export class ProjectionRunner {
     this.onError =
       options.onError ??
       ((error) => console.error(`Projection ${this.projection} failed, retrying`, error));
-    this.project = options.project ?? projectConnectionsEvent;
-    this.onParked = options.onParked;
+    this.follower = {
+      name: this.projection,
+      project: options.project ?? projectConnectionsEvent,
+      onParked: options.onParked,
+      store: {
+        getCheckpoint: (name) => this.readModel.getCheckpoint(name),
+        apply: async (changes, checkpoint) => {
+          await this.readModel.apply(changes, checkpoint);
+          this.lastErrorValue = null;
+          for (const listener of this.appliedListeners) listener(checkpoint.position);
+        },
+      },
+    };
   }
 
   get running(): boolean {
@@ -119,7 +130,7 @@ export class ProjectionRunner {
     const resume = this.running;
     await this.stop();
     await this.readModel.reset(this.projection);
-    await this.catchUp(null, { stopped: false });
+    await this.catchUp({ stopped: false });
     if (resume) this.start();
   }
 
@@ -127,8 +138,7 @@ export class ProjectionRunner {
     let delay = this.retryDelayMs;
     while (!signal.stopped) {
       try {
-        const checkpoint = await this.readModel.getCheckpoint(this.projection);
-        const caughtUp = await this.catchUp(checkpoint, signal);
+        const caughtUp = await this.catchUp(signal);
         await this.follow(caughtUp, signal);
       } catch (error) {
         if (signal.stopped) return;
@@ -140,16 +150,12 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies the feed page by page from `after`; returns the position it reached. */
-  private async catchUp(after: string | null, signal: RunSignal): Promise<string | null> {
-    let position = after;
-    while (!signal.stopped) {
-      const page = await this.store.readAll({ after: position, maxCount: this.batchSize });
-      if (page.length === 0 || signal.stopped) break;
-      await this.applyEvents(page);
-      position = page[page.length - 1].position;
-      if (page.length < this.batchSize) break;
-    }
+  /** Applies the feed page by page from the checkpoint; returns the position it reached. */
+  private async catchUp(signal: RunSignal): Promise<string | null> {
+    const { position } = await catchUpFeed(this.store, this.follower, {
+      batchSize: this.batchSize,
+      stopped: () => signal.stopped,
+    });
     return position;
   }
 
@@ -178,7 +184,7 @@ export class ProjectionRunner {
         scheduled = false;
         const batch = pending;
         pending = [];
-        if (batch.length > 0 && !failed) await this.applyEvents(batch);
+        if (batch.length > 0 && !failed) await applyPage(this.follower, batch);
       };
       // On stop, what was delivered is applied before the run ends.
       signal.wake = () => void applying.then(resolve, resolve);
@@ -197,16 +203,6 @@ export class ProjectionRunner {
         fail,
       );
     });
-  }
-
-  private async applyEvents(events: RecordedEvent[]): Promise<void> {
-    const changes = events.flatMap((event) =>
-      projectOrPark(event, this.projection, this.project, this.onParked),
-    );
-    const position = events[events.length - 1].position;
-    await this.readModel.apply(changes, { projection: this.projection, position });
-    this.lastErrorValue = null;
-    for (const listener of this.appliedListeners) listener(position);
   }
 }
 

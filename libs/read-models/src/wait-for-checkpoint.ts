@@ -1,5 +1,5 @@
 import type { ConnectionsReadModel } from './connections-read-model.port';
-import { isAtOrAfter } from './positions';
+import { isAtOrAfter } from '@ledger/event-store/feed';
 
 export interface WaitOptions {
   /** Give up after this long (default 10 s). */

@@ -1,8 +1,9 @@
 import { type Clock, systemClock } from '@ledger/commands/clock';
-import { projectOrPark, type ParkedEventSink } from '@ledger/domain';
+import type { ParkedEventSink } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
+import { catchUpFeed, type FeedFollower } from '@ledger/event-store/feed';
 import type { WebhookDeliveryStore } from './delivery-store.port';
-import { webhookEventsFor } from './webhook-events';
+import { webhookEventsFor, type WebhookPayload } from './webhook-events';
 import type { WebhookSubscription, WebhookSubscriptions } from './webhook-subscriptions';
 
 export interface WebhookEnqueuerOptions {
@@ -13,6 +14,12 @@ export interface WebhookEnqueuerOptions {
   clock?: Clock;
   /** Told of each malformed event skipped (logged by default); the feed goes on. */
   onParked?: ParkedEventSink;
+}
+
+/** A webhook payload and the event it comes from. */
+interface EventPayload {
+  eventId: string;
+  payload: WebhookPayload;
 }
 
 export interface CatchUpReport {
@@ -52,40 +59,49 @@ export class WebhookEnqueuer {
 
   /** Reads the feed from the checkpoint to its end; resolves with what it did. */
   async catchUp(): Promise<CatchUpReport> {
-    let position = await this.deliveries.getCheckpoint(this.checkpoint);
-    const report: CatchUpReport = { events: 0, enqueued: 0, position };
-    for (;;) {
-      const page = await this.events.readAll({ after: position, maxCount: this.batchSize });
-      if (page.length === 0) break;
-      const subscriptions = new Map<string, Promise<WebhookSubscription | null>>();
-      for (const event of page) {
-        const payloads = projectOrPark(event, this.checkpoint, webhookEventsFor, this.onParked);
-        for (const payload of payloads) {
-          if (!subscriptions.has(payload.workspaceId)) {
-            subscriptions.set(payload.workspaceId, this.subscriptions.get(payload.workspaceId));
-          }
-          const subscription = await subscriptions.get(payload.workspaceId);
-          if (!subscription || !subscription.events.includes(payload.type)) continue;
-          if (Date.parse(payload.occurredAt) < subscription.createdAt.getTime()) continue;
-          const now = this.clock.now();
-          const added = await this.deliveries.enqueue({
-            id: payload.id,
-            workspaceId: payload.workspaceId,
-            type: payload.type,
-            eventId: event.id,
-            body: JSON.stringify(payload),
-            createdAt: now,
-            nextAttemptAt: now,
-          });
-          if (added) report.enqueued += 1;
-        }
+    let enqueued = 0;
+    const follower: FeedFollower<EventPayload> = {
+      name: this.checkpoint,
+      project: (event) =>
+        webhookEventsFor(event).map((payload) => ({ eventId: event.id, payload })),
+      onParked: this.onParked,
+      store: {
+        getCheckpoint: (name) => this.deliveries.getCheckpoint(name),
+        apply: async (payloads, { projection, position }) => {
+          enqueued += await this.enqueueAll(payloads);
+          await this.deliveries.saveCheckpoint(projection, position);
+        },
+      },
+    };
+    const { events, position } = await catchUpFeed(this.events, follower, {
+      batchSize: this.batchSize,
+    });
+    return { events, enqueued, position };
+  }
+
+  /** Enqueues each payload its workspace's subscription asks for; answers how many were new. */
+  private async enqueueAll(payloads: EventPayload[]): Promise<number> {
+    let enqueued = 0;
+    const subscriptions = new Map<string, Promise<WebhookSubscription | null>>();
+    for (const { eventId, payload } of payloads) {
+      if (!subscriptions.has(payload.workspaceId)) {
+        subscriptions.set(payload.workspaceId, this.subscriptions.get(payload.workspaceId));
       }
-      report.events += page.length;
-      position = page[page.length - 1].position;
-      await this.deliveries.saveCheckpoint(this.checkpoint, position);
-      report.position = position;
-      if (page.length < this.batchSize) break;
+      const subscription = await subscriptions.get(payload.workspaceId);
+      if (!subscription || !subscription.events.includes(payload.type)) continue;
+      if (Date.parse(payload.occurredAt) < subscription.createdAt.getTime()) continue;
+      const now = this.clock.now();
+      const added = await this.deliveries.enqueue({
+        id: payload.id,
+        workspaceId: payload.workspaceId,
+        type: payload.type,
+        eventId,
+        body: JSON.stringify(payload),
+        createdAt: now,
+        nextAttemptAt: now,
+      });
+      if (added) enqueued += 1;
     }
-    return report;
+    return enqueued;
   }
 }

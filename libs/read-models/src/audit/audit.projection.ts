@@ -1,13 +1,8 @@
-import {
-  connectionsTouchedBy,
-  isWorkspaceEvent,
-  projectOrPark,
-  type WorkspaceEvent,
-} from '@ledger/domain';
+import { connectionsTouchedBy, isWorkspaceEvent, type WorkspaceEvent } from '@ledger/domain';
 import type { Platform } from '@ledger/domain';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
 import { shownActor } from '@ledger/event-store/shown-actor';
-import type { FeedProjectionOptions } from '../feed-projection-options';
+import { FeedProjection, type FeedProjectionOptions } from '../feed-projection';
 import { auditInstant, type AuditEntry, type AuditStore } from './audit.port';
 
 export const AUDIT_PROJECTION = 'audit';
@@ -54,58 +49,15 @@ function withoutSecrets(data: Record<string, unknown>): Record<string, unknown> 
 }
 
 /**
- * Brings the audit trail up to the end of the event store's ordered feed, page by page from
- * its checkpoint. The API calls it before answering (so the trail is complete at read time)
- * and may also run it on a timer; several callers at once are harmless (inserts keyed by
- * event id). Calls in one process share a single run.
+ * Brings the audit trail up to the end of the event store's ordered feed. The API calls it
+ * before answering (so the trail is complete at read time); several callers at once are
+ * harmless (inserts keyed by event id), and calls in one process share a single run.
  */
-export class AuditProjection {
-  private running: Promise<string | null> | null = null;
-
-  constructor(
-    private readonly events: EventStore,
-    private readonly store: AuditStore,
-    private readonly options: FeedProjectionOptions = {},
-  ) {}
-
-  private get name(): string {
-    return this.options.projection ?? AUDIT_PROJECTION;
-  }
-
-  /** Applies the feed from the checkpoint to its end; returns the position reached. */
-  catchUp(): Promise<string | null> {
-    if (!this.running) {
-      this.running = this.run().finally(() => {
-        this.running = null;
-      });
-    }
-    return this.running;
-  }
-
-  /** Drops the feed's entries and replays the whole feed. */
-  async rebuild(): Promise<string | null> {
-    await this.running?.catch(() => undefined);
-    await this.store.reset(this.name);
-    return this.catchUp();
-  }
-
-  private async run(): Promise<string | null> {
-    const batchSize = this.options.batchSize ?? 500;
-    let position = await this.store.getCheckpoint(this.name);
-    for (;;) {
-      const page = await this.events.readAll({ after: position, maxCount: batchSize });
-      if (page.length === 0) break;
-      const last = page[page.length - 1].position;
-      const entries = page.flatMap((event) =>
-        projectOrPark(event, this.name, projectAuditEvent, this.options.onParked),
-      );
-      await this.store.apply(entries, {
-        projection: this.name,
-        position: last,
-      });
-      position = last;
-      if (page.length < batchSize) break;
-    }
-    return position;
+export class AuditProjection extends FeedProjection<AuditEntry> {
+  constructor(events: EventStore, store: AuditStore, options: FeedProjectionOptions = {}) {
+    super(events, store, projectAuditEvent, {
+      ...options,
+      projection: options.projection ?? AUDIT_PROJECTION,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { type Connection } from 'mongoose';
 import { shownActor } from '@ledger/event-store/shown-actor';
-import { comparePositions } from '../positions';
+import { MongoCheckpoints } from '@ledger/event-store/feed';
 import type {
   AuditActor,
   AuditEntry,
@@ -24,12 +24,8 @@ interface AuditDoc {
   details: Record<string, unknown>;
 }
 
-interface CheckpointDoc {
-  _id: string;
-  position: string;
-}
-
 export const AUDIT_ENTRIES_COLLECTION = 'audit_entries';
+/** Where the checkpoint was kept, one document per name (now read as a floor). */
 export const AUDIT_CHECKPOINTS_COLLECTION = 'audit_checkpoints';
 
 /**
@@ -41,20 +37,19 @@ export class MongoAuditStore implements AuditStore {
   private constructor(
     private readonly connection: Connection,
     private readonly owned: boolean,
+    private readonly checkpoints: MongoCheckpoints,
   ) {}
 
   static async open(location: MongoLocation): Promise<MongoAuditStore> {
     const { connection, owned } = await connectMongo(location);
-    const store = new MongoAuditStore(connection, owned);
+    const checkpoints = await MongoCheckpoints.open(connection, AUDIT_CHECKPOINTS_COLLECTION);
+    const store = new MongoAuditStore(connection, owned, checkpoints);
     await store.entries().createIndex({ workspaceId: 1, at: 1, _id: 1 });
     return store;
   }
 
   private entries() {
     return this.connection.collection<AuditDoc>(AUDIT_ENTRIES_COLLECTION);
-  }
-  private checkpoints() {
-    return this.connection.collection<CheckpointDoc>(AUDIT_CHECKPOINTS_COLLECTION);
   }
 
   async apply(
@@ -68,16 +63,8 @@ export class MongoAuditStore implements AuditStore {
         if (!onlyDuplicateKeys(error)) throw error;
       }
     }
-    const current = await this.getCheckpoint(checkpoint.projection);
-    // Never backwards. Not atomic with another feeder's write, which is harmless: a checkpoint
-    // behind the entries only makes the next catch-up replay duplicate inserts.
-    if (current === null || comparePositions(checkpoint.position, current) > 0) {
-      await this.checkpoints().updateOne(
-        { _id: checkpoint.projection },
-        { $set: { position: checkpoint.position } },
-        { upsert: true },
-      );
-    }
+    // After the entries: a crash between the two only replays duplicate inserts.
+    await this.checkpoints.advance(checkpoint.projection, checkpoint.position);
   }
 
   async record(entry: AuditEntry): Promise<void> {
@@ -89,12 +76,12 @@ export class MongoAuditStore implements AuditStore {
   }
 
   async getCheckpoint(projection: string): Promise<string | null> {
-    return (await this.checkpoints().findOne({ _id: projection }))?.position ?? null;
+    return this.checkpoints.get(projection);
   }
 
   async reset(projection: string): Promise<void> {
     await this.entries().deleteMany({ kind: 'event' });
-    await this.checkpoints().deleteOne({ _id: projection });
+    await this.checkpoints.drop(projection);
   }
 
   async list(

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { openDurableSqlite } from '@ledger/stores';
 import { shownActor } from '@ledger/event-store/shown-actor';
 import type { Platform } from '@ledger/domain';
-import { comparePositions } from '../positions';
+import { SqliteCheckpoints } from '@ledger/event-store/feed';
 import type { AuditEntry, AuditFilter, AuditPageRequest, AuditStore } from './audit.port';
 
 interface AuditRow {
@@ -27,6 +27,7 @@ interface AuditRow {
 export class SqliteAuditStore implements AuditStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
+  private readonly checkpoints: SqliteCheckpoints;
   private readonly applyTx: (
     entries: AuditEntry[],
     checkpoint: { projection: string; position: string },
@@ -67,20 +68,11 @@ export class SqliteAuditStore implements AuditStore {
          @platform, @details)
        ON CONFLICT (id) DO NOTHING`,
     );
-    const readCheckpoint = this.db.prepare<[string], { position: string }>(
-      'SELECT position FROM audit_checkpoints WHERE projection = ?',
-    );
-    const writeCheckpoint = this.db.prepare(
-      `INSERT INTO audit_checkpoints (projection, position) VALUES (?, ?)
-       ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
-    );
+    this.checkpoints = new SqliteCheckpoints(this.db, 'audit_checkpoints');
     const applyAll = this.db.transaction(
       (entries: AuditEntry[], checkpoint: { projection: string; position: string }) => {
         for (const entry of entries) this.insert.run(toRow(entry));
-        const current = readCheckpoint.get(checkpoint.projection)?.position ?? null;
-        if (current === null || comparePositions(checkpoint.position, current) > 0) {
-          writeCheckpoint.run(checkpoint.projection, checkpoint.position);
-        }
+        this.checkpoints.advance(checkpoint.projection, checkpoint.position);
       },
     );
     this.applyTx = (entries, checkpoint) => applyAll.immediate(entries, checkpoint);
@@ -103,19 +95,14 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async getCheckpoint(projection: string): Promise<string | null> {
-    const row = this.db
-      .prepare<[string], { position: string }>(
-        'SELECT position FROM audit_checkpoints WHERE projection = ?',
-      )
-      .get(projection);
-    return row?.position ?? null;
+    return this.checkpoints.get(projection);
   }
 
   async reset(projection: string): Promise<void> {
     this.db
       .transaction(() => {
         this.db.prepare(`DELETE FROM audit_entries WHERE kind = 'event'`).run();
-        this.db.prepare('DELETE FROM audit_checkpoints WHERE projection = ?').run(projection);
+        this.checkpoints.drop(projection);
       })
       .immediate();
   }

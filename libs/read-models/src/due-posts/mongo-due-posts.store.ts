@@ -1,6 +1,6 @@
 import { type Connection } from 'mongoose';
 import type { Platform } from '@ledger/domain';
-import { comparePositions } from '../positions';
+import { MongoCheckpoints } from '@ledger/event-store/feed';
 import type { DuePost, DuePostChange, DuePostsStore, PublishingMarker } from './due-posts.port';
 import { connectMongo, isDuplicateKey, type MongoLocation } from '@ledger/stores';
 
@@ -14,11 +14,6 @@ interface DueDoc {
   done: boolean;
 }
 
-interface CheckpointDoc {
-  _id: string;
-  position: string;
-}
-
 interface MarkerDoc {
   _id: string;
   attempt: string;
@@ -27,6 +22,7 @@ interface MarkerDoc {
 }
 
 export const DUE_POSTS_COLLECTION = 'due_posts';
+/** Where the checkpoint was kept, one document per name (now read as a floor). */
 export const DUE_POSTS_CHECKPOINTS_COLLECTION = 'due_posts_checkpoints';
 export const PUBLISHING_MARKERS_COLLECTION = 'publishing_markers';
 
@@ -38,27 +34,22 @@ export const PUBLISHING_MARKERS_COLLECTION = 'publishing_markers';
  * the unique `_id` index, the one race both servers arbitrate.
  */
 export class MongoDuePostsStore implements DuePostsStore {
-  private readonly owned: boolean;
-
   private constructor(
     private readonly connection: Connection,
-    owned: boolean,
-  ) {
-    this.owned = owned;
-  }
+    private readonly owned: boolean,
+    private readonly checkpoints: MongoCheckpoints,
+  ) {}
 
   static async open(location: MongoLocation): Promise<MongoDuePostsStore> {
     const { connection, owned } = await connectMongo(location);
-    const store = new MongoDuePostsStore(connection, owned);
+    const checkpoints = await MongoCheckpoints.open(connection, DUE_POSTS_CHECKPOINTS_COLLECTION);
+    const store = new MongoDuePostsStore(connection, owned, checkpoints);
     await store.posts().createIndex({ done: 1, publishAt: 1, _id: 1 });
     return store;
   }
 
   private posts() {
     return this.connection.collection<DueDoc>(DUE_POSTS_COLLECTION);
-  }
-  private checkpoints() {
-    return this.connection.collection<CheckpointDoc>(DUE_POSTS_CHECKPOINTS_COLLECTION);
   }
   private markers() {
     return this.connection.collection<MarkerDoc>(PUBLISHING_MARKERS_COLLECTION);
@@ -90,16 +81,8 @@ export class MongoDuePostsStore implements DuePostsStore {
         await this.markers().deleteOne({ _id: change.postId });
       }
     }
-    const current = await this.getCheckpoint(checkpoint.projection);
-    // Never backwards. Not atomic with another feeder's write, which is harmless: a checkpoint
-    // behind the index only makes the next catch-up replay idempotent changes.
-    if (current === null || comparePositions(checkpoint.position, current) > 0) {
-      await this.checkpoints().updateOne(
-        { _id: checkpoint.projection },
-        { $set: { position: checkpoint.position } },
-        { upsert: true },
-      );
-    }
+    // After the changes: a crash between the two only replays idempotent changes.
+    await this.checkpoints.advance(checkpoint.projection, checkpoint.position);
   }
 
   private async markDone(postId: string): Promise<void> {
@@ -119,7 +102,7 @@ export class MongoDuePostsStore implements DuePostsStore {
   }
 
   async getCheckpoint(projection: string): Promise<string | null> {
-    return (await this.checkpoints().findOne({ _id: projection }))?.position ?? null;
+    return this.checkpoints.get(projection);
   }
 
   async listDue(before: string, limit: number): Promise<DuePost[]> {
@@ -140,7 +123,7 @@ export class MongoDuePostsStore implements DuePostsStore {
 
   async reset(projection: string): Promise<void> {
     await this.posts().deleteMany({});
-    await this.checkpoints().deleteOne({ _id: projection });
+    await this.checkpoints.drop(projection);
   }
 
   async beginPublishing(marker: Omit<PublishingMarker, 'platformPostId'>): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openDurableSqlite } from '@ledger/stores';
 import type { Platform } from '@ledger/domain';
-import { comparePositions } from '../positions';
+import { SqliteCheckpoints } from '@ledger/event-store/feed';
 import type { DuePost, DuePostChange, DuePostsStore, PublishingMarker } from './due-posts.port';
 
 interface DueRow {
@@ -23,6 +23,7 @@ interface MarkerRow {
 /** The due-posts index in a SQLite file (WAL, synchronous=FULL); one transaction per apply. */
 export class SqliteDuePostsStore implements DuePostsStore {
   private readonly db: Database.Database;
+  private readonly checkpoints: SqliteCheckpoints;
   private readonly applyTx: (
     changes: DuePostChange[],
     checkpoint: { projection: string; position: string },
@@ -62,13 +63,7 @@ export class SqliteDuePostsStore implements DuePostsStore {
        ON CONFLICT (post_id) DO UPDATE SET done = 1, content = NULL`,
     );
     const dropMarker = this.db.prepare('DELETE FROM publishing_markers WHERE post_id = ?');
-    const readCheckpoint = this.db.prepare<[string], { position: string }>(
-      'SELECT position FROM due_posts_checkpoints WHERE projection = ?',
-    );
-    const writeCheckpoint = this.db.prepare(
-      `INSERT INTO due_posts_checkpoints (projection, position) VALUES (?, ?)
-       ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
-    );
+    this.checkpoints = new SqliteCheckpoints(this.db, 'due_posts_checkpoints');
     const applyAll = this.db.transaction(
       (changes: DuePostChange[], checkpoint: { projection: string; position: string }) => {
         for (const change of changes) {
@@ -87,14 +82,10 @@ export class SqliteDuePostsStore implements DuePostsStore {
             dropMarker.run(change.postId);
           }
         }
-        const current = readCheckpoint.get(checkpoint.projection)?.position ?? null;
-        // Never backwards: a slower feeder finishing late must not undo a faster one's progress.
-        if (current === null || comparePositions(checkpoint.position, current) > 0) {
-          writeCheckpoint.run(checkpoint.projection, checkpoint.position);
-        }
+        this.checkpoints.advance(checkpoint.projection, checkpoint.position);
       },
     );
-    // IMMEDIATE: take the write lock before reading the checkpoint (another process may feed).
+    // IMMEDIATE: take the write lock up front (another process may feed the same file).
     this.applyTx = (changes, checkpoint) => applyAll.immediate(changes, checkpoint);
   }
 
@@ -111,12 +102,7 @@ export class SqliteDuePostsStore implements DuePostsStore {
   }
 
   async getCheckpoint(projection: string): Promise<string | null> {
-    const row = this.db
-      .prepare<[string], { position: string }>(
-        'SELECT position FROM due_posts_checkpoints WHERE projection = ?',
-      )
-      .get(projection);
-    return row?.position ?? null;
+    return this.checkpoints.get(projection);
   }
 
   async listDue(before: string, limit: number): Promise<DuePost[]> {
@@ -140,7 +126,7 @@ export class SqliteDuePostsStore implements DuePostsStore {
     this.db
       .transaction(() => {
         this.db.prepare('DELETE FROM due_posts').run();
-        this.db.prepare('DELETE FROM due_posts_checkpoints WHERE projection = ?').run(projection);
+        this.checkpoints.drop(projection);
       })
       .immediate();
   }

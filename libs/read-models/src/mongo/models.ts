@@ -34,11 +34,6 @@ export interface PlanDoc {
   streamRevision: number;
 }
 
-export interface CheckpointDoc {
-  _id: string;
-  position: string;
-}
-
 const options = { versionKey: false, autoIndex: false, autoCreate: false } as const;
 const nullableString = { type: String, default: null };
 
@@ -79,15 +74,12 @@ const planSchema = new Schema<PlanDoc>(
   { ...options, collection: 'rm_workspace_plans' },
 );
 
-const checkpointSchema = new Schema<CheckpointDoc>(
-  { _id: String, position: { type: String, required: true } },
-  { ...options, collection: 'rm_checkpoints' },
-);
+/** Where checkpoints were kept, one document per projection (now read as a floor). */
+export const CHECKPOINTS_COLLECTION = 'rm_checkpoints';
 
 export interface ReadModelModels {
   connections: Model<ConnectionDoc>;
   plans: Model<PlanDoc>;
-  checkpoints: Model<CheckpointDoc>;
 }
 
 /** The models on `connection`, registered once even when several stores share it. */
@@ -97,7 +89,6 @@ export function readModelModels(connection: Connection): ReadModelModels {
   return {
     connections: model('ReadModelConnection', connectionSchema),
     plans: model('ReadModelWorkspacePlan', planSchema),
-    checkpoints: model('ReadModelCheckpoint', checkpointSchema),
   };
 }
 

@@ -7,8 +7,14 @@ import type {
   ReadModelChange,
 } from '../connections-read-model.port';
 import { toEpochMs } from '../instants';
-import { isAtOrAfter } from '../positions';
-import { connectionKey, readModelModels, toView, type ReadModelModels } from './models';
+import { MongoCheckpoints } from '@ledger/event-store/feed';
+import {
+  CHECKPOINTS_COLLECTION,
+  connectionKey,
+  readModelModels,
+  toView,
+  type ReadModelModels,
+} from './models';
 import { connectMongo, isDuplicateKey, type MongoLocation } from '@ledger/stores';
 
 export type MongoConnectionsReadModelOptions = MongoLocation;
@@ -26,6 +32,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     private readonly connection: Connection,
     private readonly ownsConnection: boolean,
     private readonly models: ReadModelModels,
+    private readonly checkpoints: MongoCheckpoints,
   ) {}
 
   /** Connects (or adopts a connection, which the caller keeps and closes) and ensures indexes. */
@@ -34,7 +41,8 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     try {
       const models = readModelModels(connection);
       await Promise.all(Object.values(models).map((model) => model.createIndexes()));
-      return new MongoConnectionsReadModel(connection, owns, models);
+      const checkpoints = await MongoCheckpoints.open(connection, CHECKPOINTS_COLLECTION);
+      return new MongoConnectionsReadModel(connection, owns, models, checkpoints);
     } catch (error) {
       if (owns) await connection.close();
       throw error;
@@ -44,7 +52,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
   async apply(changes: ReadModelChange[], checkpoint: Checkpoint): Promise<void> {
     // In order: two changes of one event may touch one row only through distinct revisions.
     for (const change of changes) await this.applyOne(change);
-    await this.advanceCheckpoint(checkpoint);
+    await this.checkpoints.advance(checkpoint.projection, checkpoint.position);
   }
 
   private async applyOne(change: ReadModelChange): Promise<void> {
@@ -109,37 +117,14 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     }
   }
 
-  /** Compare-and-set so that a slower instance never moves the checkpoint backwards. */
-  private async advanceCheckpoint({ projection, position }: Checkpoint): Promise<void> {
-    const { checkpoints } = this.models;
-    for (;;) {
-      const current = await checkpoints.findById(projection).lean();
-      if (current && isAtOrAfter(current.position, position)) return;
-      if (!current) {
-        const inserted = await upsertUnlessSeen(() =>
-          checkpoints.create({ _id: projection, position }),
-        );
-        if (inserted) return;
-      } else {
-        const result = await checkpoints.updateOne(
-          { _id: projection, position: current.position },
-          { $set: { position } },
-        );
-        if (result.matchedCount === 1) return;
-      }
-      // Another instance moved it in between: look again.
-    }
-  }
-
   async getCheckpoint(projection: string): Promise<string | null> {
-    const doc = await this.models.checkpoints.findById(projection).lean();
-    return doc?.position ?? null;
+    return this.checkpoints.get(projection);
   }
 
   async reset(projection: string): Promise<void> {
     // Checkpoint first: a crash midway then rebuilds from scratch, instead of resuming from a
     // checkpoint over half-deleted data.
-    await this.models.checkpoints.deleteOne({ _id: projection });
+    await this.checkpoints.drop(projection);
     await this.models.connections.deleteMany({});
     await this.models.plans.deleteMany({});
   }

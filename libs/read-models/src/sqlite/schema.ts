@@ -119,11 +119,6 @@ export function prepareStatements(db: Database.Database) {
       ORDER BY id, workspace_id
       LIMIT @limit`),
     getPlan: db.prepare(`SELECT plan FROM ${TABLES.plans} WHERE workspace_id = ?`),
-    getCheckpoint: db.prepare(`SELECT position FROM ${TABLES.checkpoints} WHERE projection = ?`),
-    saveCheckpoint: db.prepare(`
-      INSERT INTO ${TABLES.checkpoints} (projection, position) VALUES (@projection, @position)
-      ON CONFLICT (projection) DO UPDATE SET position = excluded.position`),
-    deleteCheckpoint: db.prepare(`DELETE FROM ${TABLES.checkpoints} WHERE projection = ?`),
   };
 }
 

@@ -7,7 +7,7 @@ import type {
   ReadModelChange,
 } from '../connections-read-model.port';
 import { toEpochMs } from '../instants';
-import { isAtOrAfter } from '../positions';
+import { SqliteCheckpoints } from '@ledger/event-store/feed';
 import {
   prepareStatements,
   SCHEMA,
@@ -29,6 +29,7 @@ type Checkpoint = { projection: string; position: string };
 export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  private readonly checkpoints: SqliteCheckpoints;
   private readonly applyTx: Database.Transaction<(c: ReadModelChange[], p: Checkpoint) => void>;
 
   private constructor(filePath: string) {
@@ -37,12 +38,10 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     this.db = openDurableSqlite(filePath, { synchronous: 'NORMAL' });
     this.db.exec(SCHEMA);
     this.statements = prepareStatements(this.db);
+    this.checkpoints = new SqliteCheckpoints(this.db, TABLES.checkpoints);
     this.applyTx = this.db.transaction((changes: ReadModelChange[], checkpoint: Checkpoint) => {
       for (const change of changes) this.applyOne(change);
-      // Never move a checkpoint backwards: a slower instance must not undo a faster one.
-      if (!isAtOrAfter(this.readCheckpoint(checkpoint.projection), checkpoint.position)) {
-        this.statements.saveCheckpoint.run(checkpoint);
-      }
+      this.checkpoints.advance(checkpoint.projection, checkpoint.position);
     });
   }
 
@@ -52,8 +51,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   }
 
   async apply(changes: ReadModelChange[], checkpoint: Checkpoint): Promise<void> {
-    // IMMEDIATE takes the write lock up front, so the checkpoint compare-and-set is not raced
-    // by another instance on the same file.
+    // IMMEDIATE takes the write lock up front: another instance on the file waits for it.
     this.applyTx.immediate(changes, checkpoint);
   }
 
@@ -112,12 +110,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   }
 
   async getCheckpoint(projection: string): Promise<string | null> {
-    return this.readCheckpoint(projection);
-  }
-
-  private readCheckpoint(projection: string): string | null {
-    const row = this.statements.getCheckpoint.get(projection) as { position: string } | undefined;
-    return row?.position ?? null;
+    return this.checkpoints.get(projection);
   }
 
   async reset(projection: string): Promise<void> {
@@ -125,7 +118,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     this.db
       .transaction(() => {
         this.db.exec(`DELETE FROM ${TABLES.connections}; DELETE FROM ${TABLES.plans};`);
-        this.statements.deleteCheckpoint.run(projection);
+        this.checkpoints.drop(projection);
       })
       .immediate();
   }

@@ -301,6 +301,12 @@ export function webhookDeliveryStoreContract(
       expect(await store.getCheckpoint('other')).toBe('7/7');
     });
 
+    it("never moves the enqueuer's checkpoint back (a slower enqueuer finishing late)", async () => {
+      await store.saveCheckpoint('webhooks', '42');
+      await store.saveCheckpoint('webhooks', '9');
+      expect(await store.getCheckpoint('webhooks')).toBe('42');
+    });
+
     it('refuses a nonsensical limit or lease', async () => {
       await expect(claim(T0, 0)).rejects.toThrow(RangeError);
       await expect(claim(T0, 10, 0)).rejects.toThrow(RangeError);

@@ -1,4 +1,5 @@
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
+import { MongoCheckpoints } from '@ledger/event-store/feed';
 import {
   ABANDONED_ATTEMPT_ERROR,
   assertClaimOptions,
@@ -58,11 +59,6 @@ interface AttemptDoc {
   failureReason: DeliveryFailureReason | null;
 }
 
-interface CheckpointDoc {
-  _id: string;
-  position: string;
-}
-
 const deliverySchema = new Schema<DeliveryDoc>(
   {
     _id: { type: String, required: true },
@@ -103,11 +99,6 @@ const attemptSchema = new Schema<AttemptDoc>(
 );
 attemptSchema.index({ deliveryId: 1, attempt: -1 });
 
-const checkpointSchema = new Schema<CheckpointDoc>(
-  { _id: { type: String, required: true }, position: { type: String, required: true } },
-  { versionKey: false, autoIndex: false, autoCreate: false },
-);
-
 const attemptId = (deliveryId: string, attempt: number) => JSON.stringify([deliveryId, attempt]);
 
 function model<T>(connection: Connection, name: string, schema: Schema<T>, collection: string) {
@@ -136,7 +127,7 @@ export class MongoWebhookDeliveryStore implements WebhookDeliveryStore {
   private constructor(
     private readonly deliveries: Model<DeliveryDoc>,
     private readonly attempts: Model<AttemptDoc>,
-    private readonly checkpoints: Model<CheckpointDoc>,
+    private readonly checkpoints: MongoCheckpoints,
     private readonly ownedConnection: Connection | null,
   ) {}
 
@@ -169,12 +160,6 @@ export class MongoWebhookDeliveryStore implements WebhookDeliveryStore {
   ): Promise<MongoWebhookDeliveryStore> {
     const deliveries = model(connection, 'WebhookDelivery', deliverySchema, `${prefix}_deliveries`);
     const attempts = model(connection, 'WebhookAttempt', attemptSchema, `${prefix}_attempts`);
-    const checkpoints = model(
-      connection,
-      'WebhookCheckpoint',
-      checkpointSchema,
-      `${prefix}_checkpoints`,
-    );
     const prepare = async (m: {
       createCollection(): Promise<unknown>;
       createIndexes(): Promise<unknown>;
@@ -186,7 +171,8 @@ export class MongoWebhookDeliveryStore implements WebhookDeliveryStore {
     };
     await prepare(deliveries);
     await prepare(attempts);
-    await prepare(checkpoints);
+    // The enqueuer's checkpoint, once kept in `${prefix}_checkpoints` (read on as a floor).
+    const checkpoints = await MongoCheckpoints.open(connection, `${prefix}_checkpoints`);
     return new MongoWebhookDeliveryStore(
       deliveries,
       attempts,
@@ -396,12 +382,11 @@ export class MongoWebhookDeliveryStore implements WebhookDeliveryStore {
   }
 
   async getCheckpoint(name: string): Promise<string | null> {
-    const doc = await this.checkpoints.findById(name).lean<CheckpointDoc>();
-    return doc?.position ?? null;
+    return this.checkpoints.get(name);
   }
 
   async saveCheckpoint(name: string, position: string): Promise<void> {
-    await this.checkpoints.replaceOne({ _id: name }, { _id: name, position }, { upsert: true });
+    await this.checkpoints.advance(name, position);
   }
 
   async close(): Promise<void> {

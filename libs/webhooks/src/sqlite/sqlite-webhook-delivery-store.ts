@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { SqliteCheckpoints } from '@ledger/event-store/feed';
 import {
   ABANDONED_ATTEMPT_ERROR,
   assertClaimOptions,
@@ -50,6 +51,7 @@ interface AttemptRow {
 export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly checkpoints: SqliteCheckpoints;
   private readonly claimTx: (options: ClaimOptions) => DeliveryClaim[];
   private readonly completeTx: (
     claim: DeliveryClaim,
@@ -96,6 +98,7 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
         position TEXT NOT NULL
       ) WITHOUT ROWID;
     `);
+    this.checkpoints = new SqliteCheckpoints(this.db, 'webhook_checkpoints', 'name');
     this.statements = {
       enqueue: this.db.prepare(
         `INSERT INTO webhook_deliveries
@@ -139,13 +142,6 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
       attempts: this.db.prepare(
         `SELECT attempt, at, status, error, duration_ms, finished_at FROM webhook_attempts
          WHERE delivery_id = ? ORDER BY attempt`,
-      ),
-      getCheckpoint: this.db
-        .prepare('SELECT position FROM webhook_checkpoints WHERE name = ?')
-        .pluck(),
-      saveCheckpoint: this.db.prepare(
-        `INSERT INTO webhook_checkpoints (name, position) VALUES (?, ?)
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
       ),
     };
 
@@ -259,11 +255,11 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
   }
 
   async getCheckpoint(name: string): Promise<string | null> {
-    return (this.statements.getCheckpoint.get(name) as string | undefined) ?? null;
+    return this.checkpoints.get(name);
   }
 
   async saveCheckpoint(name: string, position: string): Promise<void> {
-    this.statements.saveCheckpoint.run(name, position);
+    this.checkpoints.advance(name, position);
   }
 
   async close(): Promise<void> {
