@@ -9,7 +9,10 @@ import type {
 import { toEpochMs } from '../instants';
 import { isAtOrAfter } from '../positions';
 import { connectionKey, readModelModels, toView, type ReadModelModels } from './models';
-import { connectMongo, isDuplicateKey, type MongoLocation } from '@ledger/stores';
+import { connectMongo, type MongoLocation } from '@ledger/stores';
+import { upsertUnlessSeen } from './upsert-unless-seen';
+import type { CampaignView, PostsPage, PostView } from '../publishing/publishing-read-model.port';
+import { MongoPublishingCollections } from './mongo-publishing-collections';
 
 export type MongoConnectionsReadModelOptions = MongoLocation;
 
@@ -26,6 +29,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     private readonly connection: Connection,
     private readonly ownsConnection: boolean,
     private readonly models: ReadModelModels,
+    private readonly publishing: MongoPublishingCollections,
   ) {}
 
   /** Connects (or adopts a connection, which the caller keeps and closes) and ensures indexes. */
@@ -34,7 +38,8 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     try {
       const models = readModelModels(connection);
       await Promise.all(Object.values(models).map((model) => model.createIndexes()));
-      return new MongoConnectionsReadModel(connection, owns, models);
+      const publishing = await MongoPublishingCollections.open(connection);
+      return new MongoConnectionsReadModel(connection, owns, models, publishing);
     } catch (error) {
       if (owns) await connection.close();
       throw error;
@@ -106,6 +111,8 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
           ),
         );
         return;
+      default:
+        await this.publishing.apply(change);
     }
   }
 
@@ -142,6 +149,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     await this.models.checkpoints.deleteOne({ _id: projection });
     await this.models.connections.deleteMany({});
     await this.models.plans.deleteMany({});
+    await this.publishing.reset();
   }
 
   async getConnection(workspaceId: string, connectionId: string): Promise<ConnectionView | null> {
@@ -188,22 +196,19 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     return doc?.plan ?? null;
   }
 
+  getPost(workspaceId: string, postId: string): Promise<PostView | null> {
+    return this.publishing.getPost(workspaceId, postId);
+  }
+
+  listPosts(workspaceId: string, page: PostsPage): Promise<PostView[]> {
+    return this.publishing.listPosts(workspaceId, page);
+  }
+
+  listCampaigns(workspaceId: string): Promise<CampaignView[]> {
+    return this.publishing.listCampaigns(workspaceId);
+  }
+
   async close(): Promise<void> {
     if (this.ownsConnection) await this.connection.close();
-  }
-}
-
-/**
- * Runs a guarded upsert or insert. When the row exists but already saw this revision, the
- * guard does not match and the insert collides on `_id`: that is the replay, not an error.
- * Returns false in that case.
- */
-async function upsertUnlessSeen(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
   }
 }

@@ -17,6 +17,8 @@ import {
   type Statements,
 } from './schema';
 import { openDurableSqlite } from '@ledger/stores';
+import type { CampaignView, PostsPage, PostView } from '../publishing/publishing-read-model.port';
+import { SqlitePublishingTables } from './sqlite-publishing-tables';
 
 type Checkpoint = { projection: string; position: string };
 
@@ -29,6 +31,7 @@ type Checkpoint = { projection: string; position: string };
 export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  private readonly publishing: SqlitePublishingTables;
   private readonly applyTx: Database.Transaction<(c: ReadModelChange[], p: Checkpoint) => void>;
 
   private constructor(filePath: string) {
@@ -37,6 +40,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     this.db = openDurableSqlite(filePath, { synchronous: 'NORMAL' });
     this.db.exec(SCHEMA);
     this.statements = prepareStatements(this.db);
+    this.publishing = new SqlitePublishingTables(this.db);
     this.applyTx = this.db.transaction((changes: ReadModelChange[], checkpoint: Checkpoint) => {
       for (const change of changes) this.applyOne(change);
       // Never move a checkpoint backwards: a slower instance must not undo a faster one.
@@ -108,6 +112,8 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
           streamRevision: change.streamRevision,
         });
         return;
+      default:
+        this.publishing.apply(change);
     }
   }
 
@@ -125,6 +131,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     this.db
       .transaction(() => {
         this.db.exec(`DELETE FROM ${TABLES.connections}; DELETE FROM ${TABLES.plans};`);
+        this.publishing.reset();
         this.statements.deleteCheckpoint.run(projection);
       })
       .immediate();
@@ -165,6 +172,18 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   async getPlan(workspaceId: string): Promise<Plan | null> {
     const row = this.statements.getPlan.get(workspaceId) as { plan: Plan } | undefined;
     return row?.plan ?? null;
+  }
+
+  async getPost(workspaceId: string, postId: string): Promise<PostView | null> {
+    return this.publishing.getPost(workspaceId, postId);
+  }
+
+  async listPosts(workspaceId: string, page: PostsPage): Promise<PostView[]> {
+    return this.publishing.listPosts(workspaceId, page);
+  }
+
+  async listCampaigns(workspaceId: string): Promise<CampaignView[]> {
+    return this.publishing.listCampaigns(workspaceId);
   }
 
   async close(): Promise<void> {
