@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { CampaignTarget } from '@ledger/domain';
 import { toEpochMs } from '../instants';
 import {
+  postViewOf,
   withFlags,
   type CampaignView,
   type PostsPage,
@@ -181,7 +182,7 @@ export class MongoPublishingCollections {
 
   async getPost(workspaceId: string, postId: string): Promise<PostView | null> {
     const doc = await this.posts.findById(keyIn(workspaceId, postId)).lean();
-    return doc ? postOf(doc) : null;
+    return doc ? postViewOf(doc) : null;
   }
 
   async listPosts(workspaceId: string, { status, after, limit }: PostsPage): Promise<PostView[]> {
@@ -192,7 +193,7 @@ export class MongoPublishingCollections {
       query.$or = [{ publishAtMs: { $gt: ms } }, { publishAtMs: ms, id: { $gt: after[1] } }];
     }
     const docs = await this.posts.find(query).sort({ publishAtMs: 1, id: 1 }).limit(limit).lean();
-    return docs.map(postOf);
+    return docs.map(postViewOf);
   }
 
   async listCampaigns(workspaceId: string): Promise<CampaignView[]> {
@@ -214,21 +215,4 @@ export class MongoPublishingCollections {
       flags,
     );
   }
-}
-
-function postOf(doc: PostDoc): PostView {
-  return {
-    id: doc.id,
-    workspaceId: doc.workspaceId,
-    platform: doc.platform,
-    connectionId: doc.connectionId,
-    content: doc.content,
-    publishAt: doc.publishAt,
-    campaignId: doc.campaignId ?? null,
-    status: doc.status,
-    statusReason: doc.statusReason ?? null,
-    platformPostId: doc.platformPostId ?? null,
-    scheduledAt: doc.scheduledAt,
-    updatedAt: doc.updatedAt,
-  };
 }

@@ -85,6 +85,24 @@ export interface PublishingReads {
   listCampaigns(workspaceId: string): Promise<CampaignView[]>;
 }
 
+/** The view's fields of a stored post (which may hold more), absent nullable ones as null. */
+export function postViewOf(stored: PostView): PostView {
+  return {
+    id: stored.id,
+    workspaceId: stored.workspaceId,
+    platform: stored.platform,
+    connectionId: stored.connectionId,
+    content: stored.content,
+    publishAt: stored.publishAt,
+    campaignId: stored.campaignId ?? null,
+    status: stored.status,
+    statusReason: stored.statusReason ?? null,
+    platformPostId: stored.platformPostId ?? null,
+    scheduledAt: stored.scheduledAt,
+    updatedAt: stored.updatedAt,
+  };
+}
+
 /** A flag as stored, beside the campaign it belongs to. */
 export interface StoredFlag extends CampaignFlag {
   campaignId: string;

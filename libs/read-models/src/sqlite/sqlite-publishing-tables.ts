@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { CampaignTarget, Platform } from '@ledger/domain';
+import type { CampaignTarget } from '@ledger/domain';
 import { toEpochMs } from '../instants';
 import {
+  postViewOf,
   withFlags,
   type CampaignView,
   type PostsPage,
-  type PostStatus,
   type PostView,
   type PublishingChange,
   type StoredFlag,
@@ -65,6 +65,11 @@ CREATE TABLE IF NOT EXISTS ${FLAGS} (
 
 // Rows sort after this place: (publish_at_ms, id) > (@afterMs, @afterId). From the start, the
 // place is before any instant.
+// Rows read as views: the columns under the view's names.
+const POST_VIEW = `workspace_id AS workspaceId, id, platform, connection_id AS connectionId,
+  content, publish_at AS publishAt, campaign_id AS campaignId, status,
+  status_reason AS statusReason, platform_post_id AS platformPostId,
+  scheduled_at AS scheduledAt, updated_at AS updatedAt`;
 const PAGE_WHERE = `workspace_id = @workspaceId AND (publish_at_ms, id) > (@afterMs, @afterId)`;
 const PAGE_ORDER = `ORDER BY publish_at_ms, id LIMIT @limit`;
 
@@ -100,10 +105,10 @@ function prepare(db: Database.Database) {
       INSERT INTO ${FLAGS} (workspace_id, stream_revision, campaign_id, connection_id, reason, at)
       VALUES (@workspaceId, @streamRevision, @campaignId, @connectionId, @reason, @at)
       ON CONFLICT (workspace_id, stream_revision) DO NOTHING`),
-    getPost: db.prepare(`SELECT * FROM ${POSTS} WHERE workspace_id = ? AND id = ?`),
-    listPosts: db.prepare(`SELECT * FROM ${POSTS} WHERE ${PAGE_WHERE} ${PAGE_ORDER}`),
+    getPost: db.prepare(`SELECT ${POST_VIEW} FROM ${POSTS} WHERE workspace_id = ? AND id = ?`),
+    listPosts: db.prepare(`SELECT ${POST_VIEW} FROM ${POSTS} WHERE ${PAGE_WHERE} ${PAGE_ORDER}`),
     listPostsByStatus: db.prepare(
-      `SELECT * FROM ${POSTS} WHERE ${PAGE_WHERE} AND status = @status ${PAGE_ORDER}`,
+      `SELECT ${POST_VIEW} FROM ${POSTS} WHERE ${PAGE_WHERE} AND status = @status ${PAGE_ORDER}`,
     ),
     listCampaigns: db.prepare(
       `SELECT * FROM ${CAMPAIGNS} WHERE workspace_id = ? ORDER BY created_revision`,
@@ -175,8 +180,8 @@ export class SqlitePublishingTables {
   }
 
   getPost(workspaceId: string, postId: string): PostView | null {
-    const row = this.statements.getPost.get(workspaceId, postId) as PostRow | undefined;
-    return row ? postOf(row) : null;
+    const row = this.statements.getPost.get(workspaceId, postId) as PostView | undefined;
+    return row ? postViewOf(row) : null;
   }
 
   listPosts(workspaceId: string, { status, after, limit }: PostsPage): PostView[] {
@@ -189,7 +194,7 @@ export class SqlitePublishingTables {
     const rows = status
       ? this.statements.listPostsByStatus.all({ ...params, status })
       : this.statements.listPosts.all(params);
-    return (rows as PostRow[]).map(postOf);
+    return (rows as PostView[]).map(postViewOf);
   }
 
   listCampaigns(workspaceId: string): CampaignView[] {
@@ -213,21 +218,6 @@ export class SqlitePublishingTables {
   }
 }
 
-interface PostRow {
-  workspace_id: string;
-  id: string;
-  platform: Platform;
-  connection_id: string;
-  content: string;
-  publish_at: string;
-  campaign_id: string | null;
-  status: PostStatus;
-  status_reason: string | null;
-  platform_post_id: string | null;
-  scheduled_at: string;
-  updated_at: string;
-}
-
 interface CampaignRow {
   workspace_id: string;
   id: string;
@@ -241,21 +231,4 @@ interface FlagRow {
   connection_id: string;
   reason: string;
   at: string;
-}
-
-function postOf(row: PostRow): PostView {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    platform: row.platform,
-    connectionId: row.connection_id,
-    content: row.content,
-    publishAt: row.publish_at,
-    campaignId: row.campaign_id,
-    status: row.status,
-    statusReason: row.status_reason,
-    platformPostId: row.platform_post_id,
-    scheduledAt: row.scheduled_at,
-    updatedAt: row.updated_at,
-  };
 }
