@@ -38,7 +38,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     try {
       const models = readModelModels(connection);
       await Promise.all(Object.values(models).map((model) => model.createIndexes()));
-      const publishing = await MongoPublishingCollections.open(connection);
+      const publishing = await MongoPublishingCollections.open(connection, models.checkpoints);
       return new MongoConnectionsReadModel(connection, owns, models, publishing);
     } catch (error) {
       if (owns) await connection.close();

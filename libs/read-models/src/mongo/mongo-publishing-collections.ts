@@ -10,6 +10,7 @@ import {
   type PublishingChange,
   type StoredFlag,
 } from '../publishing/publishing-read-model.port';
+import type { CheckpointDoc } from './models';
 import { upsertUnlessSeen } from './upsert-unless-seen';
 
 /** A post, keyed by workspace and post id; `streamRevision` guards replays. */
@@ -104,8 +105,16 @@ export class MongoPublishingCollections {
     private readonly flags: Model<FlagDoc>,
   ) {}
 
-  /** The models on `connection` (registered once even when several stores share it), indexed. */
-  static async open(connection: Connection): Promise<MongoPublishingCollections> {
+  /**
+   * The models on `connection` (registered once even when several stores share it), indexed.
+   * `checkpoints` is the store's checkpoint collection (see the comment).
+   */
+  static async open(
+    connection: Connection,
+    checkpoints: Model<CheckpointDoc>,
+  ): Promise<MongoPublishingCollections> {
+    if (!connection.db) throw new Error('the read model connection is not open');
+    const isNew = !(await connection.db.listCollections({ name: 'rm_posts' }).hasNext());
     const model = <T>(name: string, schema: Schema<T>): Model<T> =>
       (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
     const collections = new MongoPublishingCollections(
@@ -116,6 +125,9 @@ export class MongoPublishingCollections {
     await Promise.all(
       [collections.posts, collections.campaigns, collections.flags].map((m) => m.createIndexes()),
     );
+    // A database written before posts were kept has a checkpoint past post events these
+    // collections never saw: replaying from the start fills them; other rows skip what they saw.
+    if (isNew) await checkpoints.deleteMany({});
     return collections;
   }
 

@@ -40,7 +40,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     this.db = openDurableSqlite(filePath, { synchronous: 'NORMAL' });
     this.db.exec(SCHEMA);
     this.statements = prepareStatements(this.db);
-    this.publishing = new SqlitePublishingTables(this.db);
+    this.publishing = new SqlitePublishingTables(this.db, TABLES.checkpoints);
     this.applyTx = this.db.transaction((changes: ReadModelChange[], checkpoint: Checkpoint) => {
       for (const change of changes) this.applyOne(change);
       // Never move a checkpoint backwards: a slower instance must not undo a faster one.

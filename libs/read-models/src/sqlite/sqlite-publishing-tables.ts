@@ -124,8 +124,16 @@ function prepare(db: Database.Database) {
 export class SqlitePublishingTables {
   private readonly statements: ReturnType<typeof prepare>;
 
-  constructor(private readonly db: Database.Database) {
+  /** Creates the tables; `checkpoints` is the store's checkpoint table (see the comment). */
+  constructor(
+    private readonly db: Database.Database,
+    checkpoints: string,
+  ) {
+    const isNew = !db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).get(POSTS);
     db.exec(SCHEMA);
+    // A file written before posts were kept has a checkpoint past post events these tables never
+    // saw: replaying from the start fills them, and every other row skips what it has seen.
+    if (isNew) db.exec(`DELETE FROM ${checkpoints}`);
     this.statements = prepare(db);
   }
 
