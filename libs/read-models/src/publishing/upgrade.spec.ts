@@ -13,6 +13,12 @@ import { SqliteConnectionsReadModel } from '../sqlite/sqlite-connections-read-mo
 import { campaignCreated, connected, postScheduled } from '../testing/workspace-events';
 
 const PUBLISHING = ['rm_posts', 'rm_campaigns', 'rm_campaign_flags'];
+const METADATA = {
+  actor: { userId: 'u1', role: 'admin' as const, ip: null, userAgent: null },
+  correlationId: 'upgrade',
+  causationId: null,
+  schemaVersion: 1,
+};
 
 /** A read model database, and a way to take it back to before posts and campaigns were kept. */
 interface Backend {
@@ -92,24 +98,9 @@ describe.each(backends)('a read model written before posts were kept (%s)', (_, 
       postScheduled(ws, 'p1', '2027-01-01T09:00:00.000Z', '2025-01-10T08:00:00.000Z'),
     ];
     let position = '';
-    for (const event of history) {
-      ({ position } = await events.append(
-        workspaceStream(ws),
-        [
-          {
-            id: randomUUID(),
-            type: event.type,
-            data: { ...event.data },
-            metadata: {
-              actor: { userId: 'u1', role: 'admin', ip: null, userAgent: null },
-              correlationId: randomUUID(),
-              causationId: null,
-              schemaVersion: 1,
-            },
-          },
-        ],
-        'any',
-      ));
+    for (const { type, data } of history) {
+      const event = { id: randomUUID(), type, data: { ...data }, metadata: METADATA };
+      ({ position } = await events.append(workspaceStream(ws), [event], 'any'));
     }
     const before = await backend.open();
     await catchUp(before, position);
