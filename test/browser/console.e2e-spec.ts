@@ -282,7 +282,7 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     await dialog().getByRole('button', { name: 'Disconnect' }).click();
     await heading('Disconnected Sandbox Bakery').waitFor();
     expect(await c.page.getByRole('status').textContent()).toMatch(
-      /2 scheduled post\(s\) failed, 1 campaign\(s\) flagged/,
+      /2 scheduled post\(s\) failed, 1 campaign\(s\) flagged; its tokens were destroyed\./,
     );
   });
 
@@ -480,6 +480,10 @@ describe('admin console in a browser: every flow of the help page, end to end', 
     );
     const text = await report.textContent();
     expect(text).toContain('Reason: Laptop stolen.');
+    // The count says what it is: vault records, as the summary words it.
+    const records = /(\d+) token record\(s\) destroyed/.exec(text ?? '')?.[1];
+    expect(records).toMatch(/^\d+$/);
+    expect(text).toContain(`Token records destroyed: ${records};`);
     for (const name of ['SandboxStudio', 'Sandbox Bookshop', 'Sandbox Corp']) {
       expect(text).toContain(name);
     }

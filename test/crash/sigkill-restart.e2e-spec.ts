@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { systemClock } from '@ledger/commands';
 import { IntegrationsQuery } from '../../apps/api/src/integrations/integrations.query';
 import { ConnectionQueries } from '@ledger/runtime';
-import { campaignsOf } from '../../apps/api/src/create-campaign/campaign-views';
-import { postsOf } from '../../apps/api/src/schedule-post/post-views';
+import { PAGE_DEFAULT } from '../../apps/api/src/http/pages';
 import { freePort } from '../support/ferretdb';
 import { signTestToken } from '../support/jwt';
 import { startPlatformFakes, type PlatformFakes } from '../support/platform-fakes';
@@ -364,8 +363,12 @@ describe('the service killed with SIGKILL under load, restarted on the same data
                 connections,
                 connectionsAsOfNow: connections,
                 integrations: await integrations.forWorkspace(ws),
-                campaigns: await campaignsOf(snapshot, ws),
-                posts: await postsOf(snapshot, ws),
+                campaigns: await rebuilt.connections.listCampaigns(ws),
+                // GET /posts answers its first page.
+                posts: await rebuilt.connections.listPosts(ws, {
+                  after: null,
+                  limit: PAGE_DEFAULT,
+                }),
                 audit: (await rebuilt.audit.list(ws, {}, { after: null, limit: 1_000_000 })).filter(
                   (entry) => entry.kind === 'event',
                 ),
@@ -400,6 +403,12 @@ function readModelRows(files: { connections: string; audit: string; duePosts: st
       'SELECT * FROM rm_connections ORDER BY workspace_id, id',
     ),
     plans: rowsOf(files.connections, 'SELECT * FROM rm_workspace_plans ORDER BY workspace_id'),
+    posts: rowsOf(files.connections, 'SELECT * FROM rm_posts ORDER BY workspace_id, id'),
+    campaigns: rowsOf(files.connections, 'SELECT * FROM rm_campaigns ORDER BY workspace_id, id'),
+    flags: rowsOf(
+      files.connections,
+      'SELECT * FROM rm_campaign_flags ORDER BY workspace_id, stream_revision',
+    ),
     duePosts: rowsOf(files.duePosts, 'SELECT * FROM due_posts ORDER BY post_id'),
     audit: rowsOf(files.audit, `SELECT * FROM audit_entries WHERE kind = 'event' ORDER BY id`),
   };

@@ -68,6 +68,8 @@ describe.each(BACKENDS)(
         pendingAuthorizationsCancelled: 1,
         selectionsCancelled: 1,
         webhookRemoved: true,
+        // The selection's two sealed records (the user's token and one account's).
+        tokenRecordsDestroyed: 2,
         tokensDestroyed: 2,
       });
       expect(report.summary).toMatch(

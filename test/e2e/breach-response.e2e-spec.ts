@@ -155,6 +155,8 @@ describe.each(BACKENDS)('breach response, read models in %s', (readModels) => {
     expect(
       report.connectionsCut.map((c: { connectionId: string }) => c.connectionId).sort(),
     ).toEqual(connections.map((c) => c.id).sort());
+    // Four connections, each with its vault record; the old name says the same.
+    expect(report.tokenRecordsDestroyed).toBe(4);
     expect(report.tokensDestroyed).toBe(4);
     expect(report.scheduledPostsFailed).toBe(1);
     const statusOf = (platform: string) =>
@@ -273,6 +275,7 @@ describe.each(BACKENDS)('breach response, read models in %s', (readModels) => {
       anythingCut: false,
       connectionsCut: [],
       revocations: [],
+      tokenRecordsDestroyed: 0,
       tokensDestroyed: 0,
       scheduledPostsFailed: 0,
       connections: [],

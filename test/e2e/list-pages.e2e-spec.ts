@@ -122,5 +122,10 @@ describe('history and posts: cursor pages, and what editors see of actors', () =
     const refused = await api().get(`${path}?cursor=WzEsMl0`).set(as(owner));
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('VALIDATION_FAILED');
+    // A cursor's place is an instant and an id: no other text passes for an instant.
+    const notAnInstant = Buffer.from(JSON.stringify(['soon', 'x'])).toString('base64url');
+    const forged = await api().get(`${path}?cursor=${notAnInstant}`).set(as(owner));
+    expect(forged.status).toBe(400);
+    expect(forged.body.code).toBe('VALIDATION_FAILED');
   });
 });

@@ -18,6 +18,7 @@ import { ConnectionHistoryController } from './connection-history/connection-his
 import { DisconnectAccountController } from './disconnect-account/disconnect-account.controller';
 import { ConnectionTeardownModule } from './disconnect-account/connection-teardown.module';
 import { ConnectionResponder } from './get-connection/connection-responder';
+import { WaitUntilShown } from './command-context/wait-until-shown';
 import { GetConnectionController } from './get-connection/get-connection.controller';
 import { HealthController } from './http/health.controller';
 import { httpEdgeProviders } from './http/http-edge';
@@ -87,6 +88,7 @@ export class AppModule {
         ...healthProviders,
         ...connectionAttemptProviders(),
         ConnectionResponder,
+        WaitUntilShown,
         ConnectionQueries,
         IntegrationsQuery,
         ConnectionHistoryQuery,

@@ -1,8 +1,9 @@
 import type { CopiedFrom, Plan, Platform } from '@ledger/domain';
+import type { PublishingChange, PublishingReads } from './publishing/publishing-read-model.port';
 
 /**
- * The read model behind /integrations and /connections. The projection writes it, the query
- * side reads it. Two adapters (SQLite, mongoose) pass one contract suite.
+ * The read model behind /integrations, /connections, /posts and /campaigns. The projection
+ * writes it, the query side reads it. Two adapters (SQLite, mongoose) pass one contract suite.
  */
 export type ConnectionStatus = 'active' | 'error' | 'expired';
 
@@ -54,7 +55,8 @@ export type ReadModelChange =
       connectionId: string;
       at: string;
     }
-  | { kind: 'planChanged'; streamRevision: number; workspaceId: string; plan: Plan };
+  | { kind: 'planChanged'; streamRevision: number; workspaceId: string; plan: Plan }
+  | PublishingChange;
 
 export interface ConnectionFilter {
   platform?: Platform;
@@ -63,7 +65,7 @@ export interface ConnectionFilter {
   tokenExpiresBefore?: string;
 }
 
-export interface ConnectionsReadModel {
+export interface ConnectionsReadModel extends PublishingReads {
   /**
    * Applies the changes of one or more events and records the checkpoint, in that order. The
    * checkpoint never moves backwards (a slower instance cannot undo a faster one).

@@ -6,3 +6,5 @@ export * from './projection-runner';
 export * from './sqlite/sqlite-connections-read-model';
 export * from './mongo/mongo-connections-read-model';
 export * from './open-connections-read-model';
+export * from './publishing/publishing-read-model.port';
+export { scheduledPost } from './publishing/publishing.projection';

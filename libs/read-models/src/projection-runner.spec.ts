@@ -284,6 +284,9 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
       listTokensExpiringBefore: (before, limit) => model.listTokensExpiringBefore(before, limit),
       listAllConnections: (afterId, limit) => model.listAllConnections(afterId, limit),
       getPlan: (workspaceId) => model.getPlan(workspaceId),
+      getPost: (workspaceId, id) => model.getPost(workspaceId, id),
+      listPosts: (workspaceId, page) => model.listPosts(workspaceId, page),
+      listCampaigns: (workspaceId) => model.listCampaigns(workspaceId),
       close: () => model.close(),
     };
     const r = runner(flaky, { onError: (error: unknown) => errors.push(error) });

@@ -120,7 +120,21 @@ export class BreachReportBody implements BreachReport {
   @ApiProperty({ type: [BreachConnectionCutBody] })
   connectionsCut!: BreachConnectionCutBody[];
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description:
+      'Token vault records shredded: one per connection that still held tokens, those of the cancelled selections, and any stray of the workspace. Each record holds an access token and maybe a refresh token',
+  })
+  tokenRecordsDestroyed!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    deprecated: true,
+    description:
+      'The same count as tokenRecordsDestroyed, kept under its first name for existing clients: it counts vault records, not tokens',
+  })
   tokensDestroyed!: number;
 
   @ApiProperty({ type: [BreachRevocationBody] })

@@ -56,6 +56,13 @@ export interface BreachReport {
   anythingCut: boolean;
   summary: string;
   connectionsCut: BreachConnectionCut[];
+  /**
+   * Vault records shredded: one per connection that still held tokens, one or more per
+   * cancelled selection, and any stray of the workspace. A record holds an access token and
+   * maybe a refresh token, so this counts records, not tokens.
+   */
+  tokenRecordsDestroyed: number;
+  /** The same count under its first, misleading name; kept for existing clients. */
   tokensDestroyed: number;
   revocations: BreachRevocation[];
   scheduledPostsFailed: number;

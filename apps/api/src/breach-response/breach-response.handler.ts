@@ -74,10 +74,10 @@ export class RespondToBreachHandler implements ICommandHandler<RespondToBreachCo
 
     // Before the cut, so no flow started earlier connects an account after it.
     const pendingAuthorizationsCancelled = await this.oauth.cancelWorkspace(workspaceId);
-    let tokensDestroyed = 0;
+    let tokenRecordsDestroyed = 0;
     const cancelledSelections = await this.selections.takeWorkspace(workspaceId);
     for (const selection of cancelledSelections) {
-      tokensDestroyed += await shredSelectionTokens(this.vault, selection);
+      tokenRecordsDestroyed += await shredSelectionTokens(this.vault, selection);
     }
     const webhookRemoved = await this.webhooks.remove(workspaceId);
 
@@ -127,7 +127,7 @@ export class RespondToBreachHandler implements ICommandHandler<RespondToBreachCo
         });
       }
       for (const torn of await this.teardown.tearDownAll(workspaceId, gone, context)) {
-        if (torn.tokensDestroyed) tokensDestroyed += 1;
+        if (torn.tokensDestroyed) tokenRecordsDestroyed += 1;
         revocations.push({
           connectionId: torn.connectionId,
           platform: torn.platform,
@@ -137,7 +137,7 @@ export class RespondToBreachHandler implements ICommandHandler<RespondToBreachCo
     }
 
     // Crypto-shredding of whatever else the workspace holds sealed (strays of crashed runs).
-    tokensDestroyed += await this.vault.destroyWorkspace(workspaceId);
+    tokenRecordsDestroyed += await this.vault.destroyWorkspace(workspaceId);
 
     const scheduledPostsFailed = events.filter((e) => e.type === 'PostFailed').length;
     const campaignsFlagged = new Set(
@@ -151,10 +151,10 @@ export class RespondToBreachHandler implements ICommandHandler<RespondToBreachCo
       `${cancelledSelections.length} pending selection(s) cancelled` +
       (webhookRemoved ? ', webhook removed (set it again for a new secret).' : '.');
     const summary = anythingCut
-      ? `${cut.length} connection(s) cut, ${tokensDestroyed} token record(s) destroyed, ` +
+      ? `${cut.length} connection(s) cut, ${tokenRecordsDestroyed} token record(s) destroyed, ` +
         `${revocations.filter((r) => r.status === 'revoked').length} revoked at the platform, ` +
         `${scheduledPostsFailed} pending post(s) failed; ${cancelled}`
-      : `Nothing was left to cut: the workspace has no connections (${tokensDestroyed} token record(s) destroyed); ${cancelled}`;
+      : `Nothing was left to cut: the workspace has no connections (${tokenRecordsDestroyed} token record(s) destroyed); ${cancelled}`;
     this.logger.warn(
       `breach response in workspace ${workspaceId} by ${context.actor.userId}: ${summary}`,
     );
@@ -167,7 +167,8 @@ export class RespondToBreachHandler implements ICommandHandler<RespondToBreachCo
         anythingCut,
         summary,
         connectionsCut: cut,
-        tokensDestroyed,
+        tokenRecordsDestroyed,
+        tokensDestroyed: tokenRecordsDestroyed,
         revocations,
         scheduledPostsFailed,
         campaignsFlagged,

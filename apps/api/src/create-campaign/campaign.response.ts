@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS, type CampaignTarget, type Platform } from '@ledger/domain';
-import type { CampaignView } from './campaign-views';
+import type { CampaignView } from '@ledger/read-models';
 
 export class CampaignTargetBody implements CampaignTarget {
   @ApiProperty({ enum: PLATFORMS })

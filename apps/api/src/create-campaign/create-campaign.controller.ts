@@ -7,14 +7,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
-import type { CommandContext } from '@ledger/commands';
-import { nameBasedUuid, type EventStore } from '@ledger/event-store';
+import type { CommandContext, WorkspaceCommandResult } from '@ledger/commands';
+import { nameBasedUuid } from '@ledger/event-store';
+import type { CampaignView, ConnectionsReadModel } from '@ledger/read-models';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
-import { EVENT_STORE } from '@ledger/runtime';
+import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
-import { campaignsOf, type CampaignView } from './campaign-views';
+import { WaitUntilShown } from '../command-context/wait-until-shown';
 import { CampaignBody, CreatedCampaignBody } from './campaign.response';
 import { CreateCampaignDto } from './create-campaign.dto';
 
@@ -24,7 +25,8 @@ import { CreateCampaignDto } from './create-campaign.dto';
 export class CreateCampaignController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    private readonly waitUntilShown: WaitUntilShown,
   ) {}
 
   @Get()
@@ -34,7 +36,7 @@ export class CreateCampaignController {
   })
   @ApiOkResponse({ type: [CampaignBody] })
   list(@Param('ws') workspaceId: string): Promise<CampaignView[]> {
-    return campaignsOf(this.store, workspaceId);
+    return this.readModel.listCampaigns(workspaceId);
   }
 
   @Post()
@@ -57,7 +59,7 @@ export class CreateCampaignController {
       platform: t.platform,
       connectionId: t.connectionId ?? null,
     }));
-    await this.commands.execute(
+    const result: WorkspaceCommandResult = await this.commands.execute(
       new RecordWorkspaceCommand(
         {
           type: 'CreateCampaign',
@@ -69,6 +71,8 @@ export class CreateCampaignController {
         context,
       ),
     );
+    // The caller's next GET /campaigns shows it.
+    await this.waitUntilShown.after(workspaceId, result);
     return { id: campaignId, workspaceId, name: body.name, targets };
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PLATFORMS } from '@ledger/domain';
+import { PLATFORMS, type Platform } from '@ledger/domain';
 import type { PostView } from './post-views';
 
 export class PostBody implements PostView {
@@ -10,7 +10,7 @@ export class PostBody implements PostView {
   workspaceId!: string;
 
   @ApiProperty({ enum: PLATFORMS })
-  platform!: string;
+  platform!: Platform;
 
   @ApiProperty({ description: 'The account it goes to' })
   connectionId!: string;

@@ -7,23 +7,20 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
-import type { CommandContext } from '@ledger/commands';
-import { nameBasedUuid, type EventStore } from '@ledger/event-store';
+import type { CommandContext, WorkspaceCommandResult } from '@ledger/commands';
+import type { PostScheduled } from '@ledger/domain';
+import { nameBasedUuid } from '@ledger/event-store';
+import { scheduledPost, type ConnectionsReadModel } from '@ledger/read-models';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import type { Request, Response } from 'express';
 import { ApiProblems } from '../http/openapi-responses';
-import { decodeCursor, NEXT_PAGE_HEADERS, pageOf } from '../http/pages';
-import { EVENT_STORE } from '@ledger/runtime';
+import { decodeCursor, NEXT_PAGE_HEADERS, PAGE_DEFAULT, pageOf } from '../http/pages';
+import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
+import { WaitUntilShown } from '../command-context/wait-until-shown';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
-import {
-  comparePostOrder,
-  isPostPosition,
-  positionOfPost,
-  postsOf,
-  type PostView,
-} from './post-views';
+import { isPostPosition, positionOfPost, type PostView } from './post-views';
 import { PostBody } from './post.response';
 
 @ApiTags('posts')
@@ -32,7 +29,8 @@ import { PostBody } from './post.response';
 export class SchedulePostController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    private readonly waitUntilShown: WaitUntilShown,
   ) {}
 
   @Post()
@@ -53,7 +51,7 @@ export class SchedulePostController {
     @CommandContextFrom() context: CommandContext,
   ): Promise<PostView> {
     const postId = nameBasedUuid(`post\u0000${context.commandId}`);
-    await this.commands.execute(
+    const result: WorkspaceCommandResult = await this.commands.execute(
       new RecordWorkspaceCommand(
         {
           type: 'SchedulePost',
@@ -68,8 +66,14 @@ export class SchedulePostController {
         context,
       ),
     );
-    const post = (await postsOf(this.store, workspaceId)).find((p) => p.id === postId);
-    if (!post) throw new Error('a scheduled post was not found in its stream');
+    // The caller's next GET /posts shows it.
+    await this.waitUntilShown.after(workspaceId, result);
+    const scheduled = result.events.find((e): e is PostScheduled => e.type === 'PostScheduled');
+    // A read model still late after the wait: the post as the command recorded it.
+    const post =
+      (await this.readModel.getPost(workspaceId, postId)) ??
+      (scheduled ? scheduledPost(scheduled) : null);
+    if (!post) throw new Error('a scheduled post is neither in the read model nor just recorded');
     return post;
   }
 
@@ -88,9 +92,12 @@ export class SchedulePostController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<PostView[]> {
     const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isPostPosition);
-    const posts = await postsOf(this.store, workspaceId);
-    const selected = query.status ? posts.filter((p) => p.status === query.status) : posts;
-    const after = cursor && ((p: PostView) => comparePostOrder(positionOfPost(p), cursor) > 0);
-    return pageOf(selected, query, positionOfPost, after, request, response);
+    // One more than the page: pageOf sets the next-page headers when it is there.
+    const posts = await this.readModel.listPosts(workspaceId, {
+      status: query.status,
+      after: cursor,
+      limit: (query.limit ?? PAGE_DEFAULT) + 1,
+    });
+    return pageOf(posts, query, positionOfPost, null, request, response);
   }
 }

@@ -803,6 +803,12 @@ export interface components {
             anythingCut: boolean;
             summary: string;
             connectionsCut: components["schemas"]["BreachConnectionCutBody"][];
+            /** @description Token vault records shredded: one per connection that still held tokens, those of the cancelled selections, and any stray of the workspace. Each record holds an access token and maybe a refresh token */
+            tokenRecordsDestroyed: number;
+            /**
+             * @deprecated
+             * @description The same count as tokenRecordsDestroyed, kept under its first name for existing clients: it counts vault records, not tokens
+             */
             tokensDestroyed: number;
             revocations: components["schemas"]["BreachRevocationBody"][];
             scheduledPostsFailed: number;

@@ -335,10 +335,10 @@ function BreachReport({ report }: { report: Schemas['BreachReportBody'] }) {
       <h3 id="report-title">Breach report for {report.workspaceId}</h3>
       <p role="status">{report.summary}</p>
       <p>
-        Reason: {report.reason}. Started {formatInstant(report.startedAt)}. Tokens destroyed:{' '}
-        {report.tokensDestroyed}; scheduled posts failed: {report.scheduledPostsFailed}; campaigns
-        flagged: {report.campaignsFlagged}. Activity window {formatInstant(report.window.from)} to{' '}
-        {formatInstant(report.window.to)}.
+        Reason: {report.reason}. Started {formatInstant(report.startedAt)}. Token records destroyed:{' '}
+        {report.tokenRecordsDestroyed}; scheduled posts failed: {report.scheduledPostsFailed};
+        campaigns flagged: {report.campaignsFlagged}. Activity window{' '}
+        {formatInstant(report.window.from)} to {formatInstant(report.window.to)}.
       </p>
       <h4>Connections cut</h4>
       <ul>

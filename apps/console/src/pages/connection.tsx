@@ -382,8 +382,11 @@ function DisconnectReport(props: { report: Schemas['DisconnectReportBody'] }) {
       <h1>Disconnected {r.accountName}</h1>
       <p role="status">
         {r.scheduledPostsFailed} scheduled post(s) failed, {r.campaignsFlagged} campaign(s) flagged
-        {r.wasMain ? '; it was the main account' : ''}; tokens destroyed:{' '}
-        {r.tokensDestroyed ? 'yes' : 'no'}.
+        {r.wasMain ? '; it was the main account' : ''};{' '}
+        {r.tokensDestroyed
+          ? 'its tokens were destroyed'
+          : 'no tokens were left to destroy (shredded before)'}
+        .
       </p>
       {r.alsoDisconnected.length > 0 && (
         <ul>

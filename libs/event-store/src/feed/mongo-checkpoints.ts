@@ -81,6 +81,12 @@ export class MongoCheckpoints {
     await this.steps.deleteMany({ scope: this.scope, name });
   }
 
+  /** Forgets every checkpoint of this store (a store that must replay the whole feed). */
+  async dropAll(): Promise<void> {
+    await this.legacy.deleteMany({});
+    await this.steps.deleteMany({ scope: this.scope });
+  }
+
   private stepsOf(name: string): Promise<StepDoc[]> {
     return this.steps.find({ scope: this.scope, name }).toArray();
   }

@@ -160,9 +160,9 @@ describe('projectConnectionsEvent', () => {
       const touched = project(event).flatMap((change) =>
         change.kind === 'connectionAdded'
           ? [change.connection.id]
-          : change.kind === 'planChanged'
-            ? []
-            : [change.connectionId],
+          : change.kind === 'connectionChanged' || change.kind === 'connectionRemoved'
+            ? [change.connectionId]
+            : [],
       );
       expect({ type: event.type, touched }).toEqual({
         type: event.type,

@@ -1,5 +1,6 @@
 import { isWorkspaceEvent, type WorkspaceEvent } from '@ledger/domain';
 import type { ReadModelChange } from '../connections-read-model.port';
+import { projectPublishingEvent } from '../publishing/publishing.projection';
 
 /** The part of a recorded event the projection reads. */
 export interface ProjectableEvent {
@@ -10,10 +11,11 @@ export interface ProjectableEvent {
 }
 
 /**
- * Maps one event to the read-model changes it implies. Pure: the store applies them, bumps
- * each touched connection's version by one (so versions follow `connectionsTouchedBy`) and
- * skips rows that already saw `streamRevision`. Events of other streams (account claims) map
- * to nothing, but the runner still advances the checkpoint past them.
+ * Maps one event to the read-model changes it implies, posts and campaigns included. Pure:
+ * the store applies them, bumps each touched connection's version by one (so versions follow
+ * `connectionsTouchedBy`) and skips rows that already saw `streamRevision`. Events of other
+ * streams (account claims) map to nothing, but the runner still advances the checkpoint past
+ * them.
  */
 export function projectConnectionsEvent(event: ProjectableEvent): ReadModelChange[] {
   if (!isWorkspaceEvent(event)) return [];
@@ -93,8 +95,8 @@ export function projectConnectionsEvent(event: ProjectableEvent): ReadModelChang
         { kind: 'planChanged', streamRevision, workspaceId: e.data.workspaceId, plan: e.data.plan },
       ];
     default:
-      // Posts and campaigns: another projection's concern.
-      return [];
+      // Posts and campaigns: kept beside the connections, under the same checkpoint.
+      return projectPublishingEvent(e, streamRevision);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   planChanged,
   reconnected,
 } from '../testing/workspace-events';
+import { describePublishingContract } from './publishing-read-model.contract';
 
 /** One database an adapter's tests run against, possibly opened by several store instances. */
 export interface ConnectionsReadModelFixture {
@@ -446,6 +447,14 @@ export function describeConnectionsReadModelContract(
         expect(await store.getConnection(ws, 'c1')).toMatchObject({ connectedAt: T1, version: 1 });
         expect(await store.getCheckpoint(projection)).toBe('1');
       });
+    });
+
+    describePublishingContract({
+      store: () => store,
+      open,
+      ws: () => ws,
+      projection: () => projection,
+      changesOf,
     });
 
     it('ends in the same state when two instances apply the same events concurrently', async () => {

@@ -15,7 +15,10 @@ import {
   toView,
   type ReadModelModels,
 } from './models';
-import { connectMongo, isDuplicateKey, type MongoLocation } from '@ledger/stores';
+import { connectMongo, type MongoLocation } from '@ledger/stores';
+import { upsertUnlessSeen } from './upsert-unless-seen';
+import type { CampaignView, PostsPage, PostView } from '../publishing/publishing-read-model.port';
+import { MongoPublishingCollections } from './mongo-publishing-collections';
 
 export type MongoConnectionsReadModelOptions = MongoLocation;
 
@@ -33,6 +36,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     private readonly ownsConnection: boolean,
     private readonly models: ReadModelModels,
     private readonly checkpoints: MongoCheckpoints,
+    private readonly publishing: MongoPublishingCollections,
   ) {}
 
   /** Connects (or adopts a connection, which the caller keeps and closes) and ensures indexes. */
@@ -42,7 +46,10 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
       const models = readModelModels(connection);
       await Promise.all(Object.values(models).map((model) => model.createIndexes()));
       const checkpoints = await MongoCheckpoints.open(connection, CHECKPOINTS_COLLECTION);
-      return new MongoConnectionsReadModel(connection, owns, models, checkpoints);
+      const publishing = await MongoPublishingCollections.open(connection, () =>
+        checkpoints.dropAll(),
+      );
+      return new MongoConnectionsReadModel(connection, owns, models, checkpoints, publishing);
     } catch (error) {
       if (owns) await connection.close();
       throw error;
@@ -114,6 +121,8 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
           ),
         );
         return;
+      default:
+        await this.publishing.apply(change);
     }
   }
 
@@ -127,6 +136,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     await this.checkpoints.drop(projection);
     await this.models.connections.deleteMany({});
     await this.models.plans.deleteMany({});
+    await this.publishing.reset();
   }
 
   async getConnection(workspaceId: string, connectionId: string): Promise<ConnectionView | null> {
@@ -173,22 +183,19 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
     return doc?.plan ?? null;
   }
 
+  getPost(workspaceId: string, postId: string): Promise<PostView | null> {
+    return this.publishing.getPost(workspaceId, postId);
+  }
+
+  listPosts(workspaceId: string, page: PostsPage): Promise<PostView[]> {
+    return this.publishing.listPosts(workspaceId, page);
+  }
+
+  listCampaigns(workspaceId: string): Promise<CampaignView[]> {
+    return this.publishing.listCampaigns(workspaceId);
+  }
+
   async close(): Promise<void> {
     if (this.ownsConnection) await this.connection.close();
-  }
-}
-
-/**
- * Runs a guarded upsert or insert. When the row exists but already saw this revision, the
- * guard does not match and the insert collides on `_id`: that is the replay, not an error.
- * Returns false in that case.
- */
-async function upsertUnlessSeen(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
   }
 }

@@ -17,6 +17,8 @@ import {
   type Statements,
 } from './schema';
 import { openDurableSqlite } from '@ledger/stores';
+import type { CampaignView, PostsPage, PostView } from '../publishing/publishing-read-model.port';
+import { SqlitePublishingTables } from './sqlite-publishing-tables';
 
 type Checkpoint = { projection: string; position: string };
 
@@ -30,6 +32,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   private readonly db: Database.Database;
   private readonly statements: Statements;
   private readonly checkpoints: SqliteCheckpoints;
+  private readonly publishing: SqlitePublishingTables;
   private readonly applyTx: Database.Transaction<(c: ReadModelChange[], p: Checkpoint) => void>;
 
   private constructor(filePath: string) {
@@ -39,6 +42,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     this.db.exec(SCHEMA);
     this.statements = prepareStatements(this.db);
     this.checkpoints = new SqliteCheckpoints(this.db, TABLES.checkpoints);
+    this.publishing = new SqlitePublishingTables(this.db, TABLES.checkpoints);
     this.applyTx = this.db.transaction((changes: ReadModelChange[], checkpoint: Checkpoint) => {
       for (const change of changes) this.applyOne(change);
       this.checkpoints.advance(checkpoint.projection, checkpoint.position);
@@ -106,6 +110,8 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
           streamRevision: change.streamRevision,
         });
         return;
+      default:
+        this.publishing.apply(change);
     }
   }
 
@@ -118,6 +124,7 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
     this.db
       .transaction(() => {
         this.db.exec(`DELETE FROM ${TABLES.connections}; DELETE FROM ${TABLES.plans};`);
+        this.publishing.reset();
         this.checkpoints.drop(projection);
       })
       .immediate();
@@ -158,6 +165,18 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   async getPlan(workspaceId: string): Promise<Plan | null> {
     const row = this.statements.getPlan.get(workspaceId) as { plan: Plan } | undefined;
     return row?.plan ?? null;
+  }
+
+  async getPost(workspaceId: string, postId: string): Promise<PostView | null> {
+    return this.publishing.getPost(workspaceId, postId);
+  }
+
+  async listPosts(workspaceId: string, page: PostsPage): Promise<PostView[]> {
+    return this.publishing.listPosts(workspaceId, page);
+  }
+
+  async listCampaigns(workspaceId: string): Promise<CampaignView[]> {
+    return this.publishing.listCampaigns(workspaceId);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { CopiedFrom, Plan, Platform, WorkspaceEvent } from '@ledger/domain';
+import type { CampaignTarget, CopiedFrom, Plan, Platform, WorkspaceEvent } from '@ledger/domain';
 
 /**
  * Builders of domain events for the read-model tests, with defaults for what a test does not
@@ -118,4 +118,74 @@ export function planChanged(
   at: string,
 ): WorkspaceEvent {
   return { type: 'WorkspacePlanChanged', data: { workspaceId, plan, previousPlan, at } };
+}
+
+export function postScheduled(
+  workspaceId: string,
+  postId: string,
+  publishAt: string,
+  at: string,
+  over: Partial<{ connectionId: string; content: string; campaignId: string | null }> = {},
+): WorkspaceEvent {
+  return {
+    type: 'PostScheduled',
+    data: {
+      workspaceId,
+      postId,
+      connectionId: over.connectionId ?? 'c1',
+      platform: 'facebook',
+      content: over.content ?? `Post ${postId}`,
+      publishAt,
+      campaignId: over.campaignId ?? null,
+      at,
+    },
+  };
+}
+
+export function postPublished(
+  workspaceId: string,
+  postId: string,
+  platformPostId: string,
+  at: string,
+): WorkspaceEvent {
+  return {
+    type: 'PostPublished',
+    data: { workspaceId, postId, connectionId: 'c1', platformPostId, at },
+  };
+}
+
+export function postFailed(
+  workspaceId: string,
+  postId: string,
+  reason: string,
+  at: string,
+  causedByConnectionId: string | null = null,
+): WorkspaceEvent {
+  return {
+    type: 'PostFailed',
+    data: { workspaceId, postId, connectionId: 'c1', reason, causedByConnectionId, at },
+  };
+}
+
+export function campaignCreated(
+  workspaceId: string,
+  campaignId: string,
+  name: string,
+  targets: CampaignTarget[],
+  at: string,
+): WorkspaceEvent {
+  return { type: 'CampaignCreated', data: { workspaceId, campaignId, name, targets, at } };
+}
+
+export function campaignFlagged(
+  workspaceId: string,
+  campaignId: string,
+  connectionId: string,
+  reason: string,
+  at: string,
+): WorkspaceEvent {
+  return {
+    type: 'CampaignFlagged',
+    data: { workspaceId, campaignId, connectionId, reason, at },
+  };
 }
