@@ -5,7 +5,7 @@
  * this proves and what it does not). It counts open calls so tests can see a leaked read.
  */
 import {
-  type Metadata,
+  Metadata,
   Server,
   ServerCredentials,
   type ServerReadableStream,
@@ -154,7 +154,11 @@ export class FakeEventStoreDb {
     const failure = this.takeFailure('read');
     if (failure) {
       close();
-      call.destroy(Object.assign(new Error(failure.details), failure));
+      call.emit('error', {
+        code: failure.code,
+        details: failure.details,
+        metadata: new Metadata(),
+      });
       return;
     }
     if (this.stallReads) return; // open until the client cancels
