@@ -55,9 +55,9 @@ describe(`EsdbEventStore appends ${FAKE}`, () => {
 
     const result = await store.append(stream, events(3), 0);
 
-    expect(fake.calls.slice(before).map((c) => [c.method, c.count])).toEqual([
-      ['read', BigInt(3 + 16)],
-      ['append', undefined],
+    expect(fake.calls.slice(before).map((c) => [c.method, c.count, c.batch])).toEqual([
+      ['read', BigInt(3 + 16), undefined],
+      ['append', undefined, true],
     ]);
     const read = await collect(store.readStream(stream));
     expect(result).toEqual({ nextExpectedRevision: 3, position: read[3].position });

@@ -10,23 +10,39 @@ import {
   ServerCredentials,
   type ServerReadableStream,
   type ServerWritableStream,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
   type sendUnaryData,
   status,
 } from '@grpc/grpc-js';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import {
+  SupportedMethod,
+  SupportedMethods,
+} from '@eventstore/db-client/generated/serverfeatures_pb';
 import {
   AppendReq,
-  AppendResp,
+  type AppendResp,
+  type BatchAppendReq,
+  type BatchAppendResp,
   ReadReq,
   ReadResp,
 } from '@eventstore/db-client/generated/streams_pb';
-import { Empty, StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
+import { StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
 import {
   type Expected,
   FakeEventLog,
   type ProposedRecord,
   type StoredRecord,
 } from './fake-event-log';
+import {
+  expectedOfBatch,
+  streamNameOf,
+  toAppendResp,
+  toBatchAppendResp,
+  toProposedRecord,
+} from './fake-append-messages';
 import { toReadResp, toSubscriptionConfirmation } from './fake-read-messages';
 
 /** Kestrel's default for HTTP/2 streams per connection, which EventStoreDB keeps. */
@@ -41,6 +57,8 @@ export interface RecordedCall {
   count?: bigint;
   subscription: boolean;
   requiresLeader: boolean;
+  /** An append sent on the shared BatchAppend call (what the client uses on 24.10). */
+  batch?: boolean;
 }
 
 export interface InjectedFailure {
@@ -48,6 +66,13 @@ export interface InjectedFailure {
   details: string;
   /** Only calls of this method fail; both when absent. */
   method?: 'read' | 'append';
+}
+
+interface PendingBatch {
+  stream: string;
+  expected: Expected;
+  proposed: ProposedRecord[];
+  close(): void;
 }
 
 export class FakeEventStoreDb {
@@ -63,7 +88,11 @@ export class FakeEventStoreDb {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<FakeEventStoreDb> {
+  /**
+   * `batchAppend: false` makes the server list no features (like one before 21.10), so the
+   * client appends with one Append call each instead of its shared BatchAppend call.
+   */
+  static async start(options: { batchAppend?: boolean } = {}): Promise<FakeEventStoreDb> {
     const server = new Server({ 'grpc.max_concurrent_streams': KESTREL_MAX_CONCURRENT_STREAMS });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
@@ -77,7 +106,17 @@ export class FakeEventStoreDb {
         call: ServerReadableStream<AppendReq, AppendResp>,
         done: sendUnaryData<AppendResp>,
       ) => fake.append(call, done),
+      batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) =>
+        fake.batchAppend(call),
     });
+    if (options.batchAppend ?? true) {
+      server.addService(ServerFeaturesService, {
+        getSupportedMethods: (
+          _call: ServerUnaryCall<unknown, SupportedMethods>,
+          done: sendUnaryData<SupportedMethods>,
+        ) => done(null, supportedMethods()),
+      });
+    }
     return fake;
   }
 
@@ -217,6 +256,41 @@ export class FakeEventStoreDb {
     await pump();
   }
 
+  /**
+   * The client's one long-lived append call: each append is a request (or several, the last
+   * one final) under its correlation id, answered on the same call. Counted as open while an
+   * append is in flight, not for the call's lifetime.
+   */
+  private batchAppend(call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void {
+    const pending = new Map<string, PendingBatch>();
+    call.on('data', (request: BatchAppendReq) => {
+      const correlationId = request.getCorrelationId()?.getString() ?? '';
+      let append = pending.get(correlationId);
+      if (!append) {
+        const options = request.getOptions() as BatchAppendReq.Options;
+        const stream = streamNameOf(options.getStreamIdentifier());
+        const close = this.track('append', stream, call.metadata, { batch: true });
+        append = { stream, expected: expectedOfBatch(options), proposed: [], close };
+        pending.set(correlationId, append);
+      }
+      append.proposed.push(...request.getProposedMessagesList().map(toProposedRecord));
+      if (!request.getIsFinal()) return;
+      pending.delete(correlationId);
+      append.close();
+      const failure = this.takeFailure('append');
+      if (failure) {
+        call.emit('error', { ...failure, metadata: new Metadata() });
+        return;
+      }
+      const outcome = this.log.append(append.stream, append.expected, append.proposed);
+      call.write(toBatchAppendResp(correlationId, append.stream, outcome, append.expected));
+    });
+    call.on('cancelled', () => {
+      for (const append of pending.values()) append.close();
+    });
+    call.on('end', () => call.end());
+  }
+
   private append(
     call: ServerReadableStream<AppendReq, AppendResp>,
     done: sendUnaryData<AppendResp>,
@@ -228,9 +302,7 @@ export class FakeEventStoreDb {
     call.on('data', (request: AppendReq) => {
       if (request.hasOptions()) {
         const options = request.getOptions() as AppendReq.Options;
-        streamName = Buffer.from(
-          options.getStreamIdentifier()?.getStreamName_asU8() ?? [],
-        ).toString('utf8');
+        streamName = streamNameOf(options.getStreamIdentifier());
         expected = options.hasRevision()
           ? { revision: Number(options.getRevision()) }
           : options.hasNoStream()
@@ -241,14 +313,7 @@ export class FakeEventStoreDb {
         close = this.track('append', streamName, call.metadata);
         return;
       }
-      const message = request.getProposedMessage() as AppendReq.ProposedMessage;
-      proposed.push({
-        id: message.getId()?.getString() ?? '',
-        type: message.getMetadataMap().get('type') ?? '',
-        contentType: message.getMetadataMap().get('content-type') ?? 'application/octet-stream',
-        data: message.getData_asU8(),
-        metadata: message.getCustomMetadata_asU8(),
-      });
+      proposed.push(toProposedRecord(request.getProposedMessage() as AppendReq.ProposedMessage));
     });
     call.on('cancelled', () => close());
     call.on('end', () => {
@@ -291,25 +356,6 @@ function selectRecords(
   return records.slice(Math.max(0, start - max + 1), start + 1).reverse();
 }
 
-function toAppendResp(outcome: ReturnType<FakeEventLog['append']>, expected: Expected): AppendResp {
-  if (outcome.ok) {
-    const position = new AppendResp.Position()
-      .setCommitPosition(String(outcome.position))
-      .setPreparePosition(String(outcome.position));
-    return new AppendResp().setSuccess(
-      new AppendResp.Success().setCurrentRevision(String(outcome.revision)).setPosition(position),
-    );
-  }
-  const wrong = new AppendResp.WrongExpectedVersion();
-  if (outcome.current === 'no_stream') wrong.setCurrentNoStream(new Empty());
-  else wrong.setCurrentRevision(String(outcome.current));
-  if (typeof expected === 'object') wrong.setExpectedRevision(String(expected.revision));
-  else if (expected === 'no_stream') wrong.setExpectedNoStream(new Empty());
-  else if (expected === 'stream_exists') wrong.setExpectedStreamExists(new Empty());
-  else wrong.setExpectedAny(new Empty());
-  return new AppendResp().setWrongExpectedVersion(wrong);
-}
-
 /**
  * Writes one message with HTTP/2 flow control, as the server does: a reader that stops
  * pulling leaves the call waiting here, open, until the client cancels it. False once the
@@ -331,4 +377,16 @@ async function send(
     call.on('cancelled', settle);
   });
   return !call.cancelled;
+}
+
+/** What a 24.10 server lists that the client looks at: BatchAppend. */
+function supportedMethods(): SupportedMethods {
+  const streams = 'event_store.client.streams.Streams';
+  return new SupportedMethods()
+    .setEventStoreServerVersion('24.10.0')
+    .setMethodsList(
+      ['Read', 'Append', 'BatchAppend'].map((name) =>
+        new SupportedMethod().setServiceName(streams).setMethodName(name),
+      ),
+    );
 }
