@@ -1,7 +1,7 @@
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { status } from '@grpc/grpc-js';
 import { collect, events, uniqueStream } from '../contract/contract-helpers';
-import { EventStoreUnavailableError } from '../event-store.port';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.port';
 import { EsdbEventStore } from './esdb-event-store';
 import { FakeEventStoreDb } from './testing/fake-eventstoredb';
 
@@ -61,6 +61,30 @@ describe(`EsdbEventStore appends ${FAKE}`, () => {
     ]);
     const read = await collect(store.readStream(stream));
     expect(result).toEqual({ nextExpectedRevision: 3, position: read[3].position });
+  });
+
+  it('refuses a stale append from the tail it read, without sending it', async () => {
+    const stream = uniqueStream('stale');
+    await store.append(stream, events(3), 'no_stream');
+    const before = fake.calls.length;
+
+    const error = await store.append(stream, events(1), 0).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(error).toMatchObject({ expected: 0, actual: 2 });
+    expect(fake.calls.slice(before).map((c) => c.method)).toEqual(['read']);
+  });
+
+  it('leaves a retry older than the tail it reads to the server’s own id check', async () => {
+    const stream = uniqueStream('old-retry');
+    const batch = events(2);
+    const first = await store.append(stream, batch, 'no_stream');
+    await store.append(stream, events(30), 1);
+
+    const retry = await store.append(stream, batch, 'no_stream');
+
+    expect(retry).toEqual(first);
+    expect(fake.log.head(stream)).toBe(31);
   });
 
   it.each([

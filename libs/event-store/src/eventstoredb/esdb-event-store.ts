@@ -135,9 +135,23 @@ export class EsdbEventStore implements EventStore {
     const sentAs: ExpectedRevision = chained
       ? (head?.revision ?? (expectedRevision === 'any' ? 'no_stream' : 'stream_exists'))
       : expectedRevision;
-    // Only an append sent at the head's revision is written; any other is refused or found
-    // to be a retry by the server, so its links are never stored.
-    const base = head ? chainBaseOf(streamId, head) : genesis();
+    const at = sentAs === 'no_stream' ? -1 : typeof sentAs === 'number' ? sentAs : null;
+    let base = genesis();
+    if (at !== null && at !== (head?.revision ?? -1)) {
+      // Not at the head, and none of the ids in the tail: when the tail reaches the event
+      // after `at`, the server would refuse, so refuse here and spare the round trip.
+      if (at > (head?.revision ?? -1) || at + 1 >= tail[0].revision) {
+        throw new WrongExpectedRevisionError(
+          streamId,
+          expectedRevision,
+          head?.revision ?? 'no_stream',
+        );
+      }
+      // Further back only the server can tell a retry from a conflict; it writes neither, so
+      // the links (to genesis here) are never stored.
+    } else if (head) {
+      base = chainBaseOf(streamId, head);
+    }
     const result = await this.client.appendToStream(streamId, linkEvents(streamId, events, base), {
       expectedRevision: toEsdbExpectedRevision(sentAs),
     });
