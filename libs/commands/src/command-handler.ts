@@ -65,8 +65,9 @@ export async function readStreamState<State, E extends StreamEvent>(
 
 /**
  * Runs one command on one stream: load, decide, append with the expected revision. On a
- * conflict (another command appended first) it loads and decides again, so a racing loser
- * meets the rule it broke rather than a bare conflict.
+ * conflict (another command appended first) it decides again on the stream as it is now, so
+ * a racing loser meets the rule it broke rather than a bare conflict. The events it already
+ * folded do not change, so it reads only those appended since (not the whole stream again).
  */
 export async function handleCommand<State, E extends StreamEvent>(
   store: EventStore,
@@ -75,8 +76,8 @@ export async function handleCommand<State, E extends StreamEvent>(
   evolver: Evolver<State, E>,
   options: HandleOptions<State, E>,
 ): Promise<Handled<State, E>> {
+  let loaded = await (options.load?.() ?? readStreamState(store, stream, evolver));
   for (let attempt = 1; ; attempt++) {
-    const loaded = await (options.load?.() ?? readStreamState(store, stream, evolver));
     const events = await decide(loaded.state);
     if (events.length === 0) return { events, ...loaded, position: null };
     try {
@@ -84,6 +85,13 @@ export async function handleCommand<State, E extends StreamEvent>(
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
       options.onConflict?.();
+      const { state, revision } = loaded;
+      loaded = await readStreamState(
+        store,
+        stream,
+        evolver,
+        revision === 'no_stream' ? undefined : { state, revision },
+      );
     }
   }
 }

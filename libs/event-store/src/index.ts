@@ -3,6 +3,7 @@ export * from './deterministic-id';
 export * from './chain';
 export * from './shown-actor';
 export { isStorageFull } from './storage-full';
+export { AppendTooLargeError, MAX_APPEND_BYTES } from './append-validation';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { DuplicateEventIdError } from './sqlite/write-append';
 export { EsdbEventStore } from './eventstoredb/esdb-event-store';

@@ -1,7 +1,9 @@
+import { AppendTooLargeError } from '../append-validation';
 import { chainHash, GENESIS_HASH } from '../chain';
 import {
   type AppendResult,
   type EventStore,
+  type EventToAppend,
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from '../event-store.port';
@@ -187,12 +189,86 @@ export function describeEventStoreContract(
         expect(await collect(store.readStream(stream))).toHaveLength(3);
       });
 
+      it('is recognised when decided again at the revision the stream has now', async () => {
+        // A retry after a lost reply reloads the stream and appends the same ids at its new
+        // head: EventStoreDB alone would write them a second time.
+        const stream = uniqueStream('retry-at-head');
+        await store.append(stream, events(1), 'no_stream');
+        const batch = events(2);
+        const first = await store.append(stream, batch, 0);
+        const atHead = await store.append(stream, batch, first.nextExpectedRevision);
+        await store.append(stream, events(1), 2);
+        const afterAnother = await store.append(stream, batch, 3);
+
+        expect(atHead).toEqual(first);
+        expect(afterAnother).toEqual(first);
+        expect((await collect(store.readStream(stream))).map((e) => e.id)).toHaveLength(4);
+      });
+
+      it('recognises a retry with any, and answers the position the feed shows', async () => {
+        const stream = uniqueStream('retry-any');
+        const batch = events(2);
+        const first = await store.append(stream, batch, 'any');
+        const retry = await store.append(stream, batch, 'any');
+        const read = await collect(store.readStream(stream));
+
+        expect(retry).toEqual(first);
+        expect(read).toHaveLength(2);
+        expect(first.position).toBe(read[1].position);
+      });
+
+      it('refuses an append that repeats some ids of the stream’s last events', async () => {
+        const stream = uniqueStream('overlap-at-head');
+        const [a, b] = events(2);
+        await store.append(stream, [a, b], 'no_stream');
+
+        const repeatsLast = await rejection(store.append(stream, [b, anEvent()], 1));
+        const repeatsFirst = await rejection(store.append(stream, [anEvent(), a], 'any'));
+        const reordered = await rejection(store.append(stream, [b, a], 1));
+
+        expect(repeatsLast.actual).toBe(1);
+        expect(repeatsFirst.actual).toBe(1);
+        expect(reordered.actual).toBe(1);
+        expect((await collect(store.readStream(stream))).map((e) => e.id)).toEqual([a.id, b.id]);
+      });
+
       it('treats a partial overlap with an earlier append as a conflict', async () => {
         const stream = uniqueStream('overlap');
         const [a, b] = events(2);
         await store.append(stream, [a, b], 'no_stream');
         await rejection(store.append(stream, [b, anEvent()], 'no_stream'));
         expect(await collect(store.readStream(stream))).toHaveLength(2);
+      });
+    });
+
+    describe('appends refused before they reach storage', () => {
+      it.each([
+        ['an id that is not a UUID', { id: 'event-1' }, /not a UUID/],
+        ['an empty type', { type: '' }, /has no type/],
+        ['a $-prefixed type (system events)', { type: '$metadata' }, /starts with \$/],
+        ['the store’s own $chain metadata', { chain: true }, /\$chain/],
+      ])('%s', async (_what, change, message) => {
+        const stream = uniqueStream('invalid');
+        const { chain, ...fields } = change as Partial<EventToAppend> & { chain?: boolean };
+        const event = { ...anEvent(), ...fields };
+        if (chain) event.metadata = { ...event.metadata, $chain: { prevHash: 'x', hash: 'y' } };
+
+        await expect(store.append(stream, [event], 'no_stream')).rejects.toThrow(message);
+        expect(await collect(store.readStream(stream))).toEqual([]);
+      });
+
+      it('an append over 1 MiB, with an error that says so', async () => {
+        const stream = uniqueStream('too-large');
+        const big = events(2).map((e) => ({ ...e, data: { text: 'x'.repeat(600 * 1024) } }));
+
+        const error = await store.append(stream, big, 'no_stream').catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(AppendTooLargeError);
+        expect(String(error)).toMatch(/over the 1048576 bytes \(1 MiB\)/);
+        expect(await collect(store.readStream(stream))).toEqual([]);
+        // Just under the limit is fine.
+        const fits = [{ ...anEvent(), data: { text: 'x'.repeat(1000 * 1024) } }];
+        expect((await store.append(stream, fits, 'no_stream')).nextExpectedRevision).toBe(0);
       });
     });
 

@@ -4,24 +4,26 @@ import {
   EventStoreDBClient,
   excludeSystemEvents,
   type Position,
+  type ResolvedEvent,
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { assertValidAppend } from '../append-validation';
 import { GENESIS_HASH } from '../chain';
-import type {
-  AppendResult,
-  EventStore,
-  EventToAppend,
-  ExpectedRevision,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  StreamEvent,
-  SubscribeToAllOptions,
-  Subscription,
-  UntypedEvent,
+import {
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamEvent,
+  type SubscribeToAllOptions,
+  type Subscription,
+  type UntypedEvent,
+  WrongExpectedRevisionError,
 } from '../event-store.port';
 import {
   comparePositions,
@@ -32,37 +34,58 @@ import {
   toEsdbExpectedRevision,
   toRecordedEvent,
 } from './esdb-mapping';
+import { boundedRead } from './esdb-reads';
 import { EsdbSubscription } from './esdb-subscription';
+import { earlierAppend, RETRY_WINDOW, type TailEvent } from './esdb-tail';
 
-const ALL_CHUNK = 500;
 /** Appends with `any` / `stream_exists` retry this often when another writer moved the head. */
 const CHAIN_RETRIES = 10;
+/** The longest a read waits for the server's next answer before it counts as unavailable. */
+const DEFAULT_READ_TIMEOUT_MS = 10_000;
 
-interface ChainBase {
-  revision: number;
-  hash: string;
+export interface EsdbEventStoreOptions {
+  /** See DEFAULT_READ_TIMEOUT_MS. */
+  readTimeoutMs?: number;
 }
 
 /**
  * The EventStoreDB adapter.
  *
- * Idempotent retry: EventStoreDB recognises a retried append by its event ids itself; it
- * differs from the SQLite store in that (a) the retry must use the same expected revision as
- * the original (SQLite accepts any), (b) with `any` the check is best effort (it only
- * remembers recent writes), and (c) ids are not unique across streams. A partial overlap is a
- * WrongExpectedRevisionError in both.
- *
- * Hash chain: the append links its events to the event at the revision it is checked against
- * (the caller's numeric revision, or the head read just before for `any` / `stream_exists`,
- * which are then sent as that exact revision so a concurrent writer makes it retry).
+ * Every append reads the stream's tail once (backwards, from the leader), then writes once:
+ * - idempotent retry: the tail is searched for the append's ids, as the SQLite store does by
+ *   id. All of them as one earlier append: that append's result; some: a conflict. EventStoreDB
+ *   would append a retry sent at the current head again (it compares ids only behind the head).
+ *   The search covers the append's length plus RETRY_WINDOW events; an original further back is
+ *   left to the server's own check, which works when the retry keeps its expected revision.
+ * - hash chain: the events link to the head read there, and are sent at that exact revision
+ *   (`any` / `stream_exists` too), so a concurrent writer makes the server refuse and the
+ *   append retry; a head that cannot be read (a foreign event) is an error, not a guess.
+ * - position: the append reply carries the position of the append's last event (EventStoreDB
+ *   22.6+), which is what a stream or $all read reports for it.
+ * Event ids are not unique across streams here (the SQLite store refuses a reused id).
  */
 export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EsdbSubscription>();
+  private readonly readTimeoutMs: number;
 
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    options: EsdbEventStoreOptions = {},
+  ) {
+    // With it off, a conflict comes back as a "success: false" result this adapter would take
+    // for a write: refuse the setting rather than risk it.
+    // The client's getter is protected in its types only: it is how the setting is read.
+    if (!(client as unknown as { throwOnAppendFailure: boolean }).throwOnAppendFailure) {
+      throw new TypeError('EventStoreDB: throwOnAppendFailure=false is not supported');
+    }
+    this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  }
 
-  static fromConnectionString(connectionString: string): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static fromConnectionString(
+    connectionString: string,
+    options?: EsdbEventStoreOptions,
+  ): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), options);
   }
 
   // Typed by the caller (see the port): stored as JSON whatever E names.
@@ -78,117 +101,106 @@ export class EsdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     assertValidAppend(streamId, events, expectedRevision);
     try {
-      const result = await this.appendChained(streamId, events, expectedRevision);
-      if ('retried' in result) return result.retried;
-      const nextExpectedRevision = Number(result.nextExpectedRevision);
-      // The position EventStoreDB reports is the write's (which need not be its last event's)
-      // and is absent on an idempotent retry: read the last event's own position instead, so a
-      // retry returns what the original did and checkpoints compare with subscription positions.
-      const position =
-        (await this.positionOf(streamId, nextExpectedRevision)) ??
-        (result.position ? formatPosition(result.position) : '');
-      return { nextExpectedRevision, position };
+      for (let attempt = 0; ; attempt += 1) {
+        const tail = await this.tail(streamId, events.length + RETRY_WINDOW);
+        const head = tail.length ? tail[tail.length - 1].revision : 'no_stream';
+        const earlier = earlierAppend(tail, events);
+        if (earlier === 'overlap') {
+          throw new WrongExpectedRevisionError(streamId, expectedRevision, head);
+        }
+        if (earlier) return earlier;
+        try {
+          return await this.write(streamId, events, expectedRevision, tail);
+        } catch (error) {
+          const chained = expectedRevision === 'any' || expectedRevision === 'stream_exists';
+          if (!chained || !(error instanceof WrongExpectedVersionError)) throw error;
+          if (attempt >= CHAIN_RETRIES) throw error;
+        }
+      }
     } catch (error) {
       throw fromEsdbError(error, { streamId, expected: expectedRevision });
     }
   }
 
-  private async appendChained(
+  /** One append call, linked to the head of `tail` and sent at its exact revision. */
+  private async write(
     streamId: string,
     events: EventToAppend[],
     expectedRevision: ExpectedRevision,
-  ): Promise<{ retried: AppendResult } | { nextExpectedRevision: bigint; position?: Position }> {
-    if (typeof expectedRevision === 'number' || expectedRevision === 'no_stream') {
-      const base: ChainBase =
-        expectedRevision === 'no_stream'
-          ? { revision: -1, hash: GENESIS_HASH }
-          : ((await this.chainBaseAt(streamId, expectedRevision)) ?? {
-              revision: expectedRevision,
-              hash: GENESIS_HASH, // the stream is not there: the append will be refused
-            });
-      return this.client.appendToStream(streamId, linkEvents(streamId, events, base), {
-        expectedRevision: toEsdbExpectedRevision(expectedRevision),
+    tail: TailRead[],
+  ): Promise<AppendResult> {
+    const head = tail.length ? tail[tail.length - 1] : null;
+    const chained = expectedRevision === 'any' || expectedRevision === 'stream_exists';
+    // A missing stream with stream_exists goes out as is, for the server to refuse.
+    const sentAs: ExpectedRevision = chained
+      ? (head?.revision ?? (expectedRevision === 'any' ? 'no_stream' : 'stream_exists'))
+      : expectedRevision;
+    const at = sentAs === 'no_stream' ? -1 : typeof sentAs === 'number' ? sentAs : null;
+    let base = genesis();
+    if (at !== null && at !== (head?.revision ?? -1)) {
+      // Not at the head, and none of the ids in the tail: when the tail reaches the event
+      // after `at`, the server would refuse, so refuse here and spare the round trip.
+      if (at > (head?.revision ?? -1) || at + 1 >= tail[0].revision) {
+        throw new WrongExpectedRevisionError(
+          streamId,
+          expectedRevision,
+          head?.revision ?? 'no_stream',
+        );
+      }
+      // Further back only the server can tell a retry from a conflict; it writes neither, so
+      // the links (to genesis here) are never stored.
+    } else if (head) {
+      base = chainBaseOf(streamId, head);
+    }
+    const result = await this.client.appendToStream(streamId, linkEvents(streamId, events, base), {
+      expectedRevision: toEsdbExpectedRevision(sentAs),
+    });
+    const nextExpectedRevision = Number(result.nextExpectedRevision);
+    const position = result.position
+      ? formatPosition(result.position)
+      : // A server's idempotent answer may come without one: read the event's own.
+        await this.positionOf(streamId, nextExpectedRevision);
+    return { nextExpectedRevision, position };
+  }
+
+  /** The stream's last `count` events, oldest first, from the leader; [] when it is absent. */
+  private async tail(streamId: string, count: number): Promise<TailRead[]> {
+    const tail: TailRead[] = [];
+    try {
+      const read = this.client.readStream(streamId, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: count,
+        requiresLeader: true,
       });
-    }
-    for (let attempt = 0; ; attempt += 1) {
-      const retried = await this.earlierIdenticalAppend(streamId, events);
-      if (retried) return { retried };
-      const head = await this.head(streamId);
-      if (!head && expectedRevision === 'stream_exists') {
-        return this.client.appendToStream(streamId, linkEvents(streamId, events, genesis()), {
-          expectedRevision: toEsdbExpectedRevision('stream_exists'),
+      for await (const resolved of boundedRead(read, this.readTimeoutMs, `tail of ${streamId}`)) {
+        if (!resolved.event) continue;
+        tail.unshift({
+          id: resolved.event.id,
+          revision: Number(resolved.event.revision),
+          position: resolved.event.position ? formatPosition(resolved.event.position) : '',
+          resolved,
         });
       }
-      const base = head ?? genesis();
-      try {
-        return await this.client.appendToStream(streamId, linkEvents(streamId, events, base), {
-          expectedRevision: toEsdbExpectedRevision(head ? head.revision : 'no_stream'),
-        });
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= CHAIN_RETRIES) throw error;
-      }
-    }
-  }
-
-  /** The stream's last event as a chain base, or null when the stream does not exist. */
-  private async head(streamId: string): Promise<ChainBase | null> {
-    try {
-      for await (const resolved of this.client.readStream(streamId, {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: 1,
-      })) {
-        const event = toRecordedEvent(resolved);
-        if (event) return { revision: event.revision, hash: event.chain?.hash ?? GENESIS_HASH };
-      }
-      return null;
+      return tail;
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return null;
+      if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
   }
 
-  private async chainBaseAt(streamId: string, revision: number): Promise<ChainBase | null> {
-    try {
-      for await (const resolved of this.client.readStream(streamId, {
-        fromRevision: BigInt(revision),
-        maxCount: 1,
-      })) {
-        const event = toRecordedEvent(resolved);
-        if (event) return { revision, hash: event.chain?.hash ?? GENESIS_HASH };
-      }
-      return null;
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return null;
-      throw error;
+  /** Position of the event at `revision` ('' when the server reports none on stream reads). */
+  private async positionOf(streamId: string, revision: number): Promise<string> {
+    const read = this.client.readStream(streamId, {
+      fromRevision: BigInt(revision),
+      maxCount: 1,
+      requiresLeader: true,
+    });
+    for await (const resolved of boundedRead(read, this.readTimeoutMs, `${streamId}@${revision}`)) {
+      const position = resolved.event?.position;
+      return position ? formatPosition(position) : '';
     }
-  }
-
-  /**
-   * `any` / `stream_exists` are sent as the head's exact revision, which would defeat
-   * EventStoreDB's own retry detection: recognise a retry of the stream's last append here.
-   */
-  private async earlierIdenticalAppend(
-    streamId: string,
-    events: EventToAppend[],
-  ): Promise<AppendResult | null> {
-    const last: RecordedEvent[] = [];
-    try {
-      for await (const resolved of this.client.readStream(streamId, {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: events.length,
-      })) {
-        const event = toRecordedEvent(resolved);
-        if (event) last.unshift(event);
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return null;
-      throw error;
-    }
-    if (last.length !== events.length || last.some((e, i) => e.id !== events[i].id)) return null;
-    const tail = last[last.length - 1];
-    return { nextExpectedRevision: tail.revision, position: tail.position };
+    return '';
   }
 
   // Typed by the caller (see the port): the rows are the same whatever E names.
@@ -201,12 +213,14 @@ export class EsdbEventStore implements EventStore {
     options: ReadStreamOptions = {},
   ): AsyncIterable<RecordedEvent> {
     // A gRPC server stream with flow control: the client pulls it in chunks, not all at once.
+    // From the leader: a command folds this stream to decide what it appends.
     const read = this.client.readStream(streamId, {
       fromRevision: BigInt(options.fromRevision ?? 0),
       maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+      requiresLeader: true,
     });
     try {
-      for await (const resolved of read) {
+      for await (const resolved of boundedRead(read, this.readTimeoutMs, `stream ${streamId}`)) {
         const event = toRecordedEvent(resolved);
         if (event) yield event;
       }
@@ -220,16 +234,16 @@ export class EsdbEventStore implements EventStore {
     if (!Number.isSafeInteger(options.maxCount) || options.maxCount <= 0) {
       throw new TypeError(`readAll: maxCount must be a positive integer, got ${options.maxCount}`);
     }
-    // $all reads include the start position and system events: skip both, chunk by chunk.
+    // $all reads include the event at the start position, and system events: skip both, and
+    // ask only for what the page still needs (one more for the start), so no read is left over.
     let after: Position | undefined = options.after ? parsePosition(options.after) : undefined;
     const page: RecordedEvent[] = [];
     try {
       for (;;) {
+        const wanted = options.maxCount - page.length + (after ? 1 : 0);
         let read = 0;
-        for await (const resolved of this.client.readAll({
-          fromPosition: after ?? START,
-          maxCount: ALL_CHUNK,
-        })) {
+        const chunk = this.client.readAll({ fromPosition: after ?? START, maxCount: wanted });
+        for await (const resolved of boundedRead(chunk, this.readTimeoutMs, '$all')) {
           read += 1;
           const position = resolved.event?.position;
           if (!position || (after && comparePositions(position, after) <= 0)) continue;
@@ -238,7 +252,7 @@ export class EsdbEventStore implements EventStore {
           if (event) page.push(event);
           if (page.length === options.maxCount) return page;
         }
-        if (read < ALL_CHUNK) return page;
+        if (read < wanted) return page;
       }
     } catch (error) {
       throw fromEsdbError(error);
@@ -271,20 +285,32 @@ export class EsdbEventStore implements EventStore {
     this.subscriptions.clear();
     await this.client.dispose();
   }
+}
 
-  /** Position of the event at `revision`, when the server reports positions on stream reads. */
-  private async positionOf(streamId: string, revision: number): Promise<string | null> {
-    for await (const resolved of this.client.readStream(streamId, {
-      fromRevision: BigInt(revision),
-      maxCount: 1,
-    })) {
-      const position = resolved.event?.position;
-      return position ? formatPosition(position) : null;
-    }
-    return null;
-  }
+interface ChainBase {
+  revision: number;
+  hash: string;
+}
+
+interface TailRead extends TailEvent {
+  resolved: ResolvedEvent;
 }
 
 function genesis(): ChainBase {
   return { revision: -1, hash: GENESIS_HASH };
+}
+
+/**
+ * The head as the base of the next link. An event written before chaining starts a chain at
+ * GENESIS_HASH; an event that is not ours (foreign, malformed) cannot be linked to: guessing
+ * would write a chain that no verification can follow, so the append fails instead.
+ */
+function chainBaseOf(streamId: string, head: TailRead): ChainBase {
+  const event = toRecordedEvent(head.resolved);
+  if (!event) {
+    throw new Error(
+      `EventStoreDB: cannot append to ${streamId}: its last event (revision ${head.revision}) is not one this service wrote, so the hash chain has no base`,
+    );
+  }
+  return { revision: head.revision, hash: event.chain?.hash ?? GENESIS_HASH };
 }

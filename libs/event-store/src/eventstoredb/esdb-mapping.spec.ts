@@ -172,9 +172,23 @@ describe('EventStoreDB mapping', () => {
       expect(toRecordedEvent({ commitPosition: BigInt(1) })).toBeNull();
     });
 
-    it('refuses data that is not a JSON object', () => {
-      expect(() => toRecordedEvent(resolvedEvent({ data: 'text' }))).toThrow(TypeError);
-      expect(() => toRecordedEvent(resolvedEvent({ metadata: undefined }))).toThrow(TypeError);
+    it('skips and logs an event whose data or metadata is not a JSON object', () => {
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      try {
+        expect(toRecordedEvent(resolvedEvent({ data: 'text' }))).toBeNull();
+        expect(toRecordedEvent(resolvedEvent({ metadata: undefined }))).toBeNull();
+        const binary = new Uint8Array([0xff, 0x00]);
+        expect(toRecordedEvent(resolvedEvent({ isJson: false, data: binary } as never))).toBeNull();
+        expect(warn.mock.calls.map(([line]) => String(line))).toEqual([
+          expect.stringMatching(/^skipped foreign event .*"reason":"data is not a JSON object"/),
+          expect.stringMatching(
+            /^skipped foreign event .*"reason":"metadata is not a JSON object"/,
+          ),
+          expect.stringMatching(/^skipped foreign event .*"streamId":"connection-1"/),
+        ]);
+      } finally {
+        warn.mockRestore();
+      }
     });
 
     it('leaves the position empty when the server does not report one (before 22.6)', () => {

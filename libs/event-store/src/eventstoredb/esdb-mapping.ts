@@ -16,6 +16,7 @@ import {
   STREAM_EXISTS,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { CHAIN_METADATA_KEY } from '../append-validation';
 import { chainHash, type ChainLink } from '../chain';
 import {
   type EventMetadata,
@@ -40,7 +41,7 @@ export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpect
 }
 
 /** Where an EventStoreDB event keeps its hash-chain link: a reserved metadata key. */
-export const CHAIN_METADATA_KEY = '$chain';
+export { CHAIN_METADATA_KEY };
 
 export function toEventData(event: EventToAppend, chain?: ChainLink): EventData {
   return jsonEvent({
@@ -103,9 +104,18 @@ const TRANSIENT: ReadonlySet<ErrorType> = new Set([
   ErrorType.CANCELLED,
 ]);
 
+/**
+ * Failures the client reports as unknown that are transient all the same: a node that is
+ * still starting or shedding load, and an HTTP/2 stream reset (grpc-js's `Received RST_STREAM`,
+ * e.g. when a proxy or the server drops the stream).
+ */
+const TRANSIENT_DETAILS = /server is not ready|server is too busy|not ready|too busy|RST_STREAM/i;
+
 export function isTransientEsdbError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (isCommandError(error)) return TRANSIENT.has(error.type);
+  if (isCommandError(error)) {
+    return TRANSIENT.has(error.type) || TRANSIENT_DETAILS.test(error.message);
+  }
   // Cluster discovery gives up with a plain Error (Client/discovery.js).
   return error.message.startsWith('Failed to discover');
 }
@@ -156,36 +166,62 @@ export function isSystemEventType(type: string): boolean {
 }
 
 /**
- * A resolved event as the port's RecordedEvent, or null when it is not an application event
- * (system events, `$`-typed; links whose target is gone). Stream reads on servers before
- * 22.6 carry no position: it is then ''.
+ * A resolved event as the port's RecordedEvent, or null when it is not one of ours: system
+ * events (`$`-typed), links whose target is gone, and foreign or malformed events (written by
+ * another client: no metadata, binary or non-object JSON). Those are skipped with a log line
+ * rather than thrown, so one of them in $all cannot stop every follower at its position.
  */
 export function toRecordedEvent(
   resolved: ResolvedEvent | AllStreamResolvedEvent,
 ): RecordedEvent | null {
   const event = resolved.event;
   if (!event || isSystemEventType(event.type)) return null;
-  const where = `${event.streamId}@${event.revision}`;
-  const { metadata, chain } = splitChain(jsonObject(event.metadata, `metadata of ${where}`));
+  const metadata = jsonObject(event.metadata);
+  const data = jsonObject(event.data);
+  if (!metadata || !data) {
+    reportSkippedEvent(
+      event,
+      !metadata ? 'metadata is not a JSON object' : 'data is not a JSON object',
+    );
+    return null;
+  }
+  const split = splitChain(metadata);
   return {
     id: event.id,
     streamId: event.streamId,
     revision: Number(event.revision),
     position: event.position ? formatPosition(event.position) : '',
     type: event.type,
-    data: jsonObject(event.data, `data of ${where}`),
-    metadata,
+    data,
+    metadata: split.metadata,
     recordedAt: event.created,
-    ...(chain ? { chain } : {}),
+    ...(split.chain ? { chain: split.chain } : {}),
   };
 }
 
-/** The client parses JSON events itself; a binary one is parsed here, anything else refused. */
-function jsonObject(value: unknown, what: string): Record<string, unknown> {
-  const parsed: unknown =
-    value instanceof Uint8Array ? JSON.parse(Buffer.from(value).toString('utf8')) : value;
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new TypeError(`EventStoreDB: ${what} is not a JSON object`);
+/** One warning line per skipped event; grep the logs for `skipped foreign event`. */
+function reportSkippedEvent(event: NonNullable<ResolvedEvent['event']>, reason: string): void {
+  const skipped = {
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    id: event.id,
+    type: event.type,
+    position: event.position ? formatPosition(event.position) : null,
+    reason,
+  };
+  console.warn(`skipped foreign event ${JSON.stringify(skipped)}`);
+}
+
+/** The client parses JSON events itself; a binary one is parsed here; null if not an object. */
+function jsonObject(value: unknown): Record<string, unknown> | null {
+  let parsed: unknown = value;
+  if (value instanceof Uint8Array) {
+    try {
+      parsed = JSON.parse(Buffer.from(value).toString('utf8'));
+    } catch {
+      return null;
+    }
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
   return parsed as Record<string, unknown>;
 }

@@ -49,11 +49,7 @@ export class EsdbSubscription implements Subscription {
     this.stopped = true;
     this.cancelWait?.();
     const feed = this.feed;
-    if (feed) {
-      await feed.unsubscribe().catch(() => undefined);
-      // Ends the iteration even if the cancelled gRPC call never ends the stream.
-      feed.destroy();
-    }
+    if (feed) await closeFeed(feed);
     await this.done;
   }
 
@@ -85,7 +81,11 @@ export class EsdbSubscription implements Subscription {
         await this.wait(this.retryDelayMs(failures));
         failures += 1;
       } finally {
+        // Whatever ended this feed (a handler that threw, an error, a stop), its gRPC call must
+        // end too: dropping the iterator alone leaves it open on the connection.
+        const feed = this.feed;
         this.feed = null;
+        if (feed) await closeFeed(feed);
       }
     }
   }
@@ -113,4 +113,10 @@ export class EsdbSubscription implements Subscription {
       };
     });
   }
+}
+
+/** Cancels the feed's gRPC call, then ends the iteration even if the call never ends it. */
+async function closeFeed(feed: EsdbFeed): Promise<void> {
+  await feed.unsubscribe().catch(() => undefined);
+  feed.destroy();
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeTempDir } from '@ledger/testing/temp-dir';
@@ -38,7 +39,8 @@ describe('SqliteEventStore: a file written before the hash chain', () => {
 
     const store = new SqliteEventStore({ path });
     try {
-      await store.append('s-a', [{ id: 'new-1', type: 'New', data: {}, metadata: metadata() }], 1);
+      const added = randomUUID();
+      await store.append('s-a', [{ id: added, type: 'New', data: {}, metadata: metadata() }], 1);
       const read = await collect(store.readStream('s-a'));
       let prevHash = GENESIS_HASH;
       for (const event of read) {
@@ -49,7 +51,7 @@ describe('SqliteEventStore: a file written before the hash chain', () => {
         });
         prevHash = event.chain?.hash as string;
       }
-      expect(read.map((e) => e.id)).toEqual(['s-a-0', 's-a-1', 'new-1']);
+      expect(read.map((e) => e.id)).toEqual(['s-a-0', 's-a-1', added]);
       expect((await collect(store.readStream('s-b')))[0].chain?.prevHash).toBe(GENESIS_HASH);
     } finally {
       await store.close();
