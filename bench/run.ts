@@ -7,9 +7,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@ledger/event-store';
+import { measureHttp } from './http-figures';
 import { measureAsOf } from './measures/as-of';
 import { measureEmmettGrouped, measureEmmettPerCommand } from './measures/emmett-peer';
-import { measureHttpCommands, measureHttpFloor } from './measures/http-commands';
 import { measureInProcessCommands } from './measures/in-process-commands';
 import { measureProjectionLag } from './measures/projection-lag';
 import { measureRawCeiling } from './measures/raw-ceiling';
@@ -23,6 +23,8 @@ import { renderConsole, renderMarkdown, type Row } from './support/report';
 const SIZES = {
   full: {
     httpSeconds: 10,
+    httpWarmupSeconds: 3,
+    readWorkspaces: 1_000,
     inProcessCommands: 50_000,
     peerCommands: 20_000,
     peerPerCommand: 3_000,
@@ -34,6 +36,8 @@ const SIZES = {
   },
   small: {
     httpSeconds: 2,
+    httpWarmupSeconds: 1,
+    readWorkspaces: 200,
     inProcessCommands: 3_000,
     peerCommands: 3_000,
     peerPerCommand: 300,
@@ -69,46 +73,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   try {
-    // 1. Commands over HTTP, on the built API with its embedded store.
-    const httpDir = join(work, 'http');
-    const api = await startApi(httpDir);
-    try {
-      const byClients = new Map<number, Row>();
-      let commandsAt100 = 0;
-      for (const clients of [10, 100]) {
-        log(`HTTP commands, ${clients} clients, ${size.httpSeconds} s`);
-        const r = await measureHttpCommands(api, clients, size.httpSeconds);
-        if (r.failures > 0) throw new Error(`${r.failures} HTTP commands failed`);
-        if (clients === 100) commandsAt100 = r.commandsPerSecond;
-        const row: Row = {
-          measure: `HTTP commands, ${clients} clients (synchronous=FULL)`,
-          value: `${fmt(r.commandsPerSecond)} cmd/s; p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}`,
-          target: clients === 100 ? '≥ 5,000 cmd/s, p99 < 25 ms' : '',
-          met: clients === 100 ? r.commandsPerSecond >= 5000 && r.p99Ms < 25 : undefined,
-        };
-        byClients.set(clients, row);
-        rows.push(row);
-      }
-      log(`HTTP floor: GET /health, 100 clients, ${size.httpSeconds} s`);
-      const floor = await measureHttpFloor(api, 100, size.httpSeconds);
-      if (floor.failures > 0) throw new Error(`${floor.failures} health checks failed`);
-      rows.push({
-        measure: 'HTTP floor: GET /health, 100 clients (no token, no command)',
-        value: `${fmt(floor.requestsPerSecond)} req/s; p99 ${ms(floor.p99Ms)}`,
-      });
-      const at100 = byClients.get(100);
-      if (at100) {
-        at100.why =
-          `Commands run at ${pct(commandsAt100 / floor.requestsPerSecond)} of the framework's own floor ` +
-          `in this run (GET /health: ${fmt(floor.requestsPerSecond)} req/s, no token, no body, no write). ` +
-          'The API is one Node.js process: one core serves the whole NestJS/Express pipeline ' +
-          '(JWT, body parsing, class-validator, command bus, append, projection, response) while the ' +
-          'load generator takes the other. Past that floor only a faster HTTP adapter or more cores ' +
-          "help; at 100 clients, p99 follows throughput (Little's law: 100 / throughput).";
-      }
-    } finally {
-      await api.stop();
-    }
+    // 1. HTTP: the bare floor, commands and reads on the built API with its embedded store.
+    rows.push(...(await measureHttp(work, size, log)));
 
     // 2. In process, then the same appends through the raw ceiling and the peer.
     log(`in-process commands: ${size.inProcessCommands}`);
