@@ -41,7 +41,7 @@ export async function measureHttp(
   log: (message: string) => void,
 ): Promise<Row[]> {
   const tool = loadToolName();
-  log(`HTTP load tool: ${tool} (closed loop); fixed-rate run: autocannon overallRate`);
+  log(`HTTP load tool: ${tool} (closed loop); fixed-rate run: our own open-loop driver`);
   const measure = async (name: string, pid: number, run: LoadRun): Promise<Measured> => {
     log(`${name}: ${run.clients} clients, warm-up ${size.httpWarmupSeconds} s + ${run.seconds} s`);
     await closedLoop({ ...run, seconds: size.httpWarmupSeconds }, work);
@@ -89,6 +89,7 @@ export async function measureHttp(
         clients,
         seconds,
         slots: planChangeSlots(api, String(clients), clients),
+        oneInFlightPerSlot: true,
       });
       const atTarget = clients === CLIENTS;
       if (atTarget) at100 = r;
@@ -109,14 +110,19 @@ export async function measureHttp(
 
     // Half the closed-loop throughput: a load the API sustains, so latency is not queueing.
     const rate = Math.max(100, Math.round((at100?.perSecond ?? 1000) / 2 / 100) * 100);
-    log(`HTTP commands at a fixed ${rate}/s: ${CLIENTS} clients, ${seconds} s (autocannon)`);
+    log(`HTTP commands at a fixed ${rate}/s: ${CLIENTS} clients, ${seconds} s (open loop)`);
     const steady = await fixedRate(
-      { url: api.baseUrl, clients: CLIENTS, seconds, slots: planChangeSlots(api, 'rate', CLIENTS) },
+      {
+        url: api.baseUrl,
+        clients: CLIENTS,
+        seconds,
+        slots: planChangeSlots(api, String(CLIENTS), CLIENTS),
+      },
       rate,
     );
     if (steady.failures > 0) throw new Error(`${steady.failures} fixed-rate commands failed`);
     rows.push({
-      measure: `HTTP commands at a fixed ${fmt(rate)}/s (half the above), ${CLIENTS} clients (autocannon overallRate)`,
+      measure: `HTTP commands at a fixed ${fmt(rate)}/s (half the above), up to ${CLIENTS} connections (open loop)`,
       value: `${fmt(steady.perSecond)} cmd/s; p50 ${ms(steady.p50Ms)}, p99 ${ms(steady.p99Ms)}`,
     });
 

@@ -5,7 +5,8 @@ import type { Slot } from '../support/load-tool';
  * Command slots for the HTTP benchmark: each workspace's owner changes its plan back and forth
  * (`PUT /v1/workspaces/{ws}/plan`). Every answer comes after the event is durable
  * (synchronous=FULL) and the read model shows it (read-your-writes), as for any client.
- * Twice as many workspaces as clients (see wrk-rotate.lua), each with a pre-minted token.
+ * Twice as many workspaces as clients (wrk-rotate.lua keeps one request of each in flight),
+ * each with a pre-minted token.
  */
 export function planChangeSlots(api: ApiProcess, name: string, clients: number): Slot[] {
   return Array.from({ length: clients * 2 }, (_, i) => {

@@ -73,8 +73,9 @@ export function renderMarkdown(
       'store; each workspace owner changes its plan back and forth, wrk rotating through ' +
       'pre-minted tokens of twice as many workspaces as clients. An answer comes after the ' +
       'event is fsynced and the read model shows it. A second command run holds a fixed rate ' +
-      '(half the closed-loop throughput, autocannon `overallRate`) for latency below ' +
-      'saturation. Reads: integrations and connections of workspaces with a few connections ' +
+      '(half the closed-loop throughput) for latency below saturation, with our own open-loop ' +
+      'driver (bench/support/fixed-rate.ts: wrk cannot hold a rate, autocannon sends in bursts); ' +
+      'its latency counts from when each request was due. Reads: integrations and connections of workspaces with a few connections ' +
       'each. Any non-2xx answer fails the run.',
     '- **In-process commands**: `WorkspaceCommands.execute` (load, decide, append with the ' +
       'expected revision) on the SQLite store, 100 concurrent callers; group commit puts the ' +

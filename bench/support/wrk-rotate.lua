@@ -1,71 +1,113 @@
 -- wrk script for the HTTP benchmarks (bench/support/load-tool.ts writes its inputs).
--- Usage: wrk -s wrk-rotate.lua <url> -- <requests file> <threads>
+-- Usage: wrk -s wrk-rotate.lua <url> -- <requests file> <threads> <exclusive|shared>
 --
 -- The requests file has one line per request: slot, method, path, bearer token and body,
 -- tab-separated. A slot is one workspace with its owner's pre-minted token and the requests it
--- cycles through (a plan and back). Each wrk thread takes every <threads>-th slot and rotates
--- through its slots, one request each, so consecutive requests go to different workspaces and
--- a workspace sees its own requests in order.
+-- cycles through (a plan and back). Each wrk thread takes every <threads>-th slot.
 --
--- wrk cannot tie a slot to a connection; with twice as many slots as connections, a slot comes
--- round again only after the requests of all the others, so two requests of one workspace
--- are in flight together only when one was lapped (the API retries a conflicting append).
+-- exclusive (commands): a slot has at most one request in flight, as when each client is the
+-- owner of its own workspace. Each request carries its slot in X-Correlation-Id, which the API
+-- echoes; the answer puts the slot back at the end of the queue. (wrk does not say which
+-- connection asks for the next request, so the echo is how a slot comes back.) Give more
+-- slots than connections.
+-- shared (reads, the bare floor): plain rotation through the slots.
 --
--- done() prints one JSON line (the last line of wrk's output) that load-tool.ts reads:
--- requests, duration, latency percentiles in microseconds, and every error count.
+-- Every answer other than 2xx is counted (wrk's own count misses 1xx and 3xx). done() prints
+-- one JSON line, the last of wrk's output, that load-tool.ts reads: requests, duration,
+-- latency percentiles in microseconds, non-2xx answers and socket errors.
 
-local thread_count = 0
+local threads = {}
 
 function setup(thread)
-  thread:set("thread_index", thread_count)
-  thread_count = thread_count + 1
+  thread:set("thread_index", #threads)
+  threads[#threads + 1] = thread
 end
 
 local slots = {}
-local next_slot = 1
+local queue, first, last = {}, 1, 0
+local exclusive = false
+non2xx = 0
+
+local function push(slot)
+  last = last + 1
+  queue[last] = slot
+end
+
+local function pop()
+  if first > last then
+    return nil
+  end
+  local slot = queue[first]
+  queue[first] = nil
+  first = first + 1
+  return slot
+end
 
 function init(args)
   local file = assert(io.open(args[1], "r"))
-  local threads = tonumber(args[2])
-  local by_slot = {}
-  local order = {}
+  local thread_count = tonumber(args[2])
+  exclusive = args[3] == "exclusive"
   for line in file:lines() do
-    local slot, method, path, token, body = line:match("^(%d+)\t(%u+)\t([^\t]+)\t([^\t]*)\t?(.*)$")
-    slot = tonumber(slot)
-    if slot % threads == thread_index then
-      if not by_slot[slot] then
-        by_slot[slot] = { requests = {}, position = 1 }
-        order[#order + 1] = slot
+    local index, method, path, token, body =
+      line:match("^(%d+)\t(%u+)\t([^\t]+)\t([^\t]*)\t(.*)$")
+    index = tonumber(index)
+    if index % thread_count == thread_index then
+      if not slots[index] then
+        slots[index] = { requests = {}, position = 1 }
+        push(index)
       end
-      local headers = { ["Authorization"] = "Bearer " .. token }
+      local headers = { ["X-Correlation-Id"] = "bench-slot-" .. index }
+      if token ~= "" then
+        headers["Authorization"] = "Bearer " .. token
+      end
       if body ~= "" then
         headers["Content-Type"] = "application/json"
       else
         body = nil
       end
-      local requests = by_slot[slot].requests
+      local requests = slots[index].requests
       requests[#requests + 1] = wrk.format(method, path, headers, body)
     end
   end
   file:close()
-  for _, slot in ipairs(order) do
-    slots[#slots + 1] = by_slot[slot]
-  end
 end
 
 function request()
-  local slot = slots[next_slot]
-  next_slot = next_slot % #slots + 1
+  local index = pop()
+  if not index then
+    error("every slot is in flight: give more slots than connections")
+  end
+  if not exclusive then
+    push(index)
+  end
+  local slot = slots[index]
   local r = slot.requests[slot.position]
   slot.position = slot.position % #slot.requests + 1
   return r
 end
 
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+  if exclusive then
+    local echoed = headers["X-Correlation-Id"] or headers["x-correlation-id"] or ""
+    local index = tonumber(echoed:match("^bench%-slot%-(%d+)$"))
+    if index then
+      push(index)
+    end
+  end
+end
+
 function done(summary, latency, requests)
+  local answered_non2xx = 0
+  for _, thread in ipairs(threads) do
+    answered_non2xx = answered_non2xx + thread:get("non2xx")
+  end
   local e = summary.errors
   io.write(string.format(
     '\n{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"maxUs":%d,' ..
-      '"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d}\n',
+      '"non2xx":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.status, e.connect, e.read, e.write, e.timeout))
+    latency.max, answered_non2xx, e.connect, e.read, e.write, e.timeout))
 end
