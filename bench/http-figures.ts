@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@ledger/event-store';
 import { planChangeSlots, readSlots } from './measures/http-commands';
 import { startApi, type ApiProcess } from './support/api-process';
-import { startBareServer } from './support/bare-http';
+import { startBareServer, startNestExpressFloor } from './support/floor-servers';
 import { writeHistory } from './support/history';
 import {
   closedLoop,
@@ -59,23 +59,31 @@ export async function measureHttp(
   const seconds = size.httpSeconds;
   const rows: Row[] = [];
 
-  const bare = await startBareServer();
-  let floor: Measured;
-  try {
-    floor = await measure('bare node:http floor', bare.pid, {
-      url: bare.url,
-      clients: CLIENTS,
-      seconds,
-      slots: [[{ method: 'GET', path: '/' }]],
-    });
-  } finally {
-    await bare.stop();
-  }
+  const floorRun = async (name: string, start: typeof startBareServer) => {
+    const server = await start();
+    try {
+      return await measure(name, server.pid, {
+        url: server.url,
+        clients: CLIENTS,
+        seconds,
+        slots: [[{ method: 'GET', path: '/' }]],
+      });
+    } finally {
+      await server.stop();
+    }
+  };
+  const floor = await floorRun('bare node:http floor', startBareServer);
   const ofFloor = (r: LoadResult) => `${pct(r.perSecond / floor.perSecond)} of the bare floor`;
   rows.push({
     measure: `HTTP floor: bare node:http server, small JSON, ${CLIENTS} clients (${tool})`,
     value: `${fmt(floor.perSecond)} req/s; p99 ${ms(floor.p99Ms)}${cpu(floor)}`,
   });
+  const framework = await floorRun('NestJS + Express, one route', startNestExpressFloor);
+  rows.push({
+    measure: `HTTP framework floor: NestJS + Express, one route, same body, ${CLIENTS} clients`,
+    value: `${fmt(framework.perSecond)} req/s (${ofFloor(framework)}); p99 ${ms(framework.p99Ms)}${cpu(framework)}`,
+  });
+  const whyMissed = (what: string, r: Measured) => explainMiss(what, r, floor, framework);
 
   const httpDir = join(work, 'http');
   const workspaceIds = await seedReadWorkspaces(httpDir, size.readWorkspaces);
@@ -104,7 +112,7 @@ export async function measureHttp(
         met: atTarget
           ? r.perSecond >= COMMANDS_TARGET.perSecond && r.p99Ms <= COMMANDS_TARGET.p99Ms
           : undefined,
-        why: atTarget ? whyMissed('a command', r, floor) : undefined,
+        why: atTarget ? whyMissed('a command', r) : undefined,
       });
     }
 
@@ -151,7 +159,7 @@ export async function measureHttp(
           cpu(r),
         target: `≥ ${fmt(READS_TARGET)} req/s`,
         met: r.perSecond >= READS_TARGET,
-        why: whyMissed('a read', r, floor),
+        why: whyMissed('a read', r),
       });
     }
   } finally {
@@ -184,18 +192,22 @@ async function waitForReadModel(api: ApiProcess, workspaceId: string): Promise<v
   throw new Error('the read model did not catch up with the seeded workspaces');
 }
 
-/** From this run's own figures: CPU per request against the bare server's. */
-function whyMissed(what: string, r: Measured, floor: Measured): string {
-  const cpuPart =
-    r.cpuUs !== undefined && floor.cpuUs !== undefined
-      ? `The API spent ${fmt(r.cpuUs)} µs of CPU on ${what} (the bare server ${fmt(floor.cpuUs)} µs ` +
-        `on a request): one Node.js process, one core, tops out near ${fmt(1e6 / r.cpuUs)}/s ` +
-        'whatever the load tool does. '
-      : '';
+/**
+ * From this run's own figures: the CPU a request cost the API against the bare server's and
+ * the bare framework's. One Node.js process serves on one core, so 1 s / CPU per request bounds
+ * its throughput however idle the other core is.
+ */
+function explainMiss(what: string, r: Measured, floor: Measured, framework: Measured): string {
+  const share = `It ran at ${pct(r.perSecond / floor.perSecond)} of the bare node:http floor (${fmt(floor.perSecond)} req/s, same run, same tool)`;
+  const littles = `at ${CLIENTS} clients p99 follows throughput (Little's law: ${CLIENTS} / throughput)`;
+  if (r.cpuUs === undefined || floor.cpuUs === undefined || framework.cpuUs === undefined) {
+    return `${share}; ${littles}.`;
+  }
   return (
-    `${cpuPart}It ran at ${pct(r.perSecond / floor.perSecond)} of the bare node:http floor ` +
-    `(${fmt(floor.perSecond)} req/s) measured in the same run with the same tool; at ${CLIENTS} ` +
-    `clients p99 follows throughput (Little's law: ${CLIENTS} / throughput).`
+    `The API spent ${fmt(r.cpuUs)} µs of CPU on ${what}: NestJS on Express alone costs ` +
+    `${fmt(framework.cpuUs)} µs per request here (a one-route app) and node:http ${fmt(floor.cpuUs)} µs, ` +
+    `so one process tops out near ${fmt(1e6 / r.cpuUs)}/s on one core, and the framework alone ` +
+    `near ${fmt(1e6 / framework.cpuUs)}/s. ${share}; ${littles}.`
   );
 }
 
