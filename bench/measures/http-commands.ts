@@ -1,72 +1,34 @@
-import autocannon from 'autocannon';
 import type { ApiProcess } from '../support/api-process';
-
-export interface HttpCommandsResult {
-  clients: number;
-  commandsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  commands: number;
-  /** Responses other than 2xx, and socket errors/timeouts: must be 0 for a valid run. */
-  failures: number;
-}
+import type { Slot } from '../support/load-tool';
 
 /**
- * Commands over HTTP: `clients` keep-alive connections, each the owner of its own workspace,
- * each changing its plan back and forth (`PUT /v1/workspaces/{ws}/plan`) as fast as answers
- * come. Every answer comes after the event is durable (synchronous=FULL) and the read model
- * shows it (read-your-writes), as for any client.
+ * Command slots for the HTTP benchmark: each workspace's owner changes its plan back and forth
+ * (`PUT /v1/workspaces/{ws}/plan`). Every answer comes after the event is durable
+ * (synchronous=FULL) and the read model shows it (read-your-writes), as for any client.
+ * Twice as many workspaces as clients (wrk-rotate.lua keeps one request of each in flight),
+ * each with a pre-minted token.
  */
-export async function measureHttpCommands(
-  api: ApiProcess,
-  clients: number,
-  durationSeconds: number,
-): Promise<HttpCommandsResult> {
-  let next = 0;
-  const requestsFor = (workspaceId: string) => {
-    const headers = {
-      authorization: `Bearer ${api.tokenFor(workspaceId)}`,
-      'content-type': 'application/json',
-    };
+export function planChangeSlots(api: ApiProcess, name: string, clients: number): Slot[] {
+  return Array.from({ length: clients * 2 }, (_, i) => {
+    const workspaceId = `http-${name}-${i}`;
+    const token = api.tokenFor(workspaceId);
     const path = `/v1/workspaces/${workspaceId}/plan`;
     return ['starter', 'professional'].map((plan) => ({
       method: 'PUT' as const,
       path,
-      headers,
+      token,
       body: JSON.stringify({ plan }),
     }));
-  };
-  const result = await autocannon({
-    url: api.baseUrl,
-    connections: clients,
-    duration: durationSeconds,
-    requests: requestsFor('unused'),
-    setupClient: (client) => client.setRequests(requestsFor(`http-${clients}-${next++}`)),
   });
-  const commands = result['2xx'];
-  return {
-    clients,
-    commandsPerSecond: commands / durationSeconds,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    commands,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
 }
 
-/**
- * The framework's floor on this machine: `GET /health` (no token, no command; its readiness
- * probes read the stores) with the same clients. No command can be answered faster than this.
- */
-export async function measureHttpFloor(api: ApiProcess, clients: number, durationSeconds: number) {
-  const result = await autocannon({
-    url: `${api.baseUrl}/health`,
-    connections: clients,
-    duration: durationSeconds,
-  });
-  return {
-    requestsPerSecond: result['2xx'] / durationSeconds,
-    p99Ms: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
+/** Read slots: one GET of `route` (`integrations`, `connections`) per workspace, in turn. */
+export function readSlots(api: ApiProcess, workspaceIds: string[], route: string): Slot[] {
+  return workspaceIds.map((workspaceId) => [
+    {
+      method: 'GET' as const,
+      path: `/v1/workspaces/${workspaceId}/${route}`,
+      token: api.tokenFor(workspaceId),
+    },
+  ]);
 }

@@ -20,6 +20,8 @@ const JWT_SECRET = 'benchmark-secret-benchmark-secret-benchmark';
 
 export interface ApiProcess {
   baseUrl: string;
+  /** The API's process id (its CPU time is read from /proc). */
+  pid: number;
   tokenFor(workspaceId: string): string;
   stop(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startApi(
 
   return {
     baseUrl,
+    pid: child.pid ?? 0,
     tokenFor: (workspaceId) =>
       sign({ workspaces: { [workspaceId]: 'owner' } }, JWT_SECRET, {
         algorithm: 'HS256',

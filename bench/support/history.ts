@@ -68,6 +68,8 @@ export function workspaceHistory(
         accountId: `${platform}-${Math.floor(next() * 1e12)}`,
         accountName: `${workspaceId} on ${platform}`,
         accountType: 'business',
+        // Only a Page admin may connect a Facebook Page; the bench's user is one.
+        ...(platform === 'facebook' ? { pageRole: 'admin' as const } : {}),
       },
       scopes: ['read', 'publish'],
       tokenExpiresAt: new Date(now + 60 * DAY_MS).toISOString(),

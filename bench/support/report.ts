@@ -65,10 +65,19 @@ export function renderMarkdown(
     'How each figure is taken (code in `bench/`; every process runs with ' +
       '`--max-semi-space-size=64`, as `npm start`, the worker, the CLI and the Docker image do):',
     '',
-    '- **HTTP commands**: the built API (`node dist/.../main.js`) on a fresh embedded store, ' +
-      'driven by autocannon from another process on the same machine; each connection is the ' +
-      'owner of its own workspace and changes its plan back and forth. An answer comes after the ' +
-      'event is fsynced and the read model shows it. Any non-2xx answer fails the run.',
+    '- **HTTP**: wrk when installed (else autocannon; the table names the tool), from another ' +
+      'process on the same machine, each figure after a warm-up. The floor is a bare `node:http` ' +
+      'server answering a small JSON body, measured in the same run with the same tool: every ' +
+      'HTTP figure is also given as a share of it, and with the server CPU each request cost ' +
+      '(from /proc). The framework floor is NestJS on Express with one route answering the ' +
+      'same body (no middleware, guard, token or store of ours). Commands: the built API (`node dist/.../main.js`) on a fresh embedded ' +
+      'store; each workspace owner changes its plan back and forth, wrk rotating through ' +
+      'pre-minted tokens of twice as many workspaces as clients. An answer comes after the ' +
+      'event is fsynced and the read model shows it. A second command run holds a fixed rate ' +
+      '(half the closed-loop throughput) for latency below saturation, with our own open-loop ' +
+      'driver (bench/support/fixed-rate.ts: wrk cannot hold a rate, autocannon sends in bursts); ' +
+      'its latency counts from when each request was due. Reads: integrations and connections of workspaces with a few connections ' +
+      'each. Any non-2xx answer fails the run.',
     '- **In-process commands**: `WorkspaceCommands.execute` (load, decide, append with the ' +
       'expected revision) on the SQLite store, 100 concurrent callers; group commit puts the ' +
       'appends of one event-loop turn in one transaction.',

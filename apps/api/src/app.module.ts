@@ -22,6 +22,7 @@ import { WaitUntilShown } from './command-context/wait-until-shown';
 import { GetConnectionController } from './get-connection/get-connection.controller';
 import { HealthController } from './http/health.controller';
 import { httpEdgeProviders } from './http/http-edge';
+import { controllersOf } from './http/idempotency/idempotent-routes';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { IntegrationsQuery } from './integrations/integrations.query';
 import { ListConnectionsController } from './list-connections/list-connections.controller';
@@ -45,7 +46,7 @@ import { ConsoleModule } from './console/console.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
+    const root: DynamicModule = {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
@@ -84,7 +85,6 @@ export class AppModule {
         ...(config.isProduction ? [] : [SandboxController]),
       ],
       providers: [
-        ...httpEdgeProviders(),
         ...healthProviders,
         ...connectionAttemptProviders(),
         ConnectionResponder,
@@ -95,5 +95,8 @@ export class AppModule {
         ...commandHandlers,
       ],
     };
+    // The edge's globals, and idempotency on the POST routes of every controller in the tree.
+    root.providers = [...httpEdgeProviders(controllersOf(root)), ...(root.providers ?? [])];
+    return root;
   }
 }

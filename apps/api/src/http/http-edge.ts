@@ -1,10 +1,10 @@
-import type { INestApplication, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import type { INestApplication, Provider, Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { edgeHeaders, rejectDeepJson } from './edge-hardening';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { bindIdempotencyToPostRoutes } from './idempotency/idempotent-routes';
 import { setupOpenApi } from './openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { correlationId } from './request-context';
@@ -13,14 +13,16 @@ import { createValidationPipe } from './validation';
 
 /**
  * The global pieces of the HTTP edge, for the app module's `providers`. They need APP_CONFIG
- * (AppConfigModule.forRoot) and IDEMPOTENCY_STORE provided in the app.
+ * (AppConfigModule.forRoot) and IDEMPOTENCY_STORE provided in the app. Idempotency is not
+ * global: `controllers` (every controller of the app) get IdempotencyInterceptor on their POST
+ * routes (bindIdempotencyToPostRoutes says why).
  */
-export function httpEdgeProviders(): Provider[] {
+export function httpEdgeProviders(controllers: Iterable<Type>): Provider[] {
+  bindIdempotencyToPostRoutes(controllers);
   return [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     SecurityLog,
   ];
 }

@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { verify, type JwtPayload } from 'jsonwebtoken';
 import type { AppConfig } from '@ledger/runtime';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Roles a user holds in a workspace (ARCHITECTURE.md, "Authentication"). */
 export const ROLES = ['owner', 'admin', 'editor', 'auditor'] as const;
@@ -40,18 +41,7 @@ export function verifyAccessToken(
   policy: AccessTokenPolicy,
   now: Date = new Date(),
 ): AccessClaims {
-  let payload: JwtPayload | string;
-  try {
-    payload = verify(token, secretKeyFor(policy.jwtSecret), {
-      algorithms: ['HS256'],
-      clockTimestamp: Math.floor(now.getTime() / 1000),
-      ...(policy.jwtAudience ? { audience: policy.jwtAudience } : {}),
-      ...(policy.jwtIssuer ? { issuer: policy.jwtIssuer } : {}),
-    });
-  } catch (error) {
-    throw new InvalidTokenError(reasonFor(error));
-  }
-  if (typeof payload !== 'object') throw new InvalidTokenError('The token is not valid');
+  const payload = verifiedPayload(token, policy, Math.floor(now.getTime() / 1000));
   refuseUnboundedLifetime(payload, policy.jwtMaxLifetimeSeconds, now);
   if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new InvalidTokenError('The token has no subject');
@@ -65,6 +55,63 @@ export function verifyAccessToken(
     if (isRole(role)) workspaces[workspaceId] = role;
   }
   return { userId: payload.sub, workspaces };
+}
+
+const verifiedTokens = new VerifiedTokens();
+
+/**
+ * The token's payload once its signature, algorithm, audience and issuer check out (once per
+ * token: see VerifiedTokens), and its clock claims (`exp`, `nbf`) on every call, as
+ * jsonwebtoken checks them.
+ */
+function verifiedPayload(token: string, policy: AccessTokenPolicy, clock: number): JwtPayload {
+  const key = policyKeyOf(policy);
+  const known = verifiedTokens.get(token, key);
+  if (known) {
+    if (typeof known.exp === 'number' && clock >= known.exp) {
+      verifiedTokens.forget(token);
+      throw new InvalidTokenError('The token has expired');
+    }
+    if (typeof known.nbf === 'number' && known.nbf > clock) {
+      throw new InvalidTokenError('The token is not valid');
+    }
+    return known;
+  }
+  let payload: JwtPayload | string;
+  try {
+    payload = verify(token, secretKeyFor(policy.jwtSecret), {
+      algorithms: ['HS256'],
+      clockTimestamp: clock,
+      ...(policy.jwtAudience ? { audience: policy.jwtAudience } : {}),
+      ...(policy.jwtIssuer ? { issuer: policy.jwtIssuer } : {}),
+    });
+  } catch (error) {
+    throw new InvalidTokenError(reasonFor(error));
+  }
+  if (typeof payload !== 'object') throw new InvalidTokenError('The token is not valid');
+  verifiedTokens.remember(token, key, payload);
+  return payload;
+}
+
+let lastPolicy: { policy: AccessTokenPolicy; key: string } | null = null;
+
+/** What a verified signature depends on besides the token: secret, audience, issuer. */
+function policyKeyOf(policy: AccessTokenPolicy): string {
+  const last = lastPolicy?.policy;
+  if (
+    last?.jwtSecret === policy.jwtSecret &&
+    last.jwtAudience === policy.jwtAudience &&
+    last.jwtIssuer === policy.jwtIssuer
+  ) {
+    return lastPolicy!.key;
+  }
+  const key = JSON.stringify([
+    policy.jwtSecret,
+    policy.jwtAudience ?? null,
+    policy.jwtIssuer ?? null,
+  ]);
+  lastPolicy = { policy: { ...policy }, key };
+  return key;
 }
 
 /** Our words for jsonwebtoken's refusals: its messages can quote claims, never echoed. */
