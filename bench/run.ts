@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@ledger/event-store';
 import { measureHttp } from './http-figures';
 import { measureAsOf } from './measures/as-of';
+import { measureEventStoreDb } from './measures/eventstoredb';
 import { measureEmmettGrouped, measureEmmettPerCommand } from './measures/emmett-peer';
 import { measureInProcessCommands } from './measures/in-process-commands';
 import { measureProjectionLag } from './measures/projection-lag';
@@ -108,6 +109,25 @@ async function main(): Promise<void> {
         measure: 'Peer: emmett-sqlite appendToStream, one transaction per command',
         value: `${fmt(emmettOne.commandsPerSecond)} appends/s; ours ${ratio(inProcess.commandsPerSecond / emmettOne.commandsPerSecond)}${emmettOne.busyRetries ? `; ${emmettOne.busyRetries} SQLITE_BUSY retried` : ''}`,
       });
+
+      // The same command path against EventStoreDB, only where one is configured.
+      const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
+      if (esdb) {
+        const esdbCommands = Math.min(size.inProcessCommands, 10_000);
+        log(`EventStoreDB commands: ${esdbCommands}`);
+        const result = await measureEventStoreDb(esdb, 100, esdbCommands);
+        rows.push({
+          measure:
+            'EventStoreDB commands, 100 callers (tail read + append; EVENTSTORE_CONNECTION_STRING)',
+          value: `${fmt(result.commandsPerSecond)} cmd/s; p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}`,
+        });
+        rows.push({
+          measure: 'EventStoreDB stream reads, one stream after another',
+          value: `${fmt(result.readEventsPerSecond)} events/s (${fmt(result.events)} events)`,
+        });
+      } else {
+        log('EventStoreDB: not configured (EVENTSTORE_CONNECTION_STRING unset), not measured');
+      }
 
       // 3. Projection lag under steady load.
       log(`projection lag: ${size.lagRate} cmd/s for ${size.lagSeconds} s`);
