@@ -255,7 +255,8 @@ describe.each(BACKENDS)('breach response, read models in %s', (readModels) => {
       expect.arrayContaining([
         expect.objectContaining({
           type: 'PostScheduled',
-          actor: expect.objectContaining({ userId: 'editor-1' }),
+          // The documented actor shape, `reason` included (null: a user acted).
+          actor: expect.objectContaining({ userId: 'editor-1', reason: null }),
         }),
         expect.objectContaining({
           type: 'ConnectionDisconnected',

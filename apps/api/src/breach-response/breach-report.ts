@@ -5,6 +5,7 @@ import {
   type WorkspaceEvent,
 } from '@ledger/domain';
 import type { Actor, EventStore } from '@ledger/event-store';
+import { shownActor } from '@ledger/event-store/shown-actor';
 import type { RevocationStatus } from '@ledger/platforms';
 
 export interface BreachConnectionCut {
@@ -122,7 +123,7 @@ export async function activityInWindow(
         eventId: recorded.id,
         type: recorded.type,
         at: event.data.at,
-        actor: recorded.metadata.actor,
+        actor: shownActor(recorded.metadata.actor),
         correlationId: recorded.metadata.correlationId,
       });
       if (event.type === 'PostPublished') {
