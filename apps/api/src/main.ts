@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadAppConfig, missingProductionSecrets } from '@ledger/runtime';
 import { developmentToken } from './config/development-token';
-import { configureHttpApp } from './http/http-edge';
+import { configureHttpApp, createHttpAdapter } from './http/http-edge';
 
 async function main(): Promise<void> {
   const logger = new Logger('ConnectionLedger');
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   }
   for (const warning of config.warnings) logger.warn(warning);
 
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: false });
+  const app = await NestFactory.create(AppModule.forRoot(config), createHttpAdapter(config), {
+    bufferLogs: false,
+  });
   configureHttpApp(app);
   app.enableShutdownHooks();
   await app.listen(config.port);
