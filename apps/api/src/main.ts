@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadAppConfig, missingProductionSecrets } from '@ledger/runtime';
 import { developmentToken } from './config/development-token';
-import { configureHttpApp, createHttpAdapter } from './http/http-edge';
+import { configureHttpApp, createHttpAdapter, listenHost } from './http/http-edge';
 
 async function main(): Promise<void> {
   const logger = new Logger('ConnectionLedger');
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   });
   configureHttpApp(app);
   app.enableShutdownHooks();
-  await app.listen(config.port);
+  await app.listen(config.port, listenHost());
 
   const stores = `${config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite in ${config.dataDir}`} events, ${config.mongodbUri ? 'MongoDB' : 'SQLite'} read models`;
   logger.log(`listening on ${config.publicBaseUrl} (${stores}); OpenAPI at /docs`);

@@ -51,7 +51,11 @@ export class ConsoleController {
   @Get('assets/*')
   asset(@Req() req: HttpRequest, @Res() res: HttpReply): void {
     // Vite names built files by their content hash: a changed file is a new URL.
-    this.send(res, requestPath(req).replace(/^\/console\//, ''), 'public, max-age=31536000, immutable');
+    this.send(
+      res,
+      requestPath(req).replace(/^\/console\//, ''),
+      'public, max-age=31536000, immutable',
+    );
   }
 
   private send(res: HttpReply, path: string, cacheControl: string): void {

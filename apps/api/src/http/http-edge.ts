@@ -2,6 +2,7 @@ import type { INestApplication, Provider, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { networkInterfaces } from 'node:os';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import type { HttpReply } from './http-exchange';
 import type { LedgerRequest } from './ledger-request';
@@ -69,4 +70,16 @@ export function configureHttpApp(app: INestApplication, options: { openApi?: boo
     rejectDeepJson(request as unknown as LedgerRequest, reply as unknown as HttpReply, done),
   );
   if (options.openApi !== false && config.docsEnabled) setupOpenApi(app);
+}
+
+/**
+ * Every interface, as Node's `listen(port)` (and so Express) bound: `::` (IPv4 too, dual
+ * stack) where this machine has IPv6, else `0.0.0.0`. Fastify without a host would bind
+ * `localhost` only, unreachable from outside a container.
+ */
+export function listenHost(): string {
+  const hasIpv6 = Object.values(networkInterfaces()).some((addresses) =>
+    (addresses ?? []).some((address) => address.family === 'IPv6'),
+  );
+  return hasIpv6 ? '::' : '0.0.0.0';
 }

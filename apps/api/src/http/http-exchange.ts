@@ -78,9 +78,8 @@ export function preferredType(
   offered: readonly string[],
 ): string | false {
   const ranges = parseAccept(accept ?? '*/*');
-  let best: { type: string; q: number; specificity: number; order: number; index: number } | null =
-    null;
-  offered.forEach((type, index) => {
+  let best: { type: string; q: number; specificity: number; order: number } | undefined;
+  for (const type of offered) {
     const [main, sub] = type.toLowerCase().split('/');
     let match: { q: number; specificity: number; order: number } | null = null;
     for (const range of ranges) {
@@ -101,17 +100,17 @@ export function preferredType(
         match = { q: range.q, specificity, order: range.order };
       }
     }
-    if (!match || match.q <= 0) return;
+    if (!match || match.q <= 0) continue;
     if (
       !best ||
       match.q > best.q ||
       (match.q === best.q && match.specificity > best.specificity) ||
       (match.q === best.q && match.specificity === best.specificity && match.order < best.order)
     ) {
-      best = { type, ...match, index };
+      best = { type, ...match };
     }
-  });
-  return best === null ? false : (best as { type: string }).type;
+  }
+  return best?.type ?? false;
 }
 
 function parseAccept(header: string): { main: string; sub: string; q: number; order: number }[] {
