@@ -49,6 +49,9 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    // Node's own default, which the Express edge had: Fastify's is none, so a client could
+    // hold a request open for ever.
+    requestTimeout: 300_000,
   });
 }
 
