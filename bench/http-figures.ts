@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@ledger/event-store';
 import { planChangeSlots, readSlots } from './measures/http-commands';
 import { startApi, type ApiProcess } from './support/api-process';
-import { startBareServer, startNestExpressFloor } from './support/floor-servers';
+import { startBareServer, startNestFastifyFloor } from './support/floor-servers';
 import { writeHistory } from './support/history';
 import {
   closedLoop,
@@ -78,9 +78,9 @@ export async function measureHttp(
     measure: `HTTP floor: bare node:http server, small JSON, ${CLIENTS} clients (${tool})`,
     value: `${fmt(floor.perSecond)} req/s; p99 ${ms(floor.p99Ms)}${cpu(floor)}`,
   });
-  const framework = await floorRun('NestJS + Express, one route', startNestExpressFloor);
+  const framework = await floorRun('NestJS + Fastify, one route', startNestFastifyFloor);
   rows.push({
-    measure: `HTTP framework floor: NestJS + Express, one route, same body, ${CLIENTS} clients`,
+    measure: `HTTP framework floor: NestJS + Fastify, one route, same body, ${CLIENTS} clients`,
     value: `${fmt(framework.perSecond)} req/s (${ofFloor(framework)}); p99 ${ms(framework.p99Ms)}${cpu(framework)}`,
   });
   const whyMissed = (what: string, r: Measured) => explainMiss(what, r, floor, framework);
@@ -206,7 +206,7 @@ function explainMiss(what: string, r: Measured, floor: Measured, framework: Meas
     return `${share}; ${littles}.`;
   }
   return (
-    `The API spent ${fmt(r.cpuUs)} µs of CPU on ${what}: NestJS on Express alone costs ` +
+    `The API spent ${fmt(r.cpuUs)} µs of CPU on ${what}: NestJS on Fastify alone costs ` +
     `${fmt(framework.cpuUs)} µs per request here (a one-route app) and node:http ${fmt(floor.cpuUs)} µs, ` +
     `so one process tops out near ${fmt(1e6 / r.cpuUs)}/s on one core, and the framework alone ` +
     `near ${fmt(1e6 / framework.cpuUs)}/s. ${share}; ${littles}.`

@@ -11,6 +11,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { AppModule } from '../apps/api/src/app.module';
 import { loadAppConfig } from '@ledger/runtime';
 import { setupOpenApi } from '../apps/api/src/http/openapi';
+import { createHttpAdapter } from '../apps/api/src/http/http-edge';
 
 export const CONSOLE_SCHEMA_FILE = resolve(__dirname, '../apps/console/src/api/schema.ts');
 
@@ -20,7 +21,9 @@ export async function consoleSchemaSource(): Promise<string> {
   try {
     // No jobs and no listening: only the routes matter, and they are the same in any local run.
     const config = loadAppConfig({ DATA_DIR: dataDir, LEDGER_RUN_WORKER_IN_API: 'false' });
-    const app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
+    const app = await NestFactory.create(AppModule.forRoot(config), createHttpAdapter(config), {
+      logger: false,
+    });
     try {
       const document = setupOpenApi(app);
       const ast = await openapiTS(JSON.parse(JSON.stringify(document)));

@@ -23,21 +23,22 @@ require('node:http')
 `;
 
 /**
- * The framework's own floor: NestJS on Express (the API's adapter, the versions installed
+ * The framework's own floor: NestJS on Fastify (the API's adapter, the versions installed
  * here) with one route answering the same body. No middleware, guard, pipe, token or store of
  * ours: what it costs above the bare server is the framework's. Plain JavaScript (decorators
  * applied by hand) so it starts without ts-node.
  */
-const NEST_EXPRESS = `
+const NEST_FASTIFY = `
 require('reflect-metadata');
 const { Controller, Get, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
+const { FastifyAdapter } = require('@nestjs/platform-fastify');
 class Floor { answer() { return ${BODY.replace('JSON.stringify', '')}; } }
 Get()(Floor.prototype, 'answer', Object.getOwnPropertyDescriptor(Floor.prototype, 'answer'));
 Controller()(Floor);
 class FloorModule {}
 Module({ controllers: [Floor] })(FloorModule);
-NestFactory.create(FloorModule, { logger: false })
+NestFactory.create(FloorModule, new FastifyAdapter(), { logger: false })
   .then((app) => app.listen(Number(process.env.PORT), '127.0.0.1'))
   .then(() => process.stdout.write('listening\\n'));
 `;
@@ -49,7 +50,7 @@ export interface FloorServer {
 }
 
 export const startBareServer = () => startScript(BARE_NODE_HTTP);
-export const startNestExpressFloor = () => startScript(NEST_EXPRESS);
+export const startNestFastifyFloor = () => startScript(NEST_FASTIFY);
 
 /** Runs `code` with the API's Node.js flags, resolving packages from the repository. */
 async function startScript(code: string): Promise<FloorServer> {

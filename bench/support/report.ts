@@ -69,7 +69,7 @@ export function renderMarkdown(
       'process on the same machine, each figure after a warm-up. The floor is a bare `node:http` ' +
       'server answering a small JSON body, measured in the same run with the same tool: every ' +
       'HTTP figure is also given as a share of it, and with the server CPU each request cost ' +
-      '(from /proc). The framework floor is NestJS on Express with one route answering the ' +
+      '(from /proc). The framework floor is NestJS on Fastify with one route answering the ' +
       'same body (no middleware, guard, token or store of ours). Commands: the built API (`node dist/.../main.js`) on a fresh embedded ' +
       'store; each workspace owner changes its plan back and forth, wrk rotating through ' +
       'pre-minted tokens of twice as many workspaces as clients. An answer comes after the ' +

@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { Platform } from '@ledger/domain';
 import { AppModule } from '../../apps/api/src/app.module';
 import { loadAppConfig, type AppConfig } from '@ledger/runtime';
-import { configureHttpApp } from '../../apps/api/src/http/http-edge';
+import { configureHttpApp, createHttpAdapter } from '../../apps/api/src/http/http-edge';
 import { CapturingLogger } from '../../apps/api/src/http/testing/test-app';
 import { signTestToken, type TestRole } from './jwt';
 import { testMongoUri, uniqueDatabaseName } from './mongo';
@@ -16,6 +16,7 @@ import { consentInBrowser } from './platform-servers/browser-consent';
 import type { XApiUser } from './platform-servers/x-api-server';
 import { makeTempDir } from './temp-dir';
 import { cookiesSetBy } from './browser-cookies';
+import { recordRoutes } from './app-routes';
 
 export type ReadModelBackend = 'sqlite' | 'ferretdb';
 
@@ -96,10 +97,11 @@ export async function startLedgerApp(
   };
   const config = loadAppConfig(env);
   const logs = new CapturingLogger();
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create(AppModule.forRoot(config), createHttpAdapter(config), {
     logger: logs,
     abortOnError: false,
   });
+  recordRoutes(app);
   configureHttpApp(app);
   await app.listen(port, '127.0.0.1');
   const server = app.getHttpServer() as Server;

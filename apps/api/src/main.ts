@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadAppConfig, missingProductionSecrets } from '@ledger/runtime';
 import { developmentToken } from './config/development-token';
-import { configureHttpApp } from './http/http-edge';
+import { configureHttpApp, createHttpAdapter, listenHost } from './http/http-edge';
 
 async function main(): Promise<void> {
   const logger = new Logger('ConnectionLedger');
@@ -15,10 +15,12 @@ async function main(): Promise<void> {
   }
   for (const warning of config.warnings) logger.warn(warning);
 
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: false });
+  const app = await NestFactory.create(AppModule.forRoot(config), createHttpAdapter(config), {
+    bufferLogs: false,
+  });
   configureHttpApp(app);
   app.enableShutdownHooks();
-  await app.listen(config.port);
+  await app.listen(config.port, listenHost());
 
   const stores = `${config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite in ${config.dataDir}`} events, ${config.mongodbUri ? 'MongoDB' : 'SQLite'} read models`;
   logger.log(`listening on ${config.publicBaseUrl} (${stores}); OpenAPI at /docs`);

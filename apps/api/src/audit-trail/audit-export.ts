@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { HttpReply } from '../http/http-exchange';
 import type { AuditEntry } from '@ledger/read-models/audit';
 
 export const CSV_COLUMNS = [
@@ -53,16 +54,25 @@ export function jsonLine(entry: AuditEntry): string {
 }
 
 /**
- * Writes pages to the response as they are read, waiting for the socket to drain whenever its
+ * Takes the response over from the framework and sends its status and headers at once (those
+ * set on `reply` so far, the edge's included); then writes pages to it as they are read, waiting for the socket to drain whenever its
  * buffer is full, so memory stays flat whatever the size of the export. Stops early when the
  * client goes away.
  */
 export async function streamPages(
-  response: Response,
+  reply: HttpReply,
   pages: AsyncIterable<AuditEntry[]>,
   header: string,
   row: (entry: AuditEntry) => string,
 ): Promise<void> {
+  reply.hijack();
+  const response = reply.raw;
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = value;
+  }
+  response.writeHead(reply.statusCode, headers);
+  response.flushHeaders();
   let closed = false;
   response.on('close', () => {
     closed = true;
@@ -77,7 +87,7 @@ export async function streamPages(
   if (!closed) response.end();
 }
 
-function drained(response: Response): Promise<void> {
+function drained(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);

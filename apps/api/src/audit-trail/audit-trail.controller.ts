@@ -6,7 +6,13 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  addVary,
+  preferredType,
+  sendJson,
+  type HttpReply,
+  type HttpRequest,
+} from '../http/http-exchange';
 import { Roles } from '../http/auth/auth.decorators';
 import { csvHeader, csvRow, jsonLine, streamPages } from './audit-export';
 import { AuditPageBody } from './audit-page.response';
@@ -43,13 +49,13 @@ export class AuditTrailController {
   async list(
     @Param('ws') workspaceId: string,
     @Query() query: AuditTrailQuery,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpReply,
   ): Promise<void> {
-    const wanted = request.accepts([JSON_TYPE, CSV, NDJSON]);
-    response.vary('Accept');
+    const wanted = preferredType(request.headers.accept, [JSON_TYPE, CSV, NDJSON]);
+    addVary(response, 'Accept');
     if (wanted !== CSV && wanted !== NDJSON) {
-      response.status(200).json(await this.queries.page(workspaceId, query));
+      sendJson(response, 200, await this.queries.page(workspaceId, query));
       return;
     }
     this.queries.check(query);
@@ -57,17 +63,16 @@ export class AuditTrailController {
     // Read the first page before any byte goes out, so a failure can still be a problem.
     const first = await pages.next();
     const name = `audit-${workspaceId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-    response.status(200);
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.code(200);
+    response.header('Cache-Control', 'no-store');
+    response.header('X-Content-Type-Options', 'nosniff');
     if (wanted === CSV) {
-      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+      response.header('Content-Type', 'text/csv; charset=utf-8');
+      response.header('Content-Disposition', `attachment; filename="${name}.csv"`);
     } else {
-      response.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-      response.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);
+      response.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+      response.header('Content-Disposition', `attachment; filename="${name}.jsonl"`);
     }
-    response.flushHeaders();
     async function* all() {
       if (!first.done) yield first.value;
       yield* pages;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '../http/http-exchange';
 import { PENDING_AUTHORIZATION_TTL_MS } from '@ledger/platforms';
 import type { AppConfig } from '@ledger/runtime';
 
@@ -17,25 +17,32 @@ export function bindingCookieName(config: AppConfig, state: string): string {
 }
 
 export function setBindingCookie(
-  response: Response,
+  response: HttpReply,
   config: AppConfig,
   state: string,
   nonce: string,
 ): void {
-  response.cookie(bindingCookieName(config, state), nonce, {
-    ...attributes(config),
-    maxAge: PENDING_AUTHORIZATION_TTL_MS,
-  });
+  const maxAgeSeconds = Math.floor(PENDING_AUTHORIZATION_TTL_MS / 1000);
+  const expires = new Date(Date.now() + PENDING_AUTHORIZATION_TTL_MS).toUTCString();
+  response.header(
+    'Set-Cookie',
+    `${bindingCookieName(config, state)}=${encodeURIComponent(nonce)}; Max-Age=${maxAgeSeconds}; ` +
+      `Path=/; Expires=${expires}; ${attributes(config)}`,
+  );
 }
 
 /** The flow is over either way: the cookie has no further use. */
-export function clearBindingCookie(response: Response, config: AppConfig, state: string): void {
-  response.clearCookie(bindingCookieName(config, state), attributes(config));
+export function clearBindingCookie(response: HttpReply, config: AppConfig, state: string): void {
+  response.header(
+    'Set-Cookie',
+    `${bindingCookieName(config, state)}=; Path=/; Expires=${new Date(0).toUTCString()}; ` +
+      attributes(config),
+  );
 }
 
 /** The value of the flow's binding cookie in the request, if the browser sent it. */
 export function readBindingCookie(
-  request: Request,
+  request: HttpRequest,
   config: AppConfig,
   state: string,
 ): string | null {
@@ -51,8 +58,9 @@ export function readBindingCookie(
   return null;
 }
 
-function attributes(config: AppConfig) {
-  return { httpOnly: true, secure: isHttps(config), sameSite: 'lax' as const, path: '/' };
+/** The attributes after Path and Expires, in the order Express wrote them. */
+function attributes(config: AppConfig): string {
+  return `HttpOnly; SameSite=Lax${isHttps(config) ? '; Secure' : ''}`;
 }
 
 function isHttps(config: AppConfig): boolean {

@@ -10,7 +10,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-exchange';
 import { PLATFORMS, type Platform } from '@ledger/domain';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { Public } from '../http/auth/auth.decorators';
@@ -83,7 +83,7 @@ export class OAuthCallbackController {
     @Param('platform', PlatformPipe) platform: Platform,
     @Query() query: Record<string, unknown>,
     @Req() request: LedgerRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpReply,
   ): Promise<CallbackOutcome | undefined> {
     const state = query.state;
     if (typeof state === 'string' && state !== '') clearBindingCookie(response, this.config, state);

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import { setRedirect, type HttpReply } from '../http/http-exchange';
 import { type AppConfig, isAllowedRedirectUrl } from '@ledger/runtime';
 import { validationFailed } from '../http/problem';
 import type { CallbackOutcome } from './complete-oauth.handler';
@@ -17,7 +17,7 @@ export function checkReturnTo(config: AppConfig, returnTo: string | undefined): 
 
 /** Sends the browser back to the front end with the outcome in the query string. */
 export function redirectWithOutcome(
-  response: Response,
+  response: HttpReply,
   config: AppConfig,
   returnTo: string,
   outcome: CallbackOutcome | { error: string },
@@ -35,5 +35,6 @@ export function redirectWithOutcome(
     url.searchParams.set('result', 'connected');
     url.searchParams.set('connectionIds', outcome.connections.map((c) => c.id).join(','));
   }
-  response.redirect(303, url.href);
+  // The handler's (passthrough) answer sends it, with an empty body.
+  setRedirect(response, 303, url.href);
 }

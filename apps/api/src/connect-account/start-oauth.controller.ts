@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-exchange';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -47,7 +47,7 @@ export class StartOAuthController {
     @Param('platform', PlatformPipe) platform: Platform,
     @Body() body: StartOAuthDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpReply,
   ): Promise<{ authorizationUrl: string; sandbox?: true }> {
     const { authorizationUrl, state, browserBinding, sandbox } = await this.commands.execute<
       StartOAuthCommand,

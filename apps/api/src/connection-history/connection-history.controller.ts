@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '../http/http-exchange';
 import type { Role } from '../http/auth/access-claims';
 import { Roles } from '../http/auth/auth.decorators';
 import { CurrentActor, type Actor } from '../http/auth/current-actor.decorator';
@@ -37,8 +37,8 @@ export class ConnectionHistoryController {
     @ConnectionIdParam() connectionId: string,
     @Query() query: PageQuery,
     @CurrentActor() caller: Actor,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: HttpRequest,
+    @Res({ passthrough: true }) response: HttpReply,
   ): Promise<HistoryEntry[]> {
     const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isRevision);
     const entries = await this.history.forConnection(workspaceId, connectionId);

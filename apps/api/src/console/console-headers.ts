@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-exchange';
 
 /**
  * Everything the console loads comes from the API itself: scripts and styles are files under
@@ -15,10 +15,10 @@ export const CONSOLE_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-export function setConsoleHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
+export function setConsoleHeaders(res: HttpReply): void {
+  res.header('Content-Security-Policy', CONSOLE_CSP);
+  res.header('X-Content-Type-Options', 'nosniff');
+  res.header('X-Frame-Options', 'DENY');
   // The OAuth result comes back in the query string: no need to hand it to anyone else.
-  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.header('Referrer-Policy', 'no-referrer');
 }

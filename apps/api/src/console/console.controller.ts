@@ -1,6 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  requestPath,
+  sendJson,
+  sendRedirect,
+  type HttpReply,
+  type HttpRequest,
+} from '../http/http-exchange';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { developmentToken } from '../config/development-token';
 import { Public } from '../http/auth/auth.decorators';
@@ -21,9 +27,9 @@ export class ConsoleController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   @Get()
-  root(@Req() req: Request, @Res() res: Response): void {
+  root(@Req() req: HttpRequest, @Res() res: HttpReply): void {
     // Relative asset URLs resolve under /console/ only with the trailing slash.
-    if (!req.path.endsWith('/')) return res.redirect(301, '/console/');
+    if (!requestPath(req).endsWith('/')) return sendRedirect(res, 301, '/console/');
     this.send(res, 'index.html', 'no-cache');
   }
 
@@ -33,22 +39,26 @@ export class ConsoleController {
    * which proves nothing); 404 elsewhere, as if the route did not exist.
    */
   @Get('development-token')
-  developmentToken(@Req() req: Request, @Res() res: Response): void {
+  developmentToken(@Req() req: HttpRequest, @Res() res: HttpReply): void {
     if (this.config.isProduction || !this.config.jwtSecretIsDefault) {
-      throw new NotFoundException(`Cannot GET ${req.path}`);
+      throw new NotFoundException(`Cannot GET ${requestPath(req)}`);
     }
     setConsoleHeaders(res);
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ token: developmentToken(this.config) });
+    res.header('Cache-Control', 'no-store');
+    sendJson(res, 200, { token: developmentToken(this.config) });
   }
 
-  @Get('assets/*path')
-  asset(@Req() req: Request, @Res() res: Response): void {
+  @Get('assets/*')
+  asset(@Req() req: HttpRequest, @Res() res: HttpReply): void {
     // Vite names built files by their content hash: a changed file is a new URL.
-    this.send(res, req.path.replace(/^\/console\//, ''), 'public, max-age=31536000, immutable');
+    this.send(
+      res,
+      requestPath(req).replace(/^\/console\//, ''),
+      'public, max-age=31536000, immutable',
+    );
   }
 
-  private send(res: Response, path: string, cacheControl: string): void {
+  private send(res: HttpReply, path: string, cacheControl: string): void {
     const asset = this.assets.get(path);
     if (!asset) {
       throw new NotFoundException(
@@ -58,7 +68,7 @@ export class ConsoleController {
       );
     }
     setConsoleHeaders(res);
-    res.setHeader('Cache-Control', cacheControl);
+    res.header('Cache-Control', cacheControl);
     res.type(asset.contentType).send(asset.body);
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-exchange';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { StartedOAuth } from '@ledger/platforms';
@@ -42,7 +42,7 @@ export class CopyConnectionController {
     @ConnectionIdParam() connectionId: string,
     @Body() body: CopyConnectionDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpReply,
   ): Promise<{ authorizationUrl: string }> {
     const started = await this.commands.execute<StartCopyCommand, StartedOAuth>(
       new StartCopyCommand(workspaceId, connectionId, body, actor),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-exchange';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
 import { isAtOrAfter, type ConnectionsReadModel } from '@ledger/read-models';
@@ -26,7 +26,7 @@ export class ConnectionResponder {
     workspaceId: string,
     connectionId: string,
     after: string | null,
-    response: Response,
+    response: HttpReply,
   ): Promise<ConnectionResponse> {
     const connection = await this.find(workspaceId, connectionId, after);
     setEtag(response, connection.version);

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-exchange';
 import { ApiConnectionIdParam, ConnectionIdParam } from '../http/ids';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
@@ -22,7 +22,7 @@ export class GetConnectionController {
   get(
     @Param('ws') workspaceId: string,
     @ConnectionIdParam() connectionId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpReply,
   ) {
     return this.responder.respond(workspaceId, connectionId, null, response);
   }

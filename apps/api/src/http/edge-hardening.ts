@@ -1,4 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from './http-exchange';
+import { requestPath } from './http-exchange';
 import { validationFailed } from './problem';
 
 /**
@@ -8,11 +9,16 @@ import { validationFailed } from './problem';
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Express middleware, after the JSON body parser: a body nested deeper than MAX_JSON_DEPTH is
- * 400 VALIDATION_FAILED before anything recursive walks it (else: RangeError, a 500).
+ * A hook after the body is parsed (Fastify's `preValidation`): a body nested deeper than
+ * MAX_JSON_DEPTH is 400 VALIDATION_FAILED before anything recursive walks it (else:
+ * RangeError, a 500).
  */
-export function rejectDeepJson(request: Request, _response: Response, next: NextFunction): void {
-  if (jsonDepthExceeds(request.body as unknown, MAX_JSON_DEPTH)) {
+export function rejectDeepJson(
+  request: HttpRequest,
+  _reply: HttpReply,
+  next: (error?: Error) => void,
+): void {
+  if (request.body !== undefined && jsonDepthExceeds(request.body, MAX_JSON_DEPTH)) {
     next(
       validationFailed('The request body is nested too deeply', [
         { field: '(body)', messages: [`nesting deeper than ${MAX_JSON_DEPTH} levels`] },
@@ -36,14 +42,13 @@ export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
 }
 
 /**
- * Express middleware for every answer: `nosniff` (a JSON answer is never run as a script or
+ * A hook on every request (Fastify's `onRequest`, so also 404s and body errors): `nosniff` (a JSON answer is never run as a script or
  * page), and `Cache-Control: no-store` on everything but the OpenAPI UI and document: the
  * API's answers carry tenant data, authorization URLs and selections, which no browser or
  * shared cache may keep. (Conditional requests still work: ETag and If-Match do not depend
  * on caching.)
  */
-export function edgeHeaders(request: Request, response: Response, next: NextFunction): void {
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  if (!/^\/docs(?:[/-]|$)/.test(request.path)) response.setHeader('Cache-Control', 'no-store');
-  next();
+export function edgeHeaders(request: HttpRequest, reply: HttpReply): void {
+  reply.header('X-Content-Type-Options', 'nosniff');
+  if (!/^\/docs(?:[/-]|$)/.test(requestPath(request))) reply.header('Cache-Control', 'no-store');
 }

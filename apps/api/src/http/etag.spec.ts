@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpReply } from './http-exchange';
 import request from 'supertest';
 import { Public } from './auth/auth.decorators';
 import { IfMatchVersion, formatEtag, parseIfMatch, setEtag } from './etag';
@@ -9,13 +9,13 @@ import { createTestApp, type TestApp } from './testing/test-app';
 @Controller('things')
 class ThingsController {
   @Get('weak')
-  weak(@Res({ passthrough: true }) res: Response): { version: number } {
+  weak(@Res({ passthrough: true }) res: HttpReply): { version: number } {
     setEtag(res, 7);
     return { version: 7 };
   }
 
   @Get('strong')
-  strong(@Res({ passthrough: true }) res: Response): { version: number } {
+  strong(@Res({ passthrough: true }) res: HttpReply): { version: number } {
     setEtag(res, 7, { weak: false });
     return { version: 7 };
   }

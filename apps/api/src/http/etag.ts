@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from './http-exchange';
 import { validationFailed } from './problem';
 
 /**
@@ -10,8 +10,8 @@ export function formatEtag(version: number, options: { weak?: boolean } = {}): s
   return options.weak === false ? `"${version}"` : `W/"${version}"`;
 }
 
-export function setEtag(response: Response, version: number, options?: { weak?: boolean }): void {
-  response.setHeader('ETag', formatEtag(version, options));
+export function setEtag(reply: HttpReply, version: number, options?: { weak?: boolean }): void {
+  reply.header('ETag', formatEtag(version, options));
 }
 
 const ENTITY_TAG = /^(?:W\/)?"(\d{1,15})"$/;
@@ -44,5 +44,5 @@ function malformed(message: string) {
 
 /** `@IfMatchVersion() expectedVersion: number | undefined` in a controller method. */
 export const IfMatchVersion = createParamDecorator((_data: unknown, context: ExecutionContext) =>
-  parseIfMatch(context.switchToHttp().getRequest<Request>().headers['if-match']),
+  parseIfMatch(context.switchToHttp().getRequest<HttpRequest>().headers['if-match']),
 );

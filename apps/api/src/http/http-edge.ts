@@ -1,7 +1,11 @@
 import type { INestApplication, Provider, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { networkInterfaces } from 'node:os';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
+import type { HttpReply } from './http-exchange';
+import type { LedgerRequest } from './ledger-request';
 import { AuthGuard } from './auth/auth.guard';
 import { edgeHeaders, rejectDeepJson } from './edge-hardening';
 import { bindIdempotencyToPostRoutes } from './idempotency/idempotent-routes';
@@ -28,31 +32,57 @@ export function httpEdgeProviders(controllers: Iterable<Type>): Provider[] {
 }
 
 /**
- * The largest JSON body taken (beyond it: 413 PAYLOAD_TOO_LARGE). Every body the DTOs accept
+ * The largest body taken (beyond it: 413 PAYLOAD_TOO_LARGE). Every body the DTOs accept
  * fits, even written all in `\uXXXX` escapes: the largest is a post's content, 63206 UTF-16
- * units (6 bytes each escaped, 3 as UTF-8). Express's default, 100 kB, refused valid posts.
+ * units (6 bytes each escaped, 3 as UTF-8). 512 KiB.
  */
-export const JSON_BODY_LIMIT = '512kb';
+export const BODY_LIMIT_BYTES = 512 * 1024;
 
 /**
- * What main.ts (and e2e tests) do to the app before `listen()`/`init()`: correlation ids and
- * the edge headers on every request (also 404s and body-parser errors), the JSON body limit
- * and depth, which proxies to believe about the client's IP (TRUST_PROXY), no framework
- * banner, and /docs unless DOCS_ENABLED turns it off (off by default in production).
+ * The HTTP adapter every app of ours is created with: Fastify (docs/decisions/0021), with the
+ * body limit, which proxies to believe about the client's IP (TRUST_PROXY: false, a hop count,
+ * or the proxies' addresses and CIDRs, as Express's `trust proxy` took them), and routes that
+ * match with or without a trailing slash (as Express's did).
+ */
+export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Node's own default, which the Express edge had: Fastify's is none, so a client could
+    // hold a request open for ever.
+    requestTimeout: 300_000,
+  });
+}
+
+/**
+ * What main.ts (and e2e tests) do to the app, created on createHttpAdapter(), before
+ * `listen()`/`init()`: correlation ids and the edge headers on every request (also 404s and
+ * body errors), the JSON depth check, and /docs unless DOCS_ENABLED turns it off (off by
+ * default in production).
  */
 export function configureHttpApp(app: INestApplication, options: { openApi?: boolean } = {}): void {
   const config = app.get<AppConfig>(APP_CONFIG, { strict: false });
-  app.use(correlationId);
-  app.use(edgeHeaders);
-  // Registered before Nest's own parsers, which then leave JSON to this one.
-  (app as NestExpressApplication).useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.use(rejectDeepJson);
-  const instance = app.getHttpAdapter().getInstance() as {
-    disable?: (name: string) => void;
-    set?: (name: string, value: unknown) => void;
-  };
-  instance.disable?.('x-powered-by');
-  // Express's req.ip (the actor IP in events and the audit trail) honours this.
-  instance.set?.('trust proxy', config.trustProxy);
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    correlationId(request as unknown as LedgerRequest, reply as unknown as HttpReply);
+    edgeHeaders(request as unknown as LedgerRequest, reply as unknown as HttpReply);
+    done();
+  });
+  fastify.addHook('preValidation', (request, reply, done) =>
+    rejectDeepJson(request as unknown as LedgerRequest, reply as unknown as HttpReply, done),
+  );
   if (options.openApi !== false && config.docsEnabled) setupOpenApi(app);
+}
+
+/**
+ * Every interface, as Node's `listen(port)` (and so Express) bound: `::` (IPv4 too, dual
+ * stack) where this machine has IPv6, else `0.0.0.0`. Fastify without a host would bind
+ * `localhost` only, unreachable from outside a container.
+ */
+export function listenHost(): string {
+  const hasIpv6 = Object.values(networkInterfaces()).some((addresses) =>
+    (addresses ?? []).some((address) => address.family === 'IPv6'),
+  );
+  return hasIpv6 ? '::' : '0.0.0.0';
 }

@@ -1,12 +1,12 @@
-import type { Request } from 'express';
+import type { HttpRequest } from './http-exchange';
 import type { AccessClaims } from './auth/access-claims';
 
 /**
- * What the HTTP edge attaches to an Express request. A plain extension instead of global
+ * What the HTTP edge attaches to a request. A plain extension instead of global
  * declaration merging, so only code that asks for it sees it.
  */
-export interface LedgerRequest extends Request {
-  /** Set by the correlation-id middleware. */
+export interface LedgerRequest extends HttpRequest {
+  /** Set by the correlation-id hook. */
   correlationId?: string;
   /** Set by AuthGuard on non-public routes. */
   auth?: AccessClaims;
@@ -25,9 +25,4 @@ export interface LedgerRequest extends Request {
   };
 }
 
-/** Path without the query string: query strings can carry OAuth codes and state. */
-export function requestPath(request: Request): string {
-  const url = request.originalUrl ?? request.url ?? '';
-  const index = url.indexOf('?');
-  return index === -1 ? url : url.slice(0, index);
-}
+export { requestPath } from './http-exchange';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { Request, Response } from 'express';
+import { requestPath, type HttpReply, type HttpRequest } from './http-exchange';
 import type { ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { validationFailed } from './problem';
 
@@ -77,8 +77,8 @@ export function pageOf<T>(
   query: PageQuery,
   positionOf: (item: T) => (string | number)[],
   after: ((item: T) => boolean) | null,
-  request: Request,
-  response: Response,
+  request: HttpRequest,
+  response: HttpReply,
 ): T[] {
   const limit = query.limit ?? PAGE_DEFAULT;
   const start = after ? items.findIndex(after) : 0;
@@ -88,12 +88,12 @@ export function pageOf<T>(
   return page;
 }
 
-function setNextPage(request: Request, response: Response, cursor: string): void {
+function setNextPage(request: HttpRequest, response: HttpReply, cursor: string): void {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(request.query)) {
     if (typeof value === 'string' && name !== 'cursor') params.set(name, value);
   }
   params.set('cursor', cursor);
-  response.setHeader('Next-Cursor', cursor);
-  response.setHeader('Link', `<${request.baseUrl}${request.path}?${params}>; rel="next"`);
+  response.header('Next-Cursor', cursor);
+  response.header('Link', `<${requestPath(request)}?${params}>; rel="next"`);
 }

@@ -1,6 +1,6 @@
 import { Catch, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { AUDITED_REFUSALS, AuditRecorder, trailSubjectOf } from '../audit-trail/audit-recorder';
-import type { Response } from 'express';
+import type { HttpReply } from './http-exchange';
 import { requestPath, type LedgerRequest } from './ledger-request';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemBody } from './problem';
 import { mapToProblem, STORAGE_UNAVAILABLE, type MappedProblem } from './problem-mapping';
@@ -35,7 +35,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const request = http.getRequest<LedgerRequest>();
-    const response = http.getResponse<Response>();
+    const response = http.getResponse<HttpReply>();
     const problem = mapToProblem(exception);
     if (problem.internal) this.logInternal(exception, request, problem);
     if (problem.code === STORAGE_UNAVAILABLE) this.storage?.reportFull();
@@ -52,14 +52,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     this.answer(response, request, problem);
   }
 
-  private answer(response: Response, request: LedgerRequest, problem: MappedProblem): void {
-    if (response.headersSent) {
+  private answer(response: HttpReply, request: LedgerRequest, problem: MappedProblem): void {
+    if (response.sent || response.raw.headersSent) {
       // Part of a response is out already: all that is left is to cut it short.
-      response.end();
+      if (!response.raw.writableEnded) response.raw.end();
       return;
     }
     for (const [name, value] of Object.entries(problem.headers ?? {})) {
-      response.setHeader(name, value);
+      response.header(name, value);
     }
     sendProblem(response, renderProblem(problem, request));
   }
@@ -90,8 +90,11 @@ export function renderProblem(problem: MappedProblem, request: LedgerRequest): P
   };
 }
 
-export function sendProblem(response: Response, body: ProblemBody): void {
-  response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+export function sendProblem(response: HttpReply, body: ProblemBody): void {
+  response
+    .code(body.status)
+    .type(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`)
+    .send(JSON.stringify(body));
 }
 
 function safeString(value: unknown): string {

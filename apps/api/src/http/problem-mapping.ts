@@ -130,8 +130,8 @@ function fromStatus(status: number, message: string): MappedProblem {
 }
 
 /**
- * Express's body parser reports bad JSON with a snippet of the body in the message (which may
- * hold a secret), so that message is replaced.
+ * A JSON parser reports bad JSON with a snippet of the body in the message (which may hold a
+ * secret), so that message is replaced.
  */
 function safeClientMessage(status: number, message: string): string {
   if (status === 400 && /JSON/i.test(message)) return 'The request body is not valid JSON';
@@ -172,19 +172,35 @@ function safeExtensions(details: Record<string, unknown>): Record<string, unknow
 }
 
 /**
- * Errors from Express middleware (http-errors, as body-parser throws: entity.too.large,
- * charset.unsupported...) carry a 4xx `status` and `expose: true` when their message is safe.
+ * Errors of the HTTP framework before a route runs (Fastify's body parsing: a body too large,
+ * malformed JSON, an unsupported media type) carry a 4xx `statusCode`, with a `FST_ERR_` code
+ * or, for malformed JSON, as the parser's SyntaxError (whose message quotes the body:
+ * safeClientMessage replaces it). Errors in the http-errors style (`status`, `expose: true`)
+ * are taken too.
  */
 function asClientHttpError(exception: unknown): { status: number; message: string } | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
-  const candidate = exception as { status?: unknown; expose?: unknown; message?: unknown };
-  if (
-    typeof candidate.status === 'number' &&
-    candidate.status >= 400 &&
-    candidate.status < 500 &&
-    candidate.expose === true
-  ) {
-    return { status: candidate.status, message: String(candidate.message ?? '') };
-  }
-  return undefined;
+  const candidate = exception as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
+  const status = isClientStatus(candidate.status)
+    ? candidate.expose === true
+      ? candidate.status
+      : undefined
+    : isClientStatus(candidate.statusCode) &&
+        ((typeof candidate.code === 'string' && candidate.code.startsWith('FST_ERR_')) ||
+          exception instanceof SyntaxError)
+      ? candidate.statusCode
+      : undefined;
+  if (status === undefined) return undefined;
+  const message = exception instanceof SyntaxError ? 'JSON' : String(candidate.message ?? '');
+  return { status, message };
+}
+
+function isClientStatus(value: unknown): value is number {
+  return typeof value === 'number' && value >= 400 && value < 500;
 }

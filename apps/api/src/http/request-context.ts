@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { HttpReply } from './http-exchange';
 import type { LedgerRequest } from './ledger-request';
 
 export const CORRELATION_ID_HEADER = 'X-Correlation-Id';
@@ -12,18 +12,17 @@ export const CORRELATION_ID_HEADER = 'X-Correlation-Id';
 const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Express middleware: adopts a valid incoming `X-Correlation-Id` (an invalid one is replaced,
+ * A hook on every request (Fastify's `onRequest`): adopts a valid incoming `X-Correlation-Id` (an invalid one is replaced,
  * not refused: a tracing header should never fail a request), keeps it on the request and
- * echoes it on the response. Register first: `app.use(correlationId)`. (No AsyncLocalStorage:
+ * echoes it on the response. Runs first (http-edge.ts). (No AsyncLocalStorage:
  * on Node 20 it hooks every promise, ~8% of a command's CPU, and nothing read it.)
  */
-export function correlationId(request: Request, response: Response, next: NextFunction): void {
+export function correlationId(request: LedgerRequest, reply: HttpReply): void {
   const incoming = request.headers['x-correlation-id'];
   const id =
     typeof incoming === 'string' && VALID_CORRELATION_ID.test(incoming) ? incoming : randomUUID();
-  (request as LedgerRequest).correlationId = id;
-  response.setHeader(CORRELATION_ID_HEADER, id);
-  next();
+  request.correlationId = id;
+  reply.header(CORRELATION_ID_HEADER, id);
 }
 
 /** `@CorrelationId() correlationId: string` in a controller method. */

@@ -10,7 +10,13 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import {
+  requestPath,
+  sendJson,
+  sendRedirect,
+  type HttpReply,
+  type HttpRequest,
+} from '../http/http-exchange';
 import type { Platform } from '@ledger/domain';
 import { APP_CONFIG, type AppConfig, Sandbox } from '@ledger/runtime';
 import { Public } from '../http/auth/auth.decorators';
@@ -35,31 +41,31 @@ export class SandboxController {
   ) {}
 
   @Get('authorize')
-  authorize(@Param('platform') name: string, @Req() req: Request, @Res() res: Response): void {
+  authorize(@Param('platform') name: string, @Req() req: HttpRequest, @Res() res: HttpReply): void {
     const platform = this.sandboxed(name, req);
     const outcome = authorize(this.sandbox, platform, SANDBOX_PLATFORMS[platform], queryOf(req));
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    if (outcome.kind === 'redirect') return res.redirect(302, outcome.location);
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.status(outcome.status).type('html').send(outcome.html);
+    res.header('Cache-Control', 'no-store');
+    res.header('Referrer-Policy', 'no-referrer');
+    if (outcome.kind === 'redirect') return sendRedirect(res, 302, outcome.location);
+    res.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.header('X-Frame-Options', 'DENY');
+    res.code(outcome.status).type('text/html; charset=utf-8').send(outcome.html);
   }
 
   @Post('token')
-  token(@Param('platform') name: string, @Req() req: Request, @Res() res: Response): void {
+  token(@Param('platform') name: string, @Req() req: HttpRequest, @Res() res: HttpReply): void {
     const platform = this.sandboxed(name, req);
     const body = stringFields(req.body);
     send(res, token(this.sandbox, platform, SANDBOX_PLATFORMS[platform], req.headers, body));
   }
 
-  @All('api/*path')
-  api(@Param('platform') name: string, @Req() req: Request, @Res() res: Response): void {
+  @All('api/*')
+  api(@Param('platform') name: string, @Req() req: HttpRequest, @Res() res: HttpReply): void {
     const platform = this.sandboxed(name, req);
     const client = this.sandbox.client(platform)!;
     const grants = this.sandbox.grants;
     const prefix = `/sandbox/${platform}/api/`;
-    const path = req.path.startsWith(prefix) ? req.path.slice(prefix.length) : '';
+    const path = requestPath(req).startsWith(prefix) ? requestPath(req).slice(prefix.length) : '';
     const answer = SANDBOX_PLATFORMS[platform].api({
       path: path.replace(/\/+$/, ''),
       query: queryOf(req),
@@ -72,16 +78,16 @@ export class SandboxController {
   }
 
   /** The platform, if it runs in the sandbox here; otherwise the same 404 as an unknown route. */
-  private sandboxed(name: string, req: Request): Platform {
+  private sandboxed(name: string, req: HttpRequest): Platform {
     if (this.config.isProduction || !this.sandbox.has(name)) {
-      throw new NotFoundException(`Cannot ${req.method} ${req.path}`);
+      throw new NotFoundException(`Cannot ${req.method} ${requestPath(req)}`);
     }
     return name;
   }
 }
 
-function queryOf(req: Request): URLSearchParams {
-  return new URL(req.originalUrl, 'http://sandbox.invalid').searchParams;
+function queryOf(req: HttpRequest): URLSearchParams {
+  return new URL(req.url, 'http://sandbox.invalid').searchParams;
 }
 
 /** A form body's single string values; anything else is treated as absent. */
@@ -92,7 +98,7 @@ function stringFields(body: unknown): Record<string, string> {
   );
 }
 
-function send(res: Response, answer: SandboxAnswer): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.status(answer.status).json(answer.body);
+function send(res: HttpReply, answer: SandboxAnswer): void {
+  res.header('Cache-Control', 'no-store');
+  sendJson(res, answer.status, answer.body);
 }

@@ -13,7 +13,7 @@ import { nameBasedUuid } from '@ledger/event-store';
 import { scheduledPost, type ConnectionsReadModel } from '@ledger/read-models';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '../http/http-exchange';
 import { ApiProblems } from '../http/openapi-responses';
 import { decodeCursor, NEXT_PAGE_HEADERS, PAGE_DEFAULT, pageOf } from '../http/pages';
 import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
@@ -88,8 +88,8 @@ export class SchedulePostController {
   async list(
     @Param('ws') workspaceId: string,
     @Query() query: ListPostsQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: HttpRequest,
+    @Res({ passthrough: true }) response: HttpReply,
   ): Promise<PostView[]> {
     const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isPostPosition);
     // One more than the page: pageOf sets the next-page headers when it is there.

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-exchange';
 import type { WorkspaceCommandResult } from '@ledger/commands';
 import {
   CommandContextFrom,
@@ -47,7 +47,7 @@ export class SetMainAccountController {
     @ConnectionIdParam() connectionId: string,
     @IfMatchVersion() expectedVersion: number | undefined,
     @CommandContextFrom() context: RequestCommandContext,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpReply,
   ) {
     const result: WorkspaceCommandResult = await this.commands.execute(
       new RecordWorkspaceCommand(

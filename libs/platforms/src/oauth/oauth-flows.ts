@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { Platform } from '@ledger/domain';
 import {
   OAuthAuthorizationError,
@@ -254,7 +253,7 @@ function run(
     attempt.redirect = (url: string) => resolve({ kind: 'redirect', url });
     attempt.pass = () => resolve({ kind: 'pass' });
     try {
-      attempt.authenticate(req as unknown as Request, options);
+      attempt.authenticate(req, options);
     } catch (error) {
       resolve({ kind: 'error', error });
     }

@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import OAuth2Strategy from 'passport-oauth2';
 import type { OAuth2 } from 'oauth';
 import type { OAuthPlatform, TokenEndpointAuth } from '../platform-definition';
@@ -6,6 +5,15 @@ import { unwrapMetaTokenResponse } from '../meta/token-response';
 import type { PendingAuthorizationStateStore } from './passport-state-store';
 import { boundedFetch, unansweredReason } from '../http';
 import { TokenEndpointUnansweredError } from './token-errors';
+
+/**
+ * The request passport-oauth2 reads (its `query` and `body`): OAuthFlows builds it from the
+ * callback's query string; no HTTP framework's request reaches the strategy.
+ */
+export interface StrategyRequest {
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
 
 /** What the strategy's verify step yields for one successful callback. */
 export interface StrategyResult {
@@ -70,7 +78,7 @@ export class PlatformOAuth2Strategy extends OAuth2Strategy {
    * names it otherwise (TikTok: `client_key`) gets the URL with the parameter renamed.
    * `this` is passport's per-request object, so wrapping its `redirect` touches no other request.
    */
-  override authenticate(req: Request, options?: unknown): void {
+  override authenticate(req: StrategyRequest, options?: unknown): void {
     // Only on a per-request object (passport's and OAuthFlows' own `redirect`), never on
     // the shared strategy, which would wrap once more on every call.
     if (this.clientIdParameter !== 'client_id' && Object.hasOwn(this, 'redirect')) {
@@ -79,7 +87,8 @@ export class PlatformOAuth2Strategy extends OAuth2Strategy {
       this.redirect = (url: string, status?: number) =>
         redirect(renameQueryParameter(url, 'client_id', name), status);
     }
-    super.authenticate(req, options);
+    // passport's typings name Express's request; it reads only `query` and `body`.
+    super.authenticate(req as unknown as Parameters<OAuth2Strategy['authenticate']>[0], options);
   }
 
   /** As the default, but keeps the HTTP status so a 5xx can be told from a refused code. */

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 
 /**
- * Which proxies Express may believe about the client's address (X-Forwarded-For), with the
- * semantics of Express's `trust proxy`: false (the socket's peer is the client), a hop count,
- * or the addresses/CIDRs (or `loopback`, `linklocal`, `uniquelocal`) of the trusted proxies.
+ * Which proxies the HTTP edge may believe about the client's address (X-Forwarded-For), as
+ * Fastify's `trustProxy` (and Express's `trust proxy`) take them: false (the socket's peer is
+ * the client), a hop count, or the addresses/CIDRs (or `loopback`, `linklocal`, `uniquelocal`)
+ * of the trusted proxies.
  */
 export type TrustProxy = false | number | string[];
 

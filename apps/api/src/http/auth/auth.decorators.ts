@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import { routeParam, type HttpRequest } from '../http-exchange';
 import { ROLES, type Role } from './access-claims';
 
 export const IS_PUBLIC_KEY = 'ledger:isPublic';
@@ -9,9 +9,8 @@ export const ROLES_KEY = 'ledger:roles';
 export const WORKSPACE_PARAM = 'ws';
 
 /** The `:ws` param of a matched route, if it has one. */
-export function workspaceParam(request: Request): string | undefined {
-  const value: unknown = request.params?.[WORKSPACE_PARAM];
-  return typeof value === 'string' ? value : undefined;
+export function workspaceParam(request: HttpRequest): string | undefined {
+  return routeParam(request, WORKSPACE_PARAM);
 }
 
 /** Opts a route (or controller) out of authentication: health, docs, the OAuth callback. */

@@ -25,7 +25,7 @@ export function actorOf(request: LedgerRequest): Actor {
     userId: request.auth.userId,
     role: workspaceId ? request.auth.workspaces[workspaceId] : undefined,
     workspaceId,
-    // Express's req.ip honours `trust proxy`: set it behind a load balancer.
+    // The edge's request.ip honours TRUST_PROXY: set it behind a load balancer.
     ip: request.ip,
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined,
     workspaces: { ...request.auth.workspaces },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
-import type { Response } from 'express';
+import type { HttpReply } from '../http-exchange';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { DomainError } from '@ledger/domain';
@@ -48,13 +48,13 @@ class ThingsController {
     @Param('ws') ws: string,
     @Body() body: CreateDto,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): { id: string; name: string; key: string | null; call: number } {
     calls.create += 1;
     const id = `thing-${calls.create}`;
-    res.setHeader('Location', `/v1/workspaces/${ws}/things/${id}`);
+    res.header('Location', `/v1/workspaces/${ws}/things/${id}`);
     setEtag(res, 1);
-    res.setHeader('X-Not-Replayed', 'yes');
+    res.header('X-Not-Replayed', 'yes');
     return { id, name: body.name, key: key ?? null, call: calls.create };
   }
 

@@ -9,7 +9,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Response } from 'express';
+import type { HttpReply } from '../http-exchange';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
 import { holderIsGone, processInstanceId } from '@ledger/leases';
 import {
@@ -112,19 +112,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
         },
       ]);
     }
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<HttpReply>();
     return defer(() => this.run(request, response, key, next));
   }
 
   private async run(
     request: LedgerRequest,
-    response: Response,
+    response: HttpReply,
     key: string,
     next: CallHandler,
   ): Promise<unknown> {
     const id = sha256(`${request.auth?.userId}\u0000${key}`);
     const fingerprint = sha256(
-      JSON.stringify([request.method, request.originalUrl, canonical(request.body ?? null)]),
+      JSON.stringify([request.method, request.url, canonical(request.body ?? null)]),
     );
     const now = this.options.now();
     this.purgeNowAndThen(now);
@@ -240,14 +240,14 @@ export const IdempotencyKey = createParamDecorator(
     context.switchToHttp().getRequest<LedgerRequest>().idempotencyKey,
 );
 
-function replay(response: Response, stored: StoredResponse): unknown {
-  response.status(stored.status);
-  for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
-  response.setHeader('Idempotent-Replayed', 'true');
+function replay(response: HttpReply, stored: StoredResponse): unknown {
+  response.code(stored.status);
+  for (const [name, value] of Object.entries(stored.headers)) response.header(name, value);
+  response.header('Idempotent-Replayed', 'true');
   return stored.body;
 }
 
-function pickHeaders(response: Response): Record<string, string> {
+function pickHeaders(response: HttpReply): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of REPLAYED_HEADERS) {
     const value = response.getHeader(name);

@@ -11,7 +11,7 @@ import {
   type IdempotencyStore,
   SqliteIdempotencyStore,
 } from '@ledger/runtime';
-import { configureHttpApp, httpEdgeProviders } from '../http-edge';
+import { configureHttpApp, createHttpAdapter, httpEdgeProviders } from '../http-edge';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-http-edge-0123456789abcdef';
 
@@ -78,7 +78,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     ],
   }).compile();
   const logs = new CapturingLogger();
-  const app = moduleRef.createNestApplication({ logger: logs });
+  const app = moduleRef.createNestApplication(createHttpAdapter(config), { logger: logs });
   configureHttpApp(app, { openApi: options.openApi ?? false });
   await app.listen(0, '127.0.0.1');
   return {
