@@ -3,8 +3,8 @@ import { WorkspaceCommands } from '@ledger/commands';
 import { SqliteEventStore } from '@ledger/event-store';
 import {
   ProjectionRunner,
-  SqliteConnectionsReadModel,
-  type ConnectionsReadModel,
+  SqliteWorkspaceReadModel,
+  type WorkspaceReadModel,
 } from '@ledger/read-models';
 import { percentile } from '../support/stats';
 
@@ -16,11 +16,11 @@ import { percentile } from '../support/stats';
  */
 export async function measureProjectionLag(dir: string, rate: number, seconds: number) {
   const store = new SqliteEventStore({ path: join(dir, 'lag-events.db') });
-  const readModel = SqliteConnectionsReadModel.open({
+  const readModel = SqliteWorkspaceReadModel.open({
     sqlitePath: join(dir, 'lag-read-models.sqlite'),
   });
   const applied: Array<{ position: bigint; at: number }> = [];
-  const apply: ConnectionsReadModel['apply'] = async (changes, checkpoint) => {
+  const apply: WorkspaceReadModel['apply'] = async (changes, checkpoint) => {
     await readModel.apply(changes, checkpoint);
     applied.push({ position: BigInt(checkpoint.position), at: performance.now() });
   };

@@ -28,7 +28,7 @@ import type {
   Subscription,
 } from '@ledger/event-store';
 import { SQL, toRecordedEvent, type EventValues } from '@ledger/event-store/sqlite/schema';
-import { ProjectionRunner, SqliteConnectionsReadModel } from '@ledger/read-models';
+import { ProjectionRunner, SqliteWorkspaceReadModel } from '@ledger/read-models';
 import { AuditProjection, SqliteAuditStore } from '@ledger/read-models/audit';
 import { DuePostsProjection, SqliteDuePostsStore } from '@ledger/read-models/due-posts';
 import type { SentCommand } from './crash-load';
@@ -106,7 +106,7 @@ export class SnapshotEventStore implements EventStore {
 
 /** Read models rebuilt from scratch from a snapshot, by the service's own projections. */
 export interface RebuiltReadModels {
-  connections: SqliteConnectionsReadModel;
+  connections: SqliteWorkspaceReadModel;
   audit: SqliteAuditStore;
   duePosts: SqliteDuePostsStore;
   files: { connections: string; audit: string; duePosts: string };
@@ -122,7 +122,7 @@ export async function rebuildReadModels(
     audit: join(dir, 'audit.sqlite'),
     duePosts: join(dir, 'due-posts.sqlite'),
   };
-  const connections = SqliteConnectionsReadModel.open({ sqlitePath: files.connections });
+  const connections = SqliteWorkspaceReadModel.open({ sqlitePath: files.connections });
   await new ProjectionRunner(snapshot, connections, { projection: 'connections' }).rebuild();
   const audit = SqliteAuditStore.open({ sqlitePath: files.audit });
   await new AuditProjection(snapshot, audit).rebuild();

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import type { EventStore } from '@ledger/event-store';
-import { CONNECTIONS_READ_MODEL, EVENT_STORE } from '@ledger/runtime';
+import { WORKSPACE_READ_MODEL, EVENT_STORE } from '@ledger/runtime';
 import { startLedgerApp, type LedgerTestApp } from '../support/ledger-app';
 
 /**
@@ -81,7 +81,7 @@ describe('a full disk: commands answer 503 and change nothing, /health says not 
       .set('Authorization', `Bearer ${owner}`)
       .send({ plan: 'enterprise' })
       .expect(200);
-    const lift = capAtCurrentSize(ledger.app.get(CONNECTIONS_READ_MODEL));
+    const lift = capAtCurrentSize(ledger.app.get(WORKSPACE_READ_MODEL));
     // Each append succeeds (and is durable); the projection then fails on the full read model.
     for (let i = 0; i < 40 && (await health()) === 200; i += 1) {
       const connected = await ledger.connectX(WS, owner, {

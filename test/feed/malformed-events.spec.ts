@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { workspaceStream, type ParkedEvent } from '@ledger/domain';
 import { SqliteEventStore, type EventToAppend, type RecordedEvent } from '@ledger/event-store';
-import { ProjectionRunner, SqliteConnectionsReadModel } from '@ledger/read-models';
+import { ProjectionRunner, SqliteWorkspaceReadModel } from '@ledger/read-models';
 import { AuditProjection, SqliteAuditStore } from '@ledger/read-models/audit';
 import { DuePostsProjection, SqliteDuePostsStore } from '@ledger/read-models/due-posts';
 import { ChainCheckpoints, CheckpointSigner, SqliteCheckpointStore } from '@ledger/audit';
@@ -119,11 +119,11 @@ interface Consumer {
 
 const consumers: Record<string, () => Consumer> = {
   'connections projection': () => {
-    let model: SqliteConnectionsReadModel;
+    let model: SqliteWorkspaceReadModel;
     return {
       name: 'connections',
       async consume(feed, park) {
-        model ??= SqliteConnectionsReadModel.open({
+        model ??= SqliteWorkspaceReadModel.open({
           sqlitePath: join(feed.dir, 'connections.sqlite'),
         });
         const runner = new ProjectionRunner(feed.store, model, {

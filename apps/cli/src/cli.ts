@@ -2,7 +2,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Writable } from 'node:stream';
 import { AuditVerifier } from '@ledger/audit';
-import { comparePositions, ProjectionRunner, type ConnectionsReadModel } from '@ledger/read-models';
+import { comparePositions, ProjectionRunner, type WorkspaceReadModel } from '@ledger/read-models';
 import type { EventStore } from '@ledger/event-store';
 import { AuditProjection, type AuditStore } from '@ledger/read-models/audit';
 import {
@@ -14,7 +14,7 @@ import {
   ConnectionHistoryQuery,
   ConnectionQueries,
   CONNECTIONS_PROJECTION,
-  CONNECTIONS_READ_MODEL,
+  WORKSPACE_READ_MODEL,
   EVENT_STORE,
   StorageModule,
   type AppConfig,
@@ -131,7 +131,7 @@ const COMMANDS: Record<string, Command> = {
     arity: 0,
     async run(app, _args, io) {
       const store = app.get<EventStore>(EVENT_STORE);
-      const readModel = app.get<ConnectionsReadModel>(CONNECTIONS_READ_MODEL);
+      const readModel = app.get<WorkspaceReadModel>(WORKSPACE_READ_MODEL);
       const head = await lastPosition(store);
       const progress = new ProgressBar(io.err, 'rebuilding read models');
       const total = head && /^\d+$/.test(head) ? Number(head) : null;

@@ -6,11 +6,11 @@ import type { EventStore, EventToAppend } from '@ledger/event-store';
 import { SqliteEventStore } from '@ledger/event-store/sqlite/sqlite-event-store';
 import { testMongoUri, uniqueDatabaseName } from '@ledger/testing/mongo';
 import { makeTempDir } from '@ledger/testing/temp-dir';
-import type { ConnectionsReadModel } from './connections-read-model.port';
+import type { WorkspaceReadModel } from './workspace-read-model.port';
 import { projectConnectionsEvent } from './connections/connections.projection';
-import { MongoConnectionsReadModel } from './mongo/mongo-connections-read-model';
+import { MongoWorkspaceReadModel } from './mongo/mongo-workspace-read-model';
 import { ProjectionRunner } from './projection-runner';
-import { SqliteConnectionsReadModel } from './sqlite/sqlite-connections-read-model';
+import { SqliteWorkspaceReadModel } from './sqlite/sqlite-workspace-read-model';
 import {
   connected,
   disconnected,
@@ -25,7 +25,7 @@ const PROJECTION = 'connections';
 
 /** Opens read models on one database; each test gets its own. */
 interface ReadModelDatabase {
-  open(): Promise<ConnectionsReadModel>;
+  open(): Promise<WorkspaceReadModel>;
   dispose(): Promise<void>;
 }
 
@@ -37,7 +37,7 @@ const adapters: [string, (dir: string) => ReadModelDatabase][] = [
       // A fresh file per open(): each model in a test is its own database.
       return {
         open: async () =>
-          SqliteConnectionsReadModel.open({ sqlitePath: join(dir, `read-model-${n++}.sqlite`) }),
+          SqliteWorkspaceReadModel.open({ sqlitePath: join(dir, `read-model-${n++}.sqlite`) }),
         dispose: async () => undefined,
       };
     },
@@ -50,7 +50,7 @@ const adapters: [string, (dir: string) => ReadModelDatabase][] = [
         open: async () => {
           const dbName = uniqueDatabaseName('runner');
           names.push(dbName);
-          return MongoConnectionsReadModel.open({ uri: testMongoUri(), dbName });
+          return MongoWorkspaceReadModel.open({ uri: testMongoUri(), dbName });
         },
         dispose: async () => {
           const connection = await mongoose.createConnection(testMongoUri()).asPromise();
@@ -94,7 +94,7 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
     cleanups.push(() => model.close());
     return model;
   };
-  const runner = (model: ConnectionsReadModel, options = {}) => {
+  const runner = (model: WorkspaceReadModel, options = {}) => {
     const r = new ProjectionRunner(store, model, {
       projection: PROJECTION,
       retryDelayMs: 10,
@@ -113,7 +113,7 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
     }
     return position;
   };
-  const snapshot = async (model: ConnectionsReadModel) => ({
+  const snapshot = async (model: WorkspaceReadModel) => ({
     connections: [...(await model.listConnections(ws)), ...(await model.listConnections(otherWs))],
     plans: [await model.getPlan(ws), await model.getPlan(otherWs)],
   });
@@ -272,7 +272,7 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
     let failures = 2;
     const errors: unknown[] = [];
     // A real store whose first applies fail, as when the database is briefly unreachable.
-    const flaky: ConnectionsReadModel = {
+    const flaky: WorkspaceReadModel = {
       apply: async (changes, checkpoint) => {
         if (failures-- > 0) throw new Error('database unreachable');
         return model.apply(changes, checkpoint);
@@ -306,7 +306,7 @@ describe.each(adapters)('ProjectionRunner with the SQLite event store and %s', (
 describe('ProjectionRunner in one process with its readers', () => {
   let dir: ReturnType<typeof makeTempDir>;
   let store: SqliteEventStore;
-  let model: SqliteConnectionsReadModel;
+  let model: SqliteWorkspaceReadModel;
   let r: ProjectionRunner;
   const planChanged = (workspaceId: string, n: number) =>
     toAppend({
@@ -322,7 +322,7 @@ describe('ProjectionRunner in one process with its readers', () => {
   beforeEach(() => {
     dir = makeTempDir('ledger-runner-');
     store = new SqliteEventStore({ path: join(dir.path, 'events.sqlite') });
-    model = SqliteConnectionsReadModel.open({ sqlitePath: join(dir.path, 'read.sqlite') });
+    model = SqliteWorkspaceReadModel.open({ sqlitePath: join(dir.path, 'read.sqlite') });
     r = new ProjectionRunner(store, model, { projection: PROJECTION });
   });
 

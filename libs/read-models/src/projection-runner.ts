@@ -1,7 +1,7 @@
 import type { ParkedEventSink } from '@ledger/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import { applyPage, catchUpFeed, type FeedFollower } from '@ledger/event-store/feed';
-import type { ConnectionsReadModel, ReadModelChange } from './connections-read-model.port';
+import type { WorkspaceReadModel, ReadModelChange } from './workspace-read-model.port';
 import { projectConnectionsEvent } from './connections/connections.projection';
 import { waitForCheckpoint, type WaitOptions } from './wait-for-checkpoint';
 
@@ -49,7 +49,7 @@ export class ProjectionRunner {
 
   constructor(
     private readonly store: EventStore,
-    private readonly readModel: ConnectionsReadModel,
+    private readonly readModel: WorkspaceReadModel,
     options: ProjectionRunnerOptions,
   ) {
     this.projection = options.projection;

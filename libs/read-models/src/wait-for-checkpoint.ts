@@ -1,4 +1,4 @@
-import type { ConnectionsReadModel } from './connections-read-model.port';
+import type { WorkspaceReadModel } from './workspace-read-model.port';
 import { isAtOrAfter } from '@ledger/event-store/feed';
 
 export interface WaitOptions {
@@ -20,7 +20,7 @@ export interface WaitOptions {
  * worker). It reads the read model only, so it works whichever process applies the events.
  */
 export async function waitForCheckpoint(
-  readModel: Pick<ConnectionsReadModel, 'getCheckpoint'>,
+  readModel: Pick<WorkspaceReadModel, 'getCheckpoint'>,
   projection: string,
   position: string,
   { timeoutMs = 10_000, intervalMs = 10, applied }: WaitOptions = {},

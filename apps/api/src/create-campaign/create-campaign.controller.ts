@@ -9,11 +9,11 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import type { CommandContext, WorkspaceCommandResult } from '@ledger/commands';
 import { nameBasedUuid } from '@ledger/event-store';
-import type { CampaignView, ConnectionsReadModel } from '@ledger/read-models';
+import type { CampaignView, WorkspaceReadModel } from '@ledger/read-models';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import { ApiProblems } from '../http/openapi-responses';
-import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
+import { WORKSPACE_READ_MODEL } from '@ledger/runtime';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { WaitUntilShown } from '../command-context/wait-until-shown';
 import { CampaignBody, CreatedCampaignBody } from './campaign.response';
@@ -25,7 +25,7 @@ import { CreateCampaignDto } from './create-campaign.dto';
 export class CreateCampaignController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    @Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModel,
     private readonly waitUntilShown: WaitUntilShown,
   ) {}
 

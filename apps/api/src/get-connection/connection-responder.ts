@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { HttpReply } from '../http/http-exchange';
 import { WorkspaceCommands } from '@ledger/commands';
 import { DomainError } from '@ledger/domain';
-import { isAtOrAfter, type ConnectionsReadModel } from '@ledger/read-models';
+import { isAtOrAfter, type WorkspaceReadModel } from '@ledger/read-models';
 import {
   responseOf,
   viewOf,
   type ConnectionResponse,
-  CONNECTIONS_READ_MODEL,
+  WORKSPACE_READ_MODEL,
   CONNECTIONS_PROJECTION,
   ReadYourWrites,
 } from '@ledger/runtime';
@@ -17,7 +17,7 @@ import { setEtag } from '../http/etag';
 @Injectable()
 export class ConnectionResponder {
   constructor(
-    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    @Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModel,
     private readonly readYourWrites: ReadYourWrites,
     private readonly workspaces: WorkspaceCommands,
   ) {}

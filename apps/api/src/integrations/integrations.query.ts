@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { accountLimit, DEFAULT_PLAN, PLATFORMS, type Plan, type Platform } from '@ledger/domain';
-import type { ConnectionsReadModel } from '@ledger/read-models';
-import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
+import type { WorkspaceReadModel } from '@ledger/read-models';
+import { WORKSPACE_READ_MODEL } from '@ledger/runtime';
 
 export interface PlatformCard {
   platform: Platform;
@@ -20,7 +20,7 @@ export interface IntegrationsPage {
 /** The Integrations page: one card per platform, from the connections read model. */
 @Injectable()
 export class IntegrationsQuery {
-  constructor(@Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel) {}
+  constructor(@Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModel) {}
 
   async forWorkspace(workspaceId: string): Promise<IntegrationsPage> {
     const [plan, connections] = await Promise.all([

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '@ledger/domain';
-import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { WorkspaceReadModel } from '@ledger/read-models';
 import { TokenRefreshJob, type RefreshResult } from '@ledger/jobs';
-import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
+import { WORKSPACE_READ_MODEL } from '@ledger/runtime';
 
 /** Refresh one connection's token now, as a user asked. */
 export class RefreshConnectionCommand {
@@ -18,7 +18,7 @@ export class RefreshConnectionCommand {
 export class RefreshConnectionHandler implements ICommandHandler<RefreshConnectionCommand> {
   constructor(
     private readonly refresher: TokenRefreshJob,
-    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    @Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModel,
   ) {}
 
   async execute({ workspaceId, connectionId }: RefreshConnectionCommand): Promise<RefreshResult> {

@@ -10,13 +10,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { CommandContext, WorkspaceCommandResult } from '@ledger/commands';
 import type { PostScheduled } from '@ledger/domain';
 import { nameBasedUuid } from '@ledger/event-store';
-import { scheduledPost, type ConnectionsReadModel } from '@ledger/read-models';
+import { scheduledPost, type WorkspaceReadModel } from '@ledger/read-models';
 import { CommandContextFrom } from '../command-context/command-context.decorator';
 import { Roles } from '../http/auth/auth.decorators';
 import type { HttpReply, HttpRequest } from '../http/http-exchange';
 import { ApiProblems } from '../http/openapi-responses';
 import { decodeCursor, NEXT_PAGE_HEADERS, PAGE_DEFAULT, pageOf } from '../http/pages';
-import { CONNECTIONS_READ_MODEL } from '@ledger/runtime';
+import { WORKSPACE_READ_MODEL } from '@ledger/runtime';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
 import { WaitUntilShown } from '../command-context/wait-until-shown';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
@@ -29,7 +29,7 @@ import { PostBody } from './post.response';
 export class SchedulePostController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    @Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModel,
     private readonly waitUntilShown: WaitUntilShown,
   ) {}
 

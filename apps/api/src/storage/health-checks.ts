@@ -1,9 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import type { EventStore } from '@ledger/event-store';
-import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { WorkspaceReadModel } from '@ledger/read-models';
 import { READINESS_PROBES, type ReadinessProbe } from '../http/health.controller';
 import {
-  CONNECTIONS_READ_MODEL,
+  WORKSPACE_READ_MODEL,
   EVENT_STORE,
   CONNECTIONS_PROJECTION,
   StorageHealth,
@@ -13,10 +13,10 @@ import {
 export const healthProviders: Provider[] = [
   {
     provide: READINESS_PROBES,
-    inject: [EVENT_STORE, CONNECTIONS_READ_MODEL, StorageHealth],
+    inject: [EVENT_STORE, WORKSPACE_READ_MODEL, StorageHealth],
     useFactory: (
       store: EventStore,
-      readModel: ConnectionsReadModel,
+      readModel: WorkspaceReadModel,
       storage: StorageHealth,
     ): ReadinessProbe[] => [
       { name: 'eventStore', check: async () => void (await store.readAll({ maxCount: 1 })) },

@@ -3,9 +3,9 @@ import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import type { EventStore } from '@ledger/event-store';
 import { LeaseKeeper } from '@ledger/leases';
 import { ConfiguredPlatforms, loadPlatformsConfig } from '@ledger/platforms';
-import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
+import type { WorkspaceReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
-import { CONNECTIONS_READ_MODEL, EVENT_STORE, TOKEN_VAULT } from '@ledger/runtime';
+import { WORKSPACE_READ_MODEL, EVENT_STORE, TOKEN_VAULT } from '@ledger/runtime';
 import {
   PUBLIC_BASE_URL,
   startLedgerApp,
@@ -56,7 +56,7 @@ describe.each(BACKENDS)(
       });
     }
 
-    const readModel = () => ledger.app.get<ConnectionsReadModel>(CONNECTIONS_READ_MODEL);
+    const readModel = () => ledger.app.get<WorkspaceReadModel>(WORKSPACE_READ_MODEL);
     const vault = () => ledger.app.get<TokenVault>(TOKEN_VAULT);
     const owner = () => ledger.token({ [WS]: 'owner' });
     const history = async (connectionId: string) =>

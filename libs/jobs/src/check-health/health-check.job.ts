@@ -2,7 +2,7 @@ import { systemContext, type Clock, type WorkspaceCommands } from '@ledger/comma
 import { DomainError } from '@ledger/domain';
 import type { LeaseKeeper, LeaseStore } from '@ledger/leases';
 import type { ConfiguredPlatforms, HealthOutcome } from '@ledger/platforms';
-import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
+import type { WorkspaceReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 
 /**
@@ -30,7 +30,7 @@ export type HealthResult =
   | 'unsupported';
 
 export interface HealthCheckJobDeps {
-  readModel: ConnectionsReadModel;
+  readModel: WorkspaceReadModel;
   vault: TokenVault;
   /** Each connection's platform: its health probe, absent without credentials. */
   platforms: ConfiguredPlatforms;

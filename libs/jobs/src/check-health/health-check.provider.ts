@@ -2,17 +2,17 @@ import type { Provider } from '@nestjs/common';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import { LeaseKeeper, type LeaseStore } from '@ledger/leases';
 import { ConfiguredPlatforms } from '@ledger/platforms';
-import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { WorkspaceReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
-import { CLOCK, CONNECTIONS_READ_MODEL, LEASE_STORE, TOKEN_VAULT } from '@ledger/runtime';
+import { CLOCK, WORKSPACE_READ_MODEL, LEASE_STORE, TOKEN_VAULT } from '@ledger/runtime';
 import { HealthCheckJob } from './health-check.job';
 
 /** The health check, with a probe per configured platform; the jobs schedule it. */
 export const healthCheckProvider: Provider = {
   provide: HealthCheckJob,
   inject: [
-    CONNECTIONS_READ_MODEL,
+    WORKSPACE_READ_MODEL,
     TOKEN_VAULT,
     ConfiguredPlatforms,
     WorkspaceCommands,
@@ -22,7 +22,7 @@ export const healthCheckProvider: Provider = {
     APP_CONFIG,
   ],
   useFactory: (
-    readModel: ConnectionsReadModel,
+    readModel: WorkspaceReadModel,
     vault: TokenVault,
     platforms: ConfiguredPlatforms,
     workspaces: WorkspaceCommands,

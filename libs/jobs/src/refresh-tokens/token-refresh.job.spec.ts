@@ -3,9 +3,9 @@ import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import type { EventStore } from '@ledger/event-store';
 import { LeaseKeeper } from '@ledger/leases';
 import { ConfiguredPlatforms, loadPlatformsConfig } from '@ledger/platforms';
-import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { WorkspaceReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
-import { CONNECTIONS_READ_MODEL, EVENT_STORE, TOKEN_VAULT } from '@ledger/runtime';
+import { WORKSPACE_READ_MODEL, EVENT_STORE, TOKEN_VAULT } from '@ledger/runtime';
 import {
   PUBLIC_BASE_URL,
   startLedgerApp,
@@ -30,7 +30,7 @@ describe.each(BACKENDS)(
     async function worker(holder: string): Promise<TokenRefreshJob> {
       const leases = await stores.leases();
       return new TokenRefreshJob({
-        readModel: ledger.app.get<ConnectionsReadModel>(CONNECTIONS_READ_MODEL),
+        readModel: ledger.app.get<WorkspaceReadModel>(WORKSPACE_READ_MODEL),
         vault: ledger.app.get<TokenVault>(TOKEN_VAULT),
         platforms: ConfiguredPlatforms.fromConfig(
           loadPlatformsConfig({ ...ledger.platforms.env, PUBLIC_BASE_URL }),
@@ -56,7 +56,7 @@ describe.each(BACKENDS)(
       return response.body.connections[0] as { id: string; tokenExpiresAt: string };
     }
 
-    const readModel = () => ledger.app.get<ConnectionsReadModel>(CONNECTIONS_READ_MODEL);
+    const readModel = () => ledger.app.get<WorkspaceReadModel>(WORKSPACE_READ_MODEL);
     const history = async (connectionId: string) =>
       (
         await request(ledger.server)

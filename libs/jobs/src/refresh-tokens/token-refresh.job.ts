@@ -2,7 +2,7 @@ import { systemContext, type Clock, type WorkspaceCommands } from '@ledger/comma
 import { DomainError } from '@ledger/domain';
 import type { LeaseKeeper } from '@ledger/leases';
 import { refreshOutcome, type ConfiguredPlatforms } from '@ledger/platforms';
-import type { ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
+import type { WorkspaceReadModel, ConnectionView } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 
 export type RefreshResult =
@@ -18,7 +18,7 @@ export type RefreshResult =
   | 'unsupported';
 
 export interface TokenRefreshJobDeps {
-  readModel: ConnectionsReadModel;
+  readModel: WorkspaceReadModel;
   vault: TokenVault;
   /** Each connection's platform: its refresher, absent without credentials. */
   platforms: ConfiguredPlatforms;

@@ -2,9 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { WorkspaceCommands, type Clock } from '@ledger/commands';
 import { LeaseKeeper } from '@ledger/leases';
 import { ConfiguredPlatforms } from '@ledger/platforms';
-import type { ConnectionsReadModel } from '@ledger/read-models';
+import type { WorkspaceReadModel } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
-import { CLOCK, CONNECTIONS_READ_MODEL, TOKEN_VAULT } from '@ledger/runtime';
+import { CLOCK, WORKSPACE_READ_MODEL, TOKEN_VAULT } from '@ledger/runtime';
 import { TokenRefreshJob } from './token-refresh.job';
 
 /** The token refresher: scheduled by the jobs, and on demand from the API. */
@@ -14,7 +14,7 @@ import { TokenRefreshJob } from './token-refresh.job';
     {
       provide: TokenRefreshJob,
       inject: [
-        CONNECTIONS_READ_MODEL,
+        WORKSPACE_READ_MODEL,
         TOKEN_VAULT,
         ConfiguredPlatforms,
         WorkspaceCommands,
@@ -22,7 +22,7 @@ import { TokenRefreshJob } from './token-refresh.job';
         CLOCK,
       ],
       useFactory: (
-        readModel: ConnectionsReadModel,
+        readModel: WorkspaceReadModel,
         vault: TokenVault,
         platforms: ConfiguredPlatforms,
         workspaces: WorkspaceCommands,

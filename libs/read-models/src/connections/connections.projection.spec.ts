@@ -1,5 +1,5 @@
 import { connectionsTouchedBy, workspaceStream, type WorkspaceEvent } from '@ledger/domain';
-import type { ReadModelChange } from '../connections-read-model.port';
+import type { ReadModelChange } from '../workspace-read-model.port';
 import {
   connected,
   disconnected,

@@ -1,5 +1,5 @@
 import { isWorkspaceEvent, type WorkspaceEvent } from '@ledger/domain';
-import type { ReadModelChange } from '../connections-read-model.port';
+import type { ReadModelChange } from '../workspace-read-model.port';
 import { projectPublishingEvent } from '../publishing/publishing.projection';
 
 /** The part of a recorded event the projection reads. */

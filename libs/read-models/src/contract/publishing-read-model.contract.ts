@@ -1,5 +1,5 @@
 import type { WorkspaceEvent } from '@ledger/domain';
-import type { ConnectionsReadModel, ReadModelChange } from '../connections-read-model.port';
+import type { WorkspaceReadModel, ReadModelChange } from '../workspace-read-model.port';
 import type { PostView } from '../publishing/publishing-read-model.port';
 import {
   campaignCreated,
@@ -13,9 +13,9 @@ import {
 
 /** What the connections contract lends these cases: its store, workspace and projection. */
 export interface PublishingContractContext {
-  store(): ConnectionsReadModel;
+  store(): WorkspaceReadModel;
   /** Another store instance on the same database. */
-  open(): Promise<ConnectionsReadModel>;
+  open(): Promise<WorkspaceReadModel>;
   ws(): string;
   projection(): string;
   /** The changes of `events` as revisions first, first+1, ... of the workspace stream. */
@@ -265,7 +265,7 @@ export function describePublishingContract(ctx: PublishingContractContext): void
     it('ends in the same state when two instances apply the same events concurrently', async () => {
       const second = await ctx.open();
       const events = history(ctx.ws());
-      const run = (instance: ConnectionsReadModel) =>
+      const run = (instance: WorkspaceReadModel) =>
         (async () => {
           for (const [i, event] of events.entries()) {
             await apply(ctx.changesOf([event], i), String(i + 1), instance);

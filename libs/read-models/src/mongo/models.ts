@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CopiedFrom, Plan, Platform } from '@ledger/domain';
-import type { ConnectionStatus, ConnectionView } from '../connections-read-model.port';
+import type { ConnectionStatus, ConnectionView } from '../workspace-read-model.port';
 
 /**
  * One document per connection, keyed by workspace and connection id. `streamRevision` is the

@@ -93,7 +93,7 @@ const keyIn = (workspaceId: string, part: string | number): string =>
   JSON.stringify([workspaceId, part]);
 
 /**
- * The posts and campaigns part of MongoConnectionsReadModel. Without transactions, each write
+ * The posts and campaigns part of MongoWorkspaceReadModel. Without transactions, each write
  * is idempotent on its own: posts are guarded by `streamRevision`, a campaign is inserted once
  * ($setOnInsert), a flag is an insert keyed by its event's revision.
  */

@@ -6,10 +6,10 @@ import { workspaceStream, type WorkspaceEvent } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store/sqlite/sqlite-event-store';
 import { testMongoUri, uniqueDatabaseName } from '@ledger/testing/mongo';
 import { makeTempDir } from '@ledger/testing/temp-dir';
-import type { ConnectionsReadModel } from '../connections-read-model.port';
-import { MongoConnectionsReadModel } from '../mongo/mongo-connections-read-model';
+import type { WorkspaceReadModel } from '../workspace-read-model.port';
+import { MongoWorkspaceReadModel } from '../mongo/mongo-workspace-read-model';
 import { ProjectionRunner } from '../projection-runner';
-import { SqliteConnectionsReadModel } from '../sqlite/sqlite-connections-read-model';
+import { SqliteWorkspaceReadModel } from '../sqlite/sqlite-workspace-read-model';
 import { campaignCreated, connected, postScheduled } from '../testing/workspace-events';
 
 const PUBLISHING = ['rm_posts', 'rm_campaigns', 'rm_campaign_flags'];
@@ -22,7 +22,7 @@ const METADATA = {
 
 /** A read model database, and a way to take it back to before posts and campaigns were kept. */
 interface Backend {
-  open(): Promise<ConnectionsReadModel>;
+  open(): Promise<WorkspaceReadModel>;
   dropPublishing(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -33,7 +33,7 @@ const backends: [string, (dir: string) => Backend][] = [
     (dir) => {
       const file = join(dir, 'read-models.sqlite');
       return {
-        open: async () => SqliteConnectionsReadModel.open({ sqlitePath: file }),
+        open: async () => SqliteWorkspaceReadModel.open({ sqlitePath: file }),
         dropPublishing: async () => {
           const db = new Database(file);
           for (const table of PUBLISHING) db.exec(`DROP TABLE ${table}`);
@@ -56,7 +56,7 @@ const backends: [string, (dir: string) => Backend][] = [
         }
       };
       return {
-        open: () => MongoConnectionsReadModel.open({ uri: testMongoUri(), dbName }),
+        open: () => MongoWorkspaceReadModel.open({ uri: testMongoUri(), dbName }),
         dropPublishing: () =>
           onDatabase(async (db) => {
             for (const name of PUBLISHING) await db.dropCollection(name);
@@ -77,7 +77,7 @@ describe.each(backends)('a read model written before posts were kept (%s)', (_, 
     dir.remove();
   });
 
-  const catchUp = async (model: ConnectionsReadModel, position: string) => {
+  const catchUp = async (model: WorkspaceReadModel, position: string) => {
     const runner = new ProjectionRunner(events, model, { projection: 'connections' });
     runner.start();
     await runner.waitUntilCaughtUp(position);

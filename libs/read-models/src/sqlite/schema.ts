@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CopiedFrom, Platform } from '@ledger/domain';
-import type { ConnectionStatus, ConnectionView } from '../connections-read-model.port';
+import type { ConnectionStatus, ConnectionView } from '../workspace-read-model.port';
 
 /** Table names that cannot clash with the event store's, should both share one file. */
 export const TABLES = {

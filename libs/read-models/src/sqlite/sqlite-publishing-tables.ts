@@ -120,7 +120,7 @@ function prepare(db: Database.Database) {
   };
 }
 
-/** The posts and campaigns part of SqliteConnectionsReadModel; its caller holds the transaction. */
+/** The posts and campaigns part of SqliteWorkspaceReadModel; its caller holds the transaction. */
 export class SqlitePublishingTables {
   private readonly statements: ReturnType<typeof prepare>;
 

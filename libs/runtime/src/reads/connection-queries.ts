@@ -8,8 +8,8 @@ import {
   type WorkspaceEvent,
 } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import type { ConnectionFilter, ConnectionsReadModel, ConnectionView } from '@ledger/read-models';
-import { CLOCK, CONNECTIONS_READ_MODEL, EVENT_STORE } from '../storage/injection-tokens';
+import type { ConnectionFilter, WorkspaceReadModel, ConnectionView } from '@ledger/read-models';
+import { CLOCK, WORKSPACE_READ_MODEL, EVENT_STORE } from '../storage/injection-tokens';
 import { responseOf, viewOf, type ConnectionResponse } from './connection-views';
 import { parseDuration } from './expiring-within';
 
@@ -24,7 +24,7 @@ export interface ListConnectionsQuery {
 @Injectable()
 export class ConnectionQueries {
   constructor(
-    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    @Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -1,6 +1,6 @@
 /** Nest injection tokens for the ports; the storage module binds each to an adapter. */
 export const EVENT_STORE = Symbol('EventStore');
-export const CONNECTIONS_READ_MODEL = Symbol('ConnectionsReadModel');
+export const WORKSPACE_READ_MODEL = Symbol('WorkspaceReadModel');
 export const TOKEN_VAULT = Symbol('TokenVault');
 export const CLOCK = Symbol('Clock');
 export const MONGO_CONNECTION = Symbol('MongoConnection');

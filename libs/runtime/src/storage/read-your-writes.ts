@@ -3,7 +3,7 @@ import {
   ProjectionLagError,
   type ProjectionRunner,
   waitForCheckpoint,
-  type ConnectionsReadModel,
+  type WorkspaceReadModel,
 } from '@ledger/read-models';
 
 export const CONNECTIONS_PROJECTION = 'connections';
@@ -17,7 +17,7 @@ export class ReadYourWrites {
   private readonly logger = new Logger(ReadYourWrites.name);
 
   constructor(
-    private readonly readModel: ConnectionsReadModel,
+    private readonly readModel: WorkspaceReadModel,
     private readonly timeoutMs = 5000,
     /** This process's projection runner: when it runs, its applies wake the wait at once. */
     private readonly local?: Pick<ProjectionRunner, 'running' | 'onApplied'>,

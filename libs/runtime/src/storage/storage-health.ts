@@ -1,4 +1,4 @@
-import { comparePositions, type ConnectionsReadModel } from '@ledger/read-models';
+import { comparePositions, type WorkspaceReadModel } from '@ledger/read-models';
 import { CONNECTIONS_PROJECTION } from './read-your-writes';
 
 /**
@@ -12,7 +12,7 @@ export class StorageHealth {
   /** The checkpoint at the failure (undefined while it is being read). */
   private checkpointAtFailure: string | null | undefined;
 
-  constructor(private readonly readModel: ConnectionsReadModel) {}
+  constructor(private readonly readModel: WorkspaceReadModel) {}
 
   /** A write failed for lack of space. Never throws (it is called while answering errors). */
   reportFull(): void {

@@ -9,9 +9,9 @@ import {
 import { AccountClaims, systemClock, WorkspaceCommands, type Clock } from '@ledger/commands';
 import { createEventStore, isStorageFull, type EventStore } from '@ledger/event-store';
 import {
-  openConnectionsReadModel,
+  openWorkspaceReadModel,
   ProjectionRunner,
-  type ConnectionsReadModel,
+  type WorkspaceReadModel,
 } from '@ledger/read-models';
 import type { TokenVault } from '@ledger/token-vault';
 import mongoose, { type Connection } from 'mongoose';
@@ -22,7 +22,7 @@ import { MongoIdempotencyStore } from '../idempotency/mongo-idempotency.store';
 import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency.store';
 import {
   CLOCK,
-  CONNECTIONS_READ_MODEL,
+  WORKSPACE_READ_MODEL,
   EVENT_STORE,
   KEY_RING,
   LEASE_STORE,
@@ -63,10 +63,10 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
         }),
     },
     {
-      provide: CONNECTIONS_READ_MODEL,
+      provide: WORKSPACE_READ_MODEL,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        openConnectionsReadModel({
+        openWorkspaceReadModel({
           mongodbUri: config.mongodbUri,
           mongodbDbName: mongoDbName(config),
           dataDir: config.dataDir,
@@ -140,13 +140,13 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
     },
     {
       provide: StorageHealth,
-      inject: [CONNECTIONS_READ_MODEL],
-      useFactory: (readModel: ConnectionsReadModel) => new StorageHealth(readModel),
+      inject: [WORKSPACE_READ_MODEL],
+      useFactory: (readModel: WorkspaceReadModel) => new StorageHealth(readModel),
     },
     {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, CONNECTIONS_READ_MODEL, StorageHealth],
-      useFactory: (store: EventStore, readModel: ConnectionsReadModel, health: StorageHealth) => {
+      inject: [EVENT_STORE, WORKSPACE_READ_MODEL, StorageHealth],
+      useFactory: (store: EventStore, readModel: WorkspaceReadModel, health: StorageHealth) => {
         const logger = new Logger('Projection');
         return new ProjectionRunner(store, readModel, {
           projection: CONNECTIONS_PROJECTION,
@@ -159,8 +159,8 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
     },
     {
       provide: ReadYourWrites,
-      inject: [CONNECTIONS_READ_MODEL, ProjectionRunner],
-      useFactory: (readModel: ConnectionsReadModel, runner: ProjectionRunner) =>
+      inject: [WORKSPACE_READ_MODEL, ProjectionRunner],
+      useFactory: (readModel: WorkspaceReadModel, runner: ProjectionRunner) =>
         new ReadYourWrites(readModel, 5000, runner),
     },
   ],
@@ -173,7 +173,7 @@ const PROJECTION_LEASE_TTL_MS = 10_000;
     IDEMPOTENCY_STORE,
     PENDING_SELECTIONS,
     EVENT_STORE,
-    CONNECTIONS_READ_MODEL,
+    WORKSPACE_READ_MODEL,
     TOKEN_VAULT,
     WorkspaceCommands,
     AccountClaims,
@@ -187,7 +187,7 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projections: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CONNECTIONS_READ_MODEL) private readonly readModel: ConnectionsReadModel,
+    @Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModel,
     @Inject(TOKEN_VAULT) private readonly vault: TokenVault,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection | null,
     private readonly leases: LeaseKeeper,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { workspaceStream, type WorkspaceEvent } from '@ledger/domain';
 import type {
-  ConnectionsReadModel,
+  WorkspaceReadModel,
   ConnectionView,
   ReadModelChange,
-} from '../connections-read-model.port';
+} from '../workspace-read-model.port';
 import { projectConnectionsEvent } from '../connections/connections.projection';
 import {
   connected,
@@ -17,9 +17,9 @@ import {
 import { describePublishingContract } from './publishing-read-model.contract';
 
 /** One database an adapter's tests run against, possibly opened by several store instances. */
-export interface ConnectionsReadModelFixture {
+export interface WorkspaceReadModelFixture {
   /** A new store instance on the fixture's database (the test closes it). */
-  open(): Promise<ConnectionsReadModel>;
+  open(): Promise<WorkspaceReadModel>;
   /** Drops the database and anything on disk. */
   dispose(): Promise<void>;
 }
@@ -40,21 +40,21 @@ function changesOf(events: WorkspaceEvent[], first = 0): ReadModelChange[] {
 }
 
 /**
- * The behaviour every ConnectionsReadModel adapter shares. Each test works in fresh workspace
+ * The behaviour every WorkspaceReadModel adapter shares. Each test works in fresh workspace
  * ids and projection names, so tests can share one database.
  */
-export function describeConnectionsReadModelContract(
+export function describeWorkspaceReadModelContract(
   name: string,
-  createFixture: () => Promise<ConnectionsReadModelFixture>,
+  createFixture: () => Promise<WorkspaceReadModelFixture>,
 ): void {
-  describe(`ConnectionsReadModel contract: ${name}`, () => {
-    let fixture: ConnectionsReadModelFixture;
-    let store: ConnectionsReadModel;
+  describe(`WorkspaceReadModel contract: ${name}`, () => {
+    let fixture: WorkspaceReadModelFixture;
+    let store: WorkspaceReadModel;
     let ws: string;
     let projection: string;
-    const opened: ConnectionsReadModel[] = [];
+    const opened: WorkspaceReadModel[] = [];
 
-    const open = async (): Promise<ConnectionsReadModel> => {
+    const open = async (): Promise<WorkspaceReadModel> => {
       const instance = await fixture.open();
       opened.push(instance);
       return instance;
@@ -469,7 +469,7 @@ export function describeConnectionsReadModelContract(
         changes: changesOf([event], i),
         position: String(i + 1),
       }));
-      const run = (instance: ConnectionsReadModel) =>
+      const run = (instance: WorkspaceReadModel) =>
         (async () => {
           for (const batch of batches) await apply(batch.changes, batch.position, instance);
         })();

@@ -1,13 +1,13 @@
 import mongoose from 'mongoose';
 import { testMongoUri, uniqueDatabaseName } from '@ledger/testing/mongo';
-import { describeConnectionsReadModelContract } from '../contract/connections-read-model.contract';
-import { MongoConnectionsReadModel } from './mongo-connections-read-model';
+import { describeWorkspaceReadModelContract } from '../contract/workspace-read-model.contract';
+import { MongoWorkspaceReadModel } from './mongo-workspace-read-model';
 
 // FerretDB over the MongoDB wire, one database for this file.
-describeConnectionsReadModelContract('mongoose (FerretDB over the wire)', async () => {
+describeWorkspaceReadModelContract('mongoose (FerretDB over the wire)', async () => {
   const dbName = uniqueDatabaseName('read_models');
   return {
-    open: () => MongoConnectionsReadModel.open({ uri: testMongoUri(), dbName }),
+    open: () => MongoWorkspaceReadModel.open({ uri: testMongoUri(), dbName }),
     dispose: async () => {
       const connection = await mongoose.createConnection(testMongoUri(), { dbName }).asPromise();
       await connection.dropDatabase();
@@ -16,14 +16,14 @@ describeConnectionsReadModelContract('mongoose (FerretDB over the wire)', async 
   };
 });
 
-describe('MongoConnectionsReadModel with a caller-owned connection', () => {
+describe('MongoWorkspaceReadModel with a caller-owned connection', () => {
   it('uses the connection it is given and leaves it open on close', async () => {
     const connection = await mongoose
       .createConnection(testMongoUri(), { dbName: uniqueDatabaseName('read_models_shared') })
       .asPromise();
     try {
-      const first = await MongoConnectionsReadModel.open({ mongo: connection });
-      const second = await MongoConnectionsReadModel.open({ mongo: connection });
+      const first = await MongoWorkspaceReadModel.open({ mongo: connection });
+      const second = await MongoWorkspaceReadModel.open({ mongo: connection });
       await first.apply(
         [{ kind: 'planChanged', streamRevision: 0, workspaceId: 'w', plan: 'starter' }],
         {

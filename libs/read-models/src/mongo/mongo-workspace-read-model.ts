@@ -2,10 +2,10 @@ import { type Connection } from 'mongoose';
 import type { Plan } from '@ledger/domain';
 import type {
   ConnectionFilter,
-  ConnectionsReadModel,
+  WorkspaceReadModel,
   ConnectionView,
   ReadModelChange,
-} from '../connections-read-model.port';
+} from '../workspace-read-model.port';
 import { toEpochMs } from '../instants';
 import { MongoCheckpoints } from '@ledger/event-store/feed';
 import {
@@ -20,7 +20,7 @@ import { upsertUnlessSeen } from './upsert-unless-seen';
 import type { CampaignView, PostsPage, PostView } from '../publishing/publishing-read-model.port';
 import { MongoPublishingCollections } from './mongo-publishing-collections';
 
-export type MongoConnectionsReadModelOptions = MongoLocation;
+export type MongoWorkspaceReadModelOptions = MongoLocation;
 
 type Checkpoint = { projection: string; position: string };
 
@@ -30,7 +30,7 @@ type Checkpoint = { projection: string; position: string };
  * by the row's last applied `streamRevision`, so applying an event twice is a no-op, and the
  * checkpoint is written last. A crash between the two only replays events, harmlessly.
  */
-export class MongoConnectionsReadModel implements ConnectionsReadModel {
+export class MongoWorkspaceReadModel implements WorkspaceReadModel {
   private constructor(
     private readonly connection: Connection,
     private readonly ownsConnection: boolean,
@@ -40,7 +40,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
   ) {}
 
   /** Connects (or adopts a connection, which the caller keeps and closes) and ensures indexes. */
-  static async open(options: MongoConnectionsReadModelOptions): Promise<MongoConnectionsReadModel> {
+  static async open(options: MongoWorkspaceReadModelOptions): Promise<MongoWorkspaceReadModel> {
     const { connection, owned: owns } = await connectMongo(options);
     try {
       const models = readModelModels(connection);
@@ -49,7 +49,7 @@ export class MongoConnectionsReadModel implements ConnectionsReadModel {
       const publishing = await MongoPublishingCollections.open(connection, () =>
         checkpoints.dropAll(),
       );
-      return new MongoConnectionsReadModel(connection, owns, models, checkpoints, publishing);
+      return new MongoWorkspaceReadModel(connection, owns, models, checkpoints, publishing);
     } catch (error) {
       if (owns) await connection.close();
       throw error;

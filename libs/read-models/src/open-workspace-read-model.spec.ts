@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { testMongoUri, uniqueDatabaseName } from '@ledger/testing/mongo';
 import { makeTempDir } from '@ledger/testing/temp-dir';
-import { MongoConnectionsReadModel } from './mongo/mongo-connections-read-model';
-import { openConnectionsReadModel, READ_MODEL_FILE } from './open-connections-read-model';
-import { SqliteConnectionsReadModel } from './sqlite/sqlite-connections-read-model';
+import { MongoWorkspaceReadModel } from './mongo/mongo-workspace-read-model';
+import { openWorkspaceReadModel, READ_MODEL_FILE } from './open-workspace-read-model';
+import { SqliteWorkspaceReadModel } from './sqlite/sqlite-workspace-read-model';
 
-describe('openConnectionsReadModel', () => {
+describe('openWorkspaceReadModel', () => {
   it('opens a SQLite file in the data directory when no MongoDB URI is given', async () => {
     const dir = makeTempDir();
     const dataDir = join(dir.path, 'nested', 'data');
-    const model = await openConnectionsReadModel({ dataDir });
+    const model = await openWorkspaceReadModel({ dataDir });
     try {
-      expect(model).toBeInstanceOf(SqliteConnectionsReadModel);
+      expect(model).toBeInstanceOf(SqliteWorkspaceReadModel);
       expect(existsSync(join(dataDir, READ_MODEL_FILE))).toBe(true);
     } finally {
       await model.close();
@@ -23,13 +23,13 @@ describe('openConnectionsReadModel', () => {
 
   it('opens MongoDB when a URI is given', async () => {
     const dbName = uniqueDatabaseName('open_read_model');
-    const model = await openConnectionsReadModel({
+    const model = await openWorkspaceReadModel({
       mongodbUri: testMongoUri(),
       mongodbDbName: dbName,
       dataDir: '/nonexistent-and-unused',
     });
     try {
-      expect(model).toBeInstanceOf(MongoConnectionsReadModel);
+      expect(model).toBeInstanceOf(MongoWorkspaceReadModel);
       await model.apply(
         [{ kind: 'planChanged', streamRevision: 0, workspaceId: 'w', plan: 'free' }],
         {

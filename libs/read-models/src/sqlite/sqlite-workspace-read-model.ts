@@ -2,10 +2,10 @@ import type Database from 'better-sqlite3';
 import type { Plan } from '@ledger/domain';
 import type {
   ConnectionFilter,
-  ConnectionsReadModel,
+  WorkspaceReadModel,
   ConnectionView,
   ReadModelChange,
-} from '../connections-read-model.port';
+} from '../workspace-read-model.port';
 import { toEpochMs } from '../instants';
 import { SqliteCheckpoints } from '@ledger/event-store/feed';
 import {
@@ -28,7 +28,7 @@ type Checkpoint = { projection: string; position: string };
  * never runs ahead of the data. Rows also carry the stream revision they last saw, so a replay
  * after a crash, or a second instance applying the same events, changes nothing.
  */
-export class SqliteConnectionsReadModel implements ConnectionsReadModel {
+export class SqliteWorkspaceReadModel implements WorkspaceReadModel {
   private readonly db: Database.Database;
   private readonly statements: Statements;
   private readonly checkpoints: SqliteCheckpoints;
@@ -50,8 +50,8 @@ export class SqliteConnectionsReadModel implements ConnectionsReadModel {
   }
 
   /** Opens (creating, mode 0600) the store's SQLite file (docs/decisions/0016). */
-  static open({ sqlitePath }: { sqlitePath: string }): SqliteConnectionsReadModel {
-    return new SqliteConnectionsReadModel(sqlitePath);
+  static open({ sqlitePath }: { sqlitePath: string }): SqliteWorkspaceReadModel {
+    return new SqliteWorkspaceReadModel(sqlitePath);
   }
 
   async apply(changes: ReadModelChange[], checkpoint: Checkpoint): Promise<void> {

@@ -1,8 +1,8 @@
 import { securePrivateDir } from '@ledger/private-files';
 import { join } from 'node:path';
-import type { ConnectionsReadModel } from './connections-read-model.port';
-import { MongoConnectionsReadModel } from './mongo/mongo-connections-read-model';
-import { SqliteConnectionsReadModel } from './sqlite/sqlite-connections-read-model';
+import type { WorkspaceReadModel } from './workspace-read-model.port';
+import { MongoWorkspaceReadModel } from './mongo/mongo-workspace-read-model';
+import { SqliteWorkspaceReadModel } from './sqlite/sqlite-workspace-read-model';
 
 export interface ReadModelConfig {
   /** MONGODB_URI: when set, the read model lives in MongoDB. */
@@ -16,15 +16,13 @@ export const DEFAULT_MONGODB_DB_NAME = 'connection_ledger';
 export const READ_MODEL_FILE = 'read-models.sqlite';
 
 /** Opens the read model the configuration asks for (ARCHITECTURE.md, "Storage"). */
-export async function openConnectionsReadModel(
-  config: ReadModelConfig,
-): Promise<ConnectionsReadModel> {
+export async function openWorkspaceReadModel(config: ReadModelConfig): Promise<WorkspaceReadModel> {
   if (config.mongodbUri) {
-    return MongoConnectionsReadModel.open({
+    return MongoWorkspaceReadModel.open({
       uri: config.mongodbUri,
       dbName: config.mongodbDbName ?? DEFAULT_MONGODB_DB_NAME,
     });
   }
   securePrivateDir(config.dataDir);
-  return SqliteConnectionsReadModel.open({ sqlitePath: join(config.dataDir, READ_MODEL_FILE) });
+  return SqliteWorkspaceReadModel.open({ sqlitePath: join(config.dataDir, READ_MODEL_FILE) });
 }

@@ -65,7 +65,11 @@ export interface ConnectionFilter {
   tokenExpiresBefore?: string;
 }
 
-export interface ConnectionsReadModel extends PublishingReads {
+/**
+ * A workspace's read side: its connections, plan, posts and campaigns, kept by one projection
+ * under one checkpoint (stored as `connections`, its first name: renaming it would replay).
+ */
+export interface WorkspaceReadModel extends PublishingReads {
   /**
    * Applies the changes of one or more events and records the checkpoint, in that order. The
    * checkpoint never moves backwards (a slower instance cannot undo a faster one).
