@@ -22,7 +22,6 @@ import { WaitUntilShown } from './command-context/wait-until-shown';
 import { GetConnectionController } from './get-connection/get-connection.controller';
 import { HealthController } from './http/health.controller';
 import { httpEdgeProviders } from './http/http-edge';
-import { controllersOf } from './http/idempotency/idempotent-routes';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { IntegrationsQuery } from './integrations/integrations.query';
 import { ListConnectionsController } from './list-connections/list-connections.controller';
@@ -95,8 +94,7 @@ export class AppModule {
         ...commandHandlers,
       ],
     };
-    // The edge's globals, and idempotency on the POST routes of every controller in the tree.
-    root.providers = [...httpEdgeProviders(controllersOf(root)), ...(root.providers ?? [])];
+    root.providers = [...httpEdgeProviders(), ...(root.providers ?? [])];
     return root;
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -11,6 +11,7 @@ import type { BreachReport } from './breach-report';
 import { BreachReportBody } from './breach-report.response';
 import { BreachResponseDto } from './breach-response.dto';
 import { RespondToBreachCommand } from './breach-response.handler';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 @ApiTags('workspace')
 @ApiBearerAuth()
@@ -21,7 +22,7 @@ export class BreachResponseController {
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
-  @Post()
+  @IdempotentPost()
   @HttpCode(200)
   @Roles('owner', 'admin')
   @ApiOperation({

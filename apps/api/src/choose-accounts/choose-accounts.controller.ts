@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@ledger/commands';
@@ -11,6 +11,7 @@ import { ChooseAccountsBody } from './choose-accounts.response';
 import { SelectionBody } from '../connect-account/oauth.response';
 import { ChooseAccountsCommand, type ChooseAccountsOutcome } from './choose-accounts.handler';
 import { OfferedSelectionQuery } from './offered-selection';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -41,7 +42,7 @@ export class ChooseAccountsController {
     return this.offers.find(workspaceId, selectionId, context.actor.userId);
   }
 
-  @Post()
+  @IdempotentPost()
   @HttpCode(200)
   @Roles('owner', 'admin')
   @ApiOperation({

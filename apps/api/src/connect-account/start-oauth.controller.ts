@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { HttpReply } from '../http/http-exchange';
 import {
@@ -18,6 +18,7 @@ import { StartOAuthDto } from './start-oauth.dto';
 import { StartOAuthCommand, type StartedConnect } from './start-oauth.handler';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { setBindingCookie } from './browser-binding-cookie';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -28,7 +29,7 @@ export class StartOAuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Post()
+  @IdempotentPost()
   @Roles('owner', 'admin')
   @ApiParam({ name: 'platform', enum: PLATFORMS })
   @ApiOperation({

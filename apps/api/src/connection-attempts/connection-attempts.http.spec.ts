@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Param } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -11,6 +11,7 @@ import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../http/testing/te
 import { CLOCK, MONGO_CONNECTION } from '@ledger/runtime';
 import { ConnectionAttemptLimiter } from './connection-attempt-limiter';
 import { connectionAttemptProviders } from './connection-attempts.providers';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 /** Stands in for the OAuth start route: checks the limiter, then answers an authorize URL. */
 @Controller('v1/workspaces/:ws/connections')
@@ -19,7 +20,7 @@ class OAuthStartController {
     @Inject(ConnectionAttemptLimiter) private readonly attempts: ConnectionAttemptLimiter,
   ) {}
 
-  @Post('oauth/:platform')
+  @IdempotentPost('oauth/:platform')
   @Roles('owner', 'admin')
   @HttpCode(201)
   async start(@CurrentActor() actor: Actor, @Param('ws') ws: string) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Res } from '@nestjs/common';
 import type { HttpReply } from '../http/http-exchange';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
@@ -12,6 +12,7 @@ import { CopyConnectionDto } from './copy-connection.dto';
 import { StartCopyCommand } from './start-copy.handler';
 import { APP_CONFIG, type AppConfig } from '@ledger/runtime';
 import { setBindingCookie } from '../connect-account/browser-binding-cookie';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 /** Copy to workspace (StartCopyHandler): answers where to send the user, binds the flow. */
 @ApiTags('connections')
@@ -24,7 +25,7 @@ export class CopyConnectionController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Post()
+  @IdempotentPost()
   @Roles('owner', 'admin')
   @ApiOperation({
     summary:

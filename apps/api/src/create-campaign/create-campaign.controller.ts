@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -18,6 +18,7 @@ import { RecordWorkspaceCommand } from '../command-context/record-workspace-comm
 import { WaitUntilShown } from '../command-context/wait-until-shown';
 import { CampaignBody, CreatedCampaignBody } from './campaign.response';
 import { CreateCampaignDto } from './create-campaign.dto';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 @ApiTags('posts')
 @ApiBearerAuth()
@@ -39,7 +40,7 @@ export class CreateCampaignController {
     return this.readModel.listCampaigns(workspaceId);
   }
 
-  @Post()
+  @IdempotentPost()
   @Roles('owner', 'admin', 'editor')
   @ApiOperation({
     summary: 'Create a campaign: platforms and, per platform, an account or none (the main)',

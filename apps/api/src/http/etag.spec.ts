@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { HttpReply } from './http-exchange';
 import request from 'supertest';
 import { Public } from './auth/auth.decorators';
 import { IfMatchVersion, formatEtag, parseIfMatch, setEtag } from './etag';
 import { createTestApp, type TestApp } from './testing/test-app';
+import { IdempotentPost } from './idempotency/idempotent-post';
 
 @Public()
 @Controller('things')
@@ -20,7 +21,7 @@ class ThingsController {
     return { version: 7 };
   }
 
-  @Post('main')
+  @IdempotentPost('main')
   @HttpCode(200)
   setMain(@IfMatchVersion() expectedVersion: number | undefined): {
     expectedVersion: number | null;

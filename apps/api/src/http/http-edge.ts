@@ -1,4 +1,4 @@
-import type { INestApplication, Provider, Type } from '@nestjs/common';
+import type { INestApplication, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +8,6 @@ import type { HttpReply } from './http-exchange';
 import type { LedgerRequest } from './ledger-request';
 import { AuthGuard } from './auth/auth.guard';
 import { edgeHeaders, rejectDeepJson } from './edge-hardening';
-import { bindIdempotencyToPostRoutes } from './idempotency/idempotent-routes';
 import { setupOpenApi } from './openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { correlationId } from './request-context';
@@ -18,11 +17,9 @@ import { createValidationPipe } from './validation';
 /**
  * The global pieces of the HTTP edge, for the app module's `providers`. They need APP_CONFIG
  * (AppConfigModule.forRoot) and IDEMPOTENCY_STORE provided in the app. Idempotency is not
- * global: `controllers` (every controller of the app) get IdempotencyInterceptor on their POST
- * routes (bindIdempotencyToPostRoutes says why).
+ * global: each POST route says `@IdempotentPost` (idempotency/idempotent-post.ts says why).
  */
-export function httpEdgeProviders(controllers: Iterable<Type>): Provider[] {
-  bindIdempotencyToPostRoutes(controllers);
+export function httpEdgeProviders(): Provider[] {
   return [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },

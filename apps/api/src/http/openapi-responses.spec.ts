@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import request from 'supertest';
@@ -6,6 +6,7 @@ import { AnyRole } from './auth/auth.decorators';
 import { HealthController } from './health.controller';
 import { ApiProblems } from './openapi-responses';
 import { createTestApp, type TestApp } from './testing/test-app';
+import { IdempotentPost } from './idempotency/idempotent-post';
 
 class ThingDto {
   @ApiProperty()
@@ -35,7 +36,7 @@ class ThingsController {
     return {};
   }
 
-  @Post()
+  @IdempotentPost()
   @AnyRole()
   @ApiCreatedResponse({ type: ThingDto })
   @ApiProblems({ 409: '`ALREADY_THERE`: a thing of that name exists' })

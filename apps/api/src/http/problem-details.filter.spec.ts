@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -17,6 +17,7 @@ import { signTestToken } from '@ledger/testing/jwt';
 import { Public } from './auth/auth.decorators';
 import { RateLimitExceededError } from './rate-limit-exceeded.error';
 import { TEST_JWT_SECRET, createTestApp, type TestApp } from './testing/test-app';
+import { IdempotentPost } from './idempotency/idempotent-post';
 
 class AddressDto {
   @IsString()
@@ -91,7 +92,7 @@ class ThrowingController {
     throw new WrongExpectedRevisionError('connection-1', 3, 4);
   }
 
-  @Post('things')
+  @IdempotentPost('things')
   @HttpCode(201)
   create(@Body() body: CreateThingDto): { created: CreateThingDto; isDto: boolean } {
     return { created: body, isDto: body instanceof CreateThingDto };

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import request from 'supertest';
 import { Public } from './auth/auth.decorators';
 import { CorrelationId } from './request-context';
 import { createTestApp, type TestApp } from './testing/test-app';
+import { IdempotentPost } from './idempotency/idempotent-post';
 
 class EchoDto {
   @IsString()
@@ -19,7 +20,7 @@ class ContextController {
   }
 
   /** A parsed body and an await in between: the id must survive both. */
-  @Post()
+  @IdempotentPost()
   @HttpCode(200)
   async post(@Body() _body: EchoDto, @CorrelationId() id: string): Promise<{ fromParam: string }> {
     await new Promise((resolve) => setTimeout(resolve, 5));

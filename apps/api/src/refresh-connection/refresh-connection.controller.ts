@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RefreshResult } from '@ledger/jobs';
@@ -8,6 +8,7 @@ import { ApiProblems } from '../http/openapi-responses';
 import { ProblemException } from '../http/problem';
 import { RefreshBody } from './refresh.response';
 import { RefreshConnectionCommand } from './refresh-connection.handler';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 /** What each outcome of an asked-for refresh means to the caller. */
 const REFUSALS: Partial<Record<RefreshResult, { status: number; code: string; detail: string }>> = {
@@ -50,7 +51,7 @@ const REFUSALS: Partial<Record<RefreshResult, { status: number; code: string; de
 export class RefreshConnectionController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
+  @IdempotentPost()
   @HttpCode(200)
   @Roles('owner', 'admin')
   @ApiOperation({

@@ -8,6 +8,7 @@ import {
   Post,
   Req,
   Res,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
@@ -20,6 +21,7 @@ import {
 import type { Platform } from '@ledger/domain';
 import { APP_CONFIG, type AppConfig, Sandbox } from '@ledger/runtime';
 import { Public } from '../http/auth/auth.decorators';
+import { IdempotencyInterceptor } from '../http/idempotency/idempotency.interceptor';
 import { SANDBOX_PLATFORMS } from './platforms';
 import { authorize, token } from './sandbox-oauth';
 import type { SandboxAnswer } from './sandbox-platform';
@@ -53,6 +55,7 @@ export class SandboxController {
   }
 
   @Post('token')
+  @UseInterceptors(IdempotencyInterceptor) // as on every POST route: a sent key is honoured
   token(@Param('platform') name: string, @Req() req: HttpRequest, @Res() res: HttpReply): void {
     const platform = this.sandboxed(name, req);
     const body = stringFields(req.body);
@@ -60,6 +63,7 @@ export class SandboxController {
   }
 
   @All('api/*')
+  @UseInterceptors(IdempotencyInterceptor)
   api(@Param('platform') name: string, @Req() req: HttpRequest, @Res() res: HttpReply): void {
     const platform = this.sandboxed(name, req);
     const client = this.sandbox.client(platform)!;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -22,6 +22,7 @@ import { WaitUntilShown } from '../command-context/wait-until-shown';
 import { ListPostsQuery, SchedulePostDto } from './schedule-post.dto';
 import { isPostPosition, positionOfPost, type PostView } from './post-views';
 import { PostBody } from './post.response';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 @ApiTags('posts')
 @ApiBearerAuth()
@@ -33,7 +34,7 @@ export class SchedulePostController {
     private readonly waitUntilShown: WaitUntilShown,
   ) {}
 
-  @Post()
+  @IdempotentPost()
   @Roles('owner', 'admin', 'editor')
   @ApiOperation({
     summary:

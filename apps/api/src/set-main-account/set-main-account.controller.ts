@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Controller, HttpCode, Param, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HttpReply } from '../http/http-exchange';
@@ -14,6 +14,7 @@ import { ApiProblems } from '../http/openapi-responses';
 import { CONNECTION_ETAG, ConnectionBody } from '../list-connections/connection.response';
 import { ConnectionResponder } from '../get-connection/connection-responder';
 import { RecordWorkspaceCommand } from '../command-context/record-workspace-command';
+import { IdempotentPost } from '../http/idempotency/idempotent-post';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -25,7 +26,7 @@ export class SetMainAccountController {
     private readonly responder: ConnectionResponder,
   ) {}
 
-  @Post()
+  @IdempotentPost()
   @HttpCode(200)
   @Roles('owner', 'admin')
   @ApiOperation({

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Post } from '@nestjs/common';
+import { Controller, Delete, Get } from '@nestjs/common';
 import request from 'supertest';
 import { sign } from 'jsonwebtoken';
 import { generateKeyPairSync } from 'node:crypto';
@@ -6,6 +6,7 @@ import { signTestToken, unsignedTestToken, type TestRole } from '@ledger/testing
 import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../testing/test-app';
 import { AnyRole, Public, Roles } from './auth.decorators';
 import { CurrentActor, type Actor } from './current-actor.decorator';
+import { IdempotentPost } from '../idempotency/idempotent-post';
 
 @Controller('v1/workspaces/:ws/things')
 @Roles('owner', 'admin')
@@ -16,7 +17,7 @@ class ThingsController {
     return actor;
   }
 
-  @Post()
+  @IdempotentPost()
   create(@CurrentActor() actor: Actor): { by: string } {
     return { by: actor.userId };
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Res } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
 import type { HttpReply } from '../http-exchange';
 import mongoose from 'mongoose';
@@ -18,6 +18,7 @@ import {
   SqliteIdempotencyStore,
 } from '@ledger/runtime';
 import { IDEMPOTENCY_OPTIONS, IdempotencyKey } from './idempotency.interceptor';
+import { IdempotentPost } from './idempotent-post';
 
 class CreateDto {
   @IsString()
@@ -43,7 +44,7 @@ let gate = makeGate();
 @Controller('v1/workspaces/:ws/things')
 @Roles('owner', 'admin')
 class ThingsController {
-  @Post()
+  @IdempotentPost()
   create(
     @Param('ws') ws: string,
     @Body() body: CreateDto,
@@ -58,14 +59,14 @@ class ThingsController {
     return { id, name: body.name, key: key ?? null, call: calls.create };
   }
 
-  @Post('flaky')
+  @IdempotentPost('flaky')
   flaky(): { ok: true; call: number } {
     calls.flaky += 1;
     if (calls.flaky === 1) throw new Error('database hiccup');
     return { ok: true, call: calls.flaky };
   }
 
-  @Post('refuse')
+  @IdempotentPost('refuse')
   refuse(): never {
     calls.refuse += 1;
     throw new DomainError('PLAN_LIMIT_REACHED', 'Plan limit reached', {
@@ -75,14 +76,14 @@ class ThingsController {
     });
   }
 
-  @Post('limited')
+  @IdempotentPost('limited')
   limited(): { ok: true } {
     calls.limited += 1;
     if (calls.limited === 1) throw new RateLimitExceededError(30);
     return { ok: true };
   }
 
-  @Post('slow')
+  @IdempotentPost('slow')
   async slow(): Promise<{ ok: true }> {
     calls.slow += 1;
     gate.markStarted();
@@ -100,7 +101,7 @@ class ThingsController {
 @Controller('open')
 class OpenController {
   @Public()
-  @Post()
+  @IdempotentPost()
   open(): { call: number } {
     calls.public += 1;
     return { call: calls.public };

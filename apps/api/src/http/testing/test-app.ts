@@ -72,7 +72,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     imports: [AppConfigModule.forRoot(config)],
     controllers: options.controllers,
     providers: [
-      ...httpEdgeProviders(options.controllers),
+      ...httpEdgeProviders(),
       { provide: IDEMPOTENCY_STORE, useValue: store },
       ...(options.providers ?? []),
     ],
